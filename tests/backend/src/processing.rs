@@ -1,0 +1,220 @@
+//! Simulated but honest batch processing: the received ZIP is really opened, its images
+//! become sheets, and the pipeline's stages are walked over time, publishing the same
+//! events and counts the real pipeline does.
+
+use crate::db::Batch;
+use crate::events::ProgressEvent;
+use crate::http::{naive_now, naive_now_micros};
+use crate::state::AppState;
+use std::collections::BTreeSet;
+use std::path::Path;
+use std::time::Instant;
+
+/// True for names the pipeline treats as answer-sheet images.
+pub fn is_image_name(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    !lower.ends_with('/') && [".jpg", ".jpeg", ".png"].iter().any(|ext| lower.ends_with(ext))
+}
+
+/// True for an 8-digit task id.
+pub fn is_task_id(value: &str) -> bool {
+    value.len() == 8 && value.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// The images of an upload with the task each belongs to, or the reason it cannot be read.
+///
+/// QR ZIPs: a group's task id is its 8-digit top folder (standing in for the QR cover sheet).
+/// Other uploads: every image belongs to the form's task id.
+pub fn list_images(batch: &Batch) -> Result<Vec<(String, Option<String>)>, String> {
+    let path = batch.stored_path.as_deref().ok_or("No file was stored for this batch")?;
+    let path = Path::new(path);
+    let names: Vec<String> = if batch.upload_type == "images" {
+        let mut names: Vec<String> = std::fs::read_dir(path)
+            .map_err(|e| format!("Cannot read uploaded images: {e}"))?
+            .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
+            .collect();
+        names.sort();
+        names
+    } else {
+        let file = std::fs::File::open(path).map_err(|e| format!("Cannot open upload: {e}"))?;
+        let archive = zip::ZipArchive::new(file).map_err(|_| "File is not a valid ZIP archive".to_string())?;
+        archive.file_names().map(str::to_string).collect()
+    };
+    let mut images: Vec<(String, Option<String>)> = names
+        .into_iter()
+        .filter(|name| is_image_name(name))
+        .map(|name| {
+            let task = if batch.upload_type == "zip_qr" {
+                name.split('/').next().filter(|top| is_task_id(top)).map(str::to_string)
+            } else {
+                batch.task_id.clone()
+            };
+            (name, task)
+        })
+        .collect();
+    images.sort();
+    Ok(images)
+}
+
+/// Splits images into kept ones and the sorted duplicate task ids that already have sheets.
+pub fn skip_duplicates(images: Vec<(String, Option<String>)>, known: &[String]) -> (Vec<(String, Option<String>)>, Vec<String>) {
+    let mut skipped = BTreeSet::new();
+    let kept = images
+        .into_iter()
+        .filter(|(_, task)| match task {
+            Some(task) if known.contains(task) => {
+                skipped.insert(task.clone());
+                false
+            }
+            _ => true,
+        })
+        .collect();
+    (kept, skipped.into_iter().collect())
+}
+
+struct Run<'a> {
+    state: &'a AppState,
+    batch: &'a Batch,
+    started: Instant,
+    sheets_total: i64,
+    sheets_processed: i64,
+}
+
+impl Run<'_> {
+    fn publish(&self, stage: &str, message: impl Into<String>, percentage: f64) {
+        let event = ProgressEvent {
+            stage: stage.into(),
+            message: message.into(),
+            progress_percentage: percentage,
+            sheets_total: self.sheets_total,
+            sheets_processed: self.sheets_processed,
+            elapsed_seconds: self.started.elapsed().as_secs() as i64,
+            timestamp: naive_now_micros(),
+            error_details: None,
+        };
+        self.state.events.publish(self.batch.batch_id, &event);
+    }
+
+    async fn pause(&self) -> bool {
+        tokio::time::sleep(self.state.cfg.stage_delay).await;
+        self.still_exists()
+    }
+
+    /// A deleted batch stops its pipeline.
+    fn still_exists(&self) -> bool {
+        self.state.db.batch_by_id(self.batch.batch_id).is_some()
+    }
+
+    fn fail(&self, reason: &str) {
+        self.publish("failed", format!("Batch failed: {reason}"), 0.0);
+        let message = format!("Batch processing failed: {reason}");
+        // Ignored error: the batch was deleted while failing; nothing is left to mark.
+        let _ = self.state.db.finish(self.batch.batch_id, "failed", Some(&message), &naive_now());
+    }
+}
+
+/// Runs the pipeline for one batch in the background.
+pub fn spawn(state: AppState, batch: Batch) {
+    tokio::spawn(async move { run(state, batch).await });
+}
+
+async fn run(state: AppState, batch: Batch) {
+    let mut run = Run { state: &state, batch: &batch, started: Instant::now(), sheets_total: 0, sheets_processed: 0 };
+    if !run.pause().await {
+        return;
+    }
+    run.publish("extracting", "Starting extraction", 0.0);
+    if batch.upload_type != "zip_qr" && !batch.task_id.as_deref().is_some_and(is_task_id) {
+        let task = batch.task_id.as_deref().unwrap_or("");
+        return run.fail(&format!("Invalid task_id '{task}': must be 8 digits"));
+    }
+    let images = match list_images(&batch) {
+        Ok(images) => images,
+        Err(reason) => return run.fail(&reason),
+    };
+    let (images, skipped) = skip_duplicates(images, &state.db.tasks_with_sheets(batch.batch_id));
+    if !skipped.is_empty() {
+        run.publish("extracting", format!("Skipping {} duplicate tasks: {}", skipped.len(), skipped.join(", ")), 0.0);
+    }
+    if images.is_empty() {
+        return run.fail("No sheets were created");
+    }
+    if !run.pause().await {
+        return;
+    }
+    let total = images.len() as i64;
+    run.sheets_total = total;
+    run.publish("extracting", format!("Extraction complete - {total} sheets"), 100.0);
+    if state.db.create_sheets(batch.batch_id, &batch.batch_uuid, &images).is_err()
+        || state.db.start_processing(batch.batch_id, total, &naive_now()).is_err()
+    {
+        return; // Deleted meanwhile.
+    }
+    run.publish("processing_sheets", "Creating sheet records", 0.0);
+    run.publish("processing_sheets", format!("Dispatching {total} tasks to workers"), 0.0);
+    let mut done = 0;
+    while done < total {
+        tokio::time::sleep(state.cfg.tick).await;
+        let next = (done + i64::from(state.cfg.sheets_per_tick.max(1))).min(total);
+        if state.db.finish_sheets(batch.batch_id, done + 1, next).is_err() || !run.still_exists() {
+            return;
+        }
+        done = next;
+        run.sheets_processed = done;
+        let percentage = (done as f64 / total as f64 * 10_000.0).round() / 100.0;
+        run.publish("processing_sheets", format!("Processing: {done}/{total} sheets completed"), percentage);
+    }
+    let counts = state.db.sheet_counts(batch.batch_id);
+    run.publish("processing_sheets", format!("All {total} tasks completed ({} failed)", counts.failed), 100.0);
+    let answers = counts.completed * 120;
+    let steps = [
+        ("collecting_results", "Collecting worker results".to_string()),
+        ("collecting_results", format!("Collected {total} results")),
+        ("generating_csv", "Generating CSV files".to_string()),
+        ("generating_csv", format!("CSV generation complete: {} sheets, {answers} answers", counts.completed)),
+        ("loading_database", "Loading to database".to_string()),
+        ("loading_database", format!("Database load complete: {} sheets, {answers} answers in 42 ms", counts.completed)),
+        ("cleanup", "Cleaning up batch files".to_string()),
+    ];
+    for (stage, message) in steps {
+        if !run.pause().await {
+            return;
+        }
+        run.publish(stage, message, 100.0);
+    }
+    if state.db.finish(batch.batch_id, "completed", None, &naive_now()).is_ok() {
+        run.publish("completed", "Batch completed successfully", 100.0);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn image_names_are_recognised_by_extension() {
+        assert!(is_image_name("10300112/sheet-001.JPG"));
+        assert!(is_image_name("a.png"));
+        assert!(!is_image_name("notes.txt"));
+        assert!(!is_image_name("folder.jpg/"));
+    }
+
+    #[test]
+    fn task_ids_are_eight_digits() {
+        assert!(is_task_id("14900113"));
+        assert!(!is_task_id("1490011"));
+        assert!(!is_task_id("1490011a"));
+    }
+
+    #[test]
+    fn duplicates_are_skipped_and_named_once() {
+        let images = vec![
+            ("10300112/a.jpg".to_string(), Some("10300112".to_string())),
+            ("10300112/b.jpg".to_string(), Some("10300112".to_string())),
+            ("10300122/c.jpg".to_string(), Some("10300122".to_string())),
+        ];
+        let (kept, skipped) = skip_duplicates(images, &["10300112".to_string()]);
+        assert_eq!(kept.len(), 1);
+        assert_eq!(skipped, vec!["10300112".to_string()]);
+    }
+}

@@ -1,0 +1,104 @@
+//! Demo users (always present) and about 120 demo batches (with `--seed-demo`).
+
+use crate::db::{Batch, Db, User};
+
+/// A demo login printed by the dev command.
+pub struct DemoUser {
+    pub user_id: i64,
+    pub username: &'static str,
+    pub password: &'static str,
+    pub full_name: &'static str,
+    pub is_admin: bool,
+}
+
+/// One admin and two staff users.
+pub const DEMO_USERS: [DemoUser; 3] = [
+    DemoUser { user_id: 1, username: "admin", password: "admin-pass-2025", full_name: "System Administrator", is_admin: true },
+    DemoUser { user_id: 14, username: "center07", password: "center07-pass", full_name: "Evaluation Center 7", is_admin: false },
+    DemoUser { user_id: 15, username: "center08", password: "center08-pass", full_name: "Evaluation Center 8", is_admin: false },
+];
+
+/// Creates the demo users unless they exist.
+pub fn ensure_users(db: &Db) -> rusqlite::Result<()> {
+    for demo in &DEMO_USERS {
+        db.ensure_user(&User {
+            user_id: demo.user_id,
+            username: demo.username.into(),
+            password: demo.password.into(),
+            email: format!("{}@example.org", demo.username),
+            full_name: demo.full_name.into(),
+            is_admin: demo.is_admin,
+            role_hierarchy: if demo.is_admin { 0 } else { 3 },
+            school_id: None,
+            class_id: None,
+            scopes: Vec::new(),
+        })?;
+    }
+    Ok(())
+}
+
+/// How many batches `seed_batches` writes.
+pub const DEMO_BATCH_COUNT: usize = 120;
+
+/// Writes 120 batches over the past 60 days across all statuses and users, on an empty table.
+///
+/// Seeded batches have no stored file: they stand still in whatever status they were given.
+pub fn seed_batches(db: &Db) -> rusqlite::Result<()> {
+    if db.batch_total() > 0 {
+        return Ok(());
+    }
+    let now = chrono::Local::now().naive_local();
+    let fmt = |t: chrono::NaiveDateTime| t.format("%Y-%m-%dT%H:%M:%S").to_string();
+    let types = ["zip_qr", "zip_no_qr", "images"];
+    for i in 0..DEMO_BATCH_COUNT {
+        let n = i as i64;
+        let created = now - chrono::Duration::minutes(n * 691 + 17);
+        // Mostly finished batches, with every other status represented.
+        let status = match i % 20 {
+            3 | 11 => "failed",
+            7 => "processing",
+            13 if i < 40 => "uploaded",
+            17 if i < 60 => "validating",
+            19 if i < 60 => "reprocessing",
+            _ => "completed",
+        };
+        let upload_type = types[i % 3];
+        let sheets = if status == "failed" && i % 40 == 3 { 0 } else { 40 + (n * 37) % 1200 };
+        let started = (status != "uploaded" && status != "validating").then(|| created + chrono::Duration::seconds(12 + n % 40));
+        let finished = matches!(status, "completed" | "failed").then(|| created + chrono::Duration::seconds(95 + (n * 13) % 900));
+        let error = (status == "failed").then(|| {
+            if sheets == 0 {
+                "Batch processing failed: No sheets were created".to_string()
+            } else {
+                format!("Batch processing failed: Timeout: Only {}/{} tasks completed within 30s", sheets - 1, sheets)
+            }
+        });
+        let name = match upload_type {
+            "images" => format!("{} images", 5 + n % 20),
+            _ => format!("center{:02}-day{}.zip", 1 + n % 12, 1 + n % 3),
+        };
+        let notes = match i % 4 {
+            0 => Some("Chunked upload (5 chunks)".to_string()),
+            1 => Some(format!("re-scan of room {}", 1 + n % 9)),
+            _ => None,
+        };
+        db.insert_batch_row(&Batch {
+            batch_id: 0,
+            batch_uuid: uuid::Uuid::new_v4().to_string(),
+            batch_name: Some(name),
+            upload_type: upload_type.into(),
+            status: status.into(),
+            sheet_count: if started.is_some() { sheets } else { 0 },
+            file_size_bytes: if status == "failed" && sheets == 0 { 0 } else { sheets * 791_113 + n * 4096 },
+            uploaded_by: DEMO_USERS[i % 3].user_id,
+            task_id: (upload_type != "zip_qr").then(|| format!("{}", 10_300_000 + n * 10 + 1)),
+            notes,
+            created_at: fmt(created),
+            processing_started_at: started.map(fmt),
+            completed_at: finished.map(fmt),
+            error_message: error,
+            stored_path: None,
+        })?;
+    }
+    Ok(())
+}

@@ -1,0 +1,19 @@
+//! Shared server state handed to every handler.
+
+use crate::config::Config;
+use crate::db::Db;
+use crate::events::EventHub;
+use crate::faults::Faults;
+use std::sync::Arc;
+
+/// Cheap to clone: everything inside is shared.
+#[derive(Clone)]
+pub struct AppState {
+    pub cfg: Arc<Config>,
+    pub db: Arc<Db>,
+    pub events: EventHub,
+    pub faults: Arc<Faults>,
+    /// Serialises the completion check of chunk sessions, so two last chunks arriving
+    /// together cannot both reassemble the file.
+    pub chunk_lock: Arc<tokio::sync::Mutex<()>>,
+}

@@ -1,0 +1,76 @@
+//! `/__test/...`: control endpoints that exist only in test mode.
+
+use crate::faults::FaultRule;
+use crate::http::unix_now;
+use crate::state::AppState;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::routing::{get, post, put};
+use axum::{Json, Router};
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+/// The test-only routes.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/__test/faults", post(add_faults).get(list_faults).delete(clear_faults))
+        .route("/__test/gateway-limit", put(set_gateway_limit))
+        .route("/__test/expire-tokens", post(expire_tokens))
+        .route("/__test/files/{batch_uuid}", get(files))
+        .route("/__test/requests", get(requests).delete(clear_requests))
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum OneOrMany {
+    One(FaultRule),
+    Many(Vec<FaultRule>),
+}
+
+async fn add_faults(State(state): State<AppState>, Json(rules): Json<OneOrMany>) -> Json<Value> {
+    let rules = match rules {
+        OneOrMany::One(rule) => vec![rule],
+        OneOrMany::Many(rules) => rules,
+    };
+    let added = rules.len();
+    state.faults.install(rules);
+    Json(json!({"installed": added}))
+}
+
+async fn list_faults(State(state): State<AppState>) -> Json<Vec<FaultRule>> {
+    Json(state.faults.rules())
+}
+
+async fn clear_faults(State(state): State<AppState>) -> StatusCode {
+    state.faults.clear();
+    state.faults.set_gateway_body_limit(None);
+    StatusCode::NO_CONTENT
+}
+
+#[derive(Deserialize)]
+struct GatewayLimit {
+    bytes: Option<u64>,
+}
+
+async fn set_gateway_limit(State(state): State<AppState>, Json(limit): Json<GatewayLimit>) -> StatusCode {
+    state.faults.set_gateway_body_limit(limit.bytes);
+    StatusCode::NO_CONTENT
+}
+
+async fn expire_tokens(State(state): State<AppState>) -> Json<Value> {
+    let expired = state.db.expire_access_tokens(unix_now()).unwrap_or(0);
+    Json(json!({"expired": expired}))
+}
+
+async fn files(State(state): State<AppState>, Path(batch_uuid): Path<String>) -> Json<Value> {
+    Json(json!({"files": state.db.received_files(&batch_uuid)}))
+}
+
+async fn requests(State(state): State<AppState>) -> Json<Value> {
+    Json(json!({"requests": state.faults.requests()}))
+}
+
+async fn clear_requests(State(state): State<AppState>) -> StatusCode {
+    state.faults.clear_requests();
+    StatusCode::NO_CONTENT
+}

@@ -1,0 +1,405 @@
+//! `POST /api/batches/upload` (one request) and `POST /api/batches/upload-chunk` (chunk protocol).
+
+use crate::auth::CurrentUser;
+use crate::db::{Batch, NewBatch, ReceivedFile};
+use crate::faults::RequestNote;
+use crate::http::{missing, naive_now, parse_bool, parse_int, ApiError, Problems};
+use crate::processing::{self, is_image_name};
+use crate::state::AppState;
+use axum::extract::{Multipart, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use tokio::io::AsyncWriteExt;
+
+/// The real server's per-chunk limit: 100 MiB.
+pub const MAX_CHUNK_BYTES: u64 = 104_857_600;
+
+/// A file part written to disk while it streamed in.
+pub struct FilePart {
+    pub field: String,
+    pub filename: String,
+    pub path: PathBuf,
+    pub size: u64,
+    pub sha256: String,
+}
+
+/// A parsed multipart body. Temporary files that a handler did not move away are removed on drop.
+#[derive(Default)]
+pub struct Form {
+    texts: HashMap<String, String>,
+    files: Vec<FilePart>,
+}
+
+impl Drop for Form {
+    fn drop(&mut self) {
+        for part in &self.files {
+            // Already moved into place in the normal case; only leftovers remain.
+            let _ = std::fs::remove_file(&part.path);
+        }
+    }
+}
+
+impl Form {
+    fn text(&self, name: &str) -> Option<&str> {
+        self.texts.get(name).map(String::as_str)
+    }
+
+    fn files<'a>(&'a self, field: &'a str) -> impl Iterator<Item = &'a FilePart> {
+        self.files.iter().filter(move |part| part.field == field)
+    }
+}
+
+fn bad_body(_: impl std::fmt::Display) -> ApiError {
+    ApiError::new(StatusCode::BAD_REQUEST, "There was an error parsing the body")
+}
+
+/// Streams every part to disk (file parts) or memory (text fields), hashing files on the way.
+async fn read_form(state: &AppState, mut multipart: Multipart) -> Result<Form, ApiError> {
+    let tmp = state.cfg.data_dir.join("tmp");
+    tokio::fs::create_dir_all(&tmp).await.map_err(|e| ApiError::internal("Storage", e))?;
+    let mut form = Form::default();
+    while let Some(mut field) = multipart.next_field().await.map_err(bad_body)? {
+        let name = field.name().unwrap_or_default().to_string();
+        let Some(filename) = field.file_name().map(str::to_string) else {
+            let text = field.text().await.map_err(bad_body)?;
+            form.texts.insert(name, text);
+            continue;
+        };
+        let path = tmp.join(uuid::Uuid::new_v4().to_string());
+        let mut file = tokio::fs::File::create(&path).await.map_err(|e| ApiError::internal("Storage", e))?;
+        form.files.push(FilePart { field: name, filename, path, size: 0, sha256: String::new() });
+        let part = form.files.last_mut().expect("just pushed");
+        let mut hasher = Sha256::new();
+        while let Some(bytes) = field.chunk().await.map_err(bad_body)? {
+            hasher.update(&bytes);
+            part.size += bytes.len() as u64;
+            file.write_all(&bytes).await.map_err(|e| ApiError::internal("Storage", e))?;
+        }
+        file.flush().await.map_err(|e| ApiError::internal("Storage", e))?;
+        part.sha256 = hex(&hasher.finalize());
+    }
+    Ok(form)
+}
+
+/// Lower-case hex of a digest.
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Creates the batch row, records the received files and starts processing.
+fn create_batch(state: &AppState, new: NewBatch, received: Vec<(String, u64, String)>) -> Result<Batch, ApiError> {
+    let batch_id = state.db.insert_batch(&new).map_err(|e| ApiError::internal("Batch creation failed", e))?;
+    for (name, size, sha256) in received {
+        let file = ReceivedFile { batch_uuid: new.batch_uuid.to_string(), name, size: size as i64, sha256 };
+        state.db.record_file(&file).map_err(|e| ApiError::internal("Batch creation failed", e))?;
+    }
+    let batch = state.db.batch_by_id(batch_id).ok_or_else(|| ApiError::internal("Batch creation failed", "row vanished"))?;
+    processing::spawn(state.clone(), batch.clone());
+    Ok(batch)
+}
+
+fn accepted(batch: &Batch) -> Value {
+    json!({"batch_id": batch.batch_uuid, "status": batch.status, "message": "Batch accepted for processing", "total_size": batch.file_size_bytes})
+}
+
+/// `POST /api/batches/upload`: a ZIP in `file`, or images in repeated `files`; 202 before processing.
+pub async fn upload(State(state): State<AppState>, CurrentUser(user): CurrentUser, multipart: Multipart) -> Result<Response, ApiError> {
+    let form = read_form(&state, multipart).await?;
+    let mut problems = Problems::default();
+    let has_qr = match form.text("has_qr") {
+        Some(raw) => problems.take(parse_bool("body", "has_qr", raw)).unwrap_or(true),
+        None => true,
+    };
+    problems.finish()?;
+    let task_id = form.text("task_id").map(str::trim).filter(|t| !t.is_empty());
+    let zip = form.files("file").next();
+    let images: Vec<&FilePart> = form.files("files").collect();
+    // The real handler lets `user_id` replace the uploader, for anyone (contract §5.1).
+    let uploaded_by = form.text("user_id").and_then(|u| u.trim().parse().ok()).unwrap_or(user.user_id);
+    let batch_uuid = uuid::Uuid::new_v4().to_string();
+    let files_dir = state.cfg.data_dir.join("files");
+    std::fs::create_dir_all(&files_dir).map_err(|e| ApiError::internal("Storage", e))?;
+    let (name, upload_type, size, stored, received) = if let Some(zip) = zip {
+        if !zip.filename.to_ascii_lowercase().ends_with(".zip") {
+            return Err(ApiError::new(StatusCode::BAD_REQUEST, format!("Unsupported file type: {} (expected a .zip archive)", zip.filename)));
+        }
+        if !has_qr && task_id.is_none() {
+            return Err(ApiError::new(StatusCode::BAD_REQUEST, "Task ID is required for non-QR uploads"));
+        }
+        let stored = files_dir.join(format!("{batch_uuid}.zip"));
+        std::fs::rename(&zip.path, &stored).map_err(|e| ApiError::internal("Storage", e))?;
+        let upload_type = if has_qr { "zip_qr" } else { "zip_no_qr" };
+        let received = vec![(zip.filename.clone(), zip.size, zip.sha256.clone())];
+        (zip.filename.clone(), upload_type, zip.size, stored, received)
+    } else if !images.is_empty() {
+        if task_id.is_none() {
+            return Err(ApiError::new(StatusCode::BAD_REQUEST, "Task ID is required for image uploads"));
+        }
+        if let Some(bad) = images.iter().find(|part| !is_image_name(&part.filename)) {
+            return Err(ApiError::new(StatusCode::BAD_REQUEST, format!("Unsupported image type: {} (expected JPG or PNG)", bad.filename)));
+        }
+        let stored = files_dir.join(&batch_uuid);
+        std::fs::create_dir_all(&stored).map_err(|e| ApiError::internal("Storage", e))?;
+        for (index, part) in images.iter().enumerate() {
+            let target = stored.join(format!("{index:05}-{}", safe_name(&part.filename)));
+            std::fs::rename(&part.path, target).map_err(|e| ApiError::internal("Storage", e))?;
+        }
+        let size = images.iter().map(|p| p.size).sum();
+        let received = images.iter().map(|p| (p.filename.clone(), p.size, p.sha256.clone())).collect();
+        let name = format!("{} images", images.len());
+        (name, "images", size, stored, received)
+    } else {
+        return Err(ApiError::new(StatusCode::BAD_REQUEST, "No file provided: send a ZIP as 'file' or images as 'files'"));
+    };
+    let batch = create_batch(
+        &state,
+        NewBatch {
+            batch_uuid: &batch_uuid,
+            batch_name: &name,
+            upload_type,
+            file_size_bytes: size as i64,
+            uploaded_by,
+            task_id,
+            notes: form.text("notes").filter(|n| !n.is_empty()),
+            created_at: &naive_now(),
+            stored_path: &stored.to_string_lossy(),
+        },
+        received,
+    )?;
+    Ok((StatusCode::ACCEPTED, Json(accepted(&batch))).into_response())
+}
+
+/// Keeps a client-supplied file name from escaping its directory.
+fn safe_name(name: &str) -> String {
+    name.rsplit(['/', '\\']).next().unwrap_or("file").replace("..", "_")
+}
+
+/// What a chunk session remembers between requests (`meta.json` in its directory).
+#[derive(Serialize, Deserialize)]
+struct Session {
+    total_chunks: i64,
+    filename: String,
+    upload_type: String,
+    task_id: Option<String>,
+    user_id: i64,
+    final_received: bool,
+}
+
+fn chunk_file(dir: &Path, index: i64) -> PathBuf {
+    dir.join(format!("chunk_{index:06}"))
+}
+
+fn received_indexes(dir: &Path, total: i64) -> Vec<i64> {
+    (0..total).filter(|i| chunk_file(dir, *i).exists()).collect()
+}
+
+/// The fields of one chunk request after FastAPI-style validation.
+struct ChunkRequest<'a> {
+    chunk: &'a FilePart,
+    index: i64,
+    total: i64,
+    filename: &'a str,
+    upload_type: &'a str,
+    upload_id: Option<&'a str>,
+    task_id: Option<&'a str>,
+    is_final: bool,
+}
+
+fn validate_chunk(form: &Form) -> Result<ChunkRequest<'_>, ApiError> {
+    let mut problems = Problems::default();
+    let chunk = form.files("chunk").next();
+    if chunk.is_none() {
+        problems.push(missing("body", "chunk"));
+    }
+    let mut int_field = |name: &str| match form.text(name) {
+        Some(raw) => problems.take(parse_int("body", name, raw)),
+        None => {
+            problems.push(missing("body", name));
+            None
+        }
+    };
+    let index = int_field("chunk_index");
+    let total = int_field("total_chunks");
+    for name in ["filename", "upload_type"] {
+        if form.text(name).is_none() {
+            problems.push(missing("body", name));
+        }
+    }
+    let is_final = match form.text("is_final_chunk") {
+        Some(raw) => problems.take(parse_bool("body", "is_final_chunk", raw)).unwrap_or(false),
+        None => false,
+    };
+    problems.finish()?;
+    let (Some(chunk), Some(index), Some(total), Some(filename), Some(upload_type)) =
+        (chunk, index, total, form.text("filename"), form.text("upload_type"))
+    else {
+        unreachable!("every missing field was reported above");
+    };
+    Ok(ChunkRequest {
+        chunk,
+        index,
+        total,
+        filename,
+        upload_type,
+        upload_id: form.text("upload_id").map(str::trim).filter(|u| !u.is_empty()),
+        task_id: form.text("task_id").map(str::trim).filter(|t| !t.is_empty()),
+        is_final,
+    })
+}
+
+/// `POST /api/batches/upload-chunk`: see contract §5.2 for the order of checks.
+pub async fn upload_chunk(State(state): State<AppState>, CurrentUser(user): CurrentUser, multipart: Multipart) -> Result<Response, ApiError> {
+    let form = read_form(&state, multipart).await?;
+    let req = validate_chunk(&form)?;
+    if !["zip_with_qr", "zip_no_qr", "images"].contains(&req.upload_type) {
+        return Err(ApiError::new(StatusCode::BAD_REQUEST, "Invalid upload_type. Must be one of: zip_with_qr, zip_no_qr, images"));
+    }
+    if req.upload_type != "zip_with_qr" && req.task_id.is_none() {
+        return Err(ApiError::new(StatusCode::BAD_REQUEST, format!("task_id required for upload_type '{}'", req.upload_type)));
+    }
+    if req.chunk.size > MAX_CHUNK_BYTES {
+        return Err(ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, format!("Chunk size {} exceeds maximum {MAX_CHUNK_BYTES}", req.chunk.size)));
+    }
+    if req.total < 1 || req.index < 0 || req.index >= req.total {
+        return Err(ApiError::new(StatusCode::BAD_REQUEST, format!("Invalid chunk_index {} (total: {})", req.index, req.total)));
+    }
+    let sessions = state.cfg.data_dir.join("chunks");
+    let (upload_id, dir) = match req.upload_id {
+        Some(id) => {
+            let dir = sessions.join(safe_name(id));
+            if !dir.join("meta.json").exists() {
+                return Err(ApiError::new(StatusCode::NOT_FOUND, format!("Upload {id} not found. Please restart upload.")));
+            }
+            (id.to_string(), dir)
+        }
+        None if req.index == 0 => {
+            let id = uuid::Uuid::new_v4().to_string();
+            let dir = sessions.join(&id);
+            std::fs::create_dir_all(&dir).map_err(|e| ApiError::internal("Storage", e))?;
+            let session = Session {
+                total_chunks: req.total,
+                filename: req.filename.to_string(),
+                upload_type: req.upload_type.to_string(),
+                task_id: req.task_id.map(str::to_string),
+                user_id: user.user_id,
+                final_received: false,
+            };
+            write_session(&dir, &session)?;
+            (id, dir)
+        }
+        None => return Err(ApiError::new(StatusCode::BAD_REQUEST, "upload_id is required for chunk_index > 0")),
+    };
+    let note = json!({"upload_id": upload_id, "chunk_index": req.index, "is_final_chunk": req.is_final, "size": req.chunk.size});
+    // One completion check at a time: two "last" chunks must not both reassemble.
+    let _guard = state.chunk_lock.lock().await;
+    let mut session = read_session(&dir).ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, format!("Upload {upload_id} not found. Please restart upload.")))?;
+    if session.total_chunks != req.total {
+        return Err(ApiError::new(StatusCode::BAD_REQUEST, format!("total_chunks {} does not match the session's {}", req.total, session.total_chunks)));
+    }
+    // A re-sent index overwrites the earlier copy.
+    std::fs::rename(&req.chunk.path, chunk_file(&dir, req.index)).map_err(|e| ApiError::internal("Storage", e))?;
+    if req.is_final && !session.final_received {
+        session.final_received = true;
+        write_session(&dir, &session)?;
+    }
+    let received = received_indexes(&dir, session.total_chunks);
+    let complete = session.final_received && received.len() as i64 == session.total_chunks;
+    let mut body = json!({
+        "upload_id": upload_id,
+        "chunk_index": req.index,
+        "chunks_received": received.len(),
+        "total_chunks": session.total_chunks,
+        "is_complete": false,
+        "batch_id": null,
+        "status": null,
+        "message": format!("Chunk {}/{} received", req.index + 1, session.total_chunks),
+    });
+    if complete {
+        let batch = finish_session(&state, &dir, &session)?;
+        body["is_complete"] = json!(true);
+        body["batch_id"] = json!(batch.batch_uuid);
+        body["status"] = json!(batch.status);
+        body["message"] = json!("Batch accepted for processing");
+    }
+    let mut response = (StatusCode::ACCEPTED, Json(body)).into_response();
+    response.extensions_mut().insert(RequestNote(note));
+    Ok(response)
+}
+
+fn write_session(dir: &Path, session: &Session) -> Result<(), ApiError> {
+    let text = serde_json::to_string(session).map_err(|e| ApiError::internal("Storage", e))?;
+    std::fs::write(dir.join("meta.json"), text).map_err(|e| ApiError::internal("Storage", e))
+}
+
+fn read_session(dir: &Path) -> Option<Session> {
+    serde_json::from_slice(&std::fs::read(dir.join("meta.json")).ok()?).ok()
+}
+
+/// Concatenates the chunks in index order, hashes the result and creates the batch.
+fn finish_session(state: &AppState, dir: &Path, session: &Session) -> Result<Batch, ApiError> {
+    let batch_uuid = uuid::Uuid::new_v4().to_string();
+    let files_dir = state.cfg.data_dir.join("files");
+    std::fs::create_dir_all(&files_dir).map_err(|e| ApiError::internal("Failed to reassemble chunks", e))?;
+    let images = session.upload_type == "images";
+    // Chunked "images" is one image: the reassembled blob goes into an image directory alone.
+    let (stored, target) = if images {
+        let stored = files_dir.join(&batch_uuid);
+        std::fs::create_dir_all(&stored).map_err(|e| ApiError::internal("Failed to reassemble chunks", e))?;
+        let target = stored.join(safe_name(&session.filename));
+        (stored, target)
+    } else {
+        let target = files_dir.join(format!("{batch_uuid}.zip"));
+        (target.clone(), target)
+    };
+    let (size, sha256) = concatenate(dir, session.total_chunks, &target).map_err(|e| ApiError::internal("Failed to reassemble chunks", e))?;
+    // Ignored error: a leftover session directory only costs disk space.
+    let _ = std::fs::remove_dir_all(dir);
+    let upload_type = match session.upload_type.as_str() {
+        "zip_with_qr" => "zip_qr",
+        other => other,
+    };
+    let notes = format!("Chunked upload ({} chunks)", session.total_chunks);
+    create_batch(
+        state,
+        NewBatch {
+            batch_uuid: &batch_uuid,
+            batch_name: &session.filename,
+            upload_type,
+            file_size_bytes: size as i64,
+            uploaded_by: session.user_id,
+            task_id: session.task_id.as_deref(),
+            notes: Some(&notes),
+            created_at: &naive_now(),
+            stored_path: &stored.to_string_lossy(),
+        },
+        vec![(session.filename.clone(), size, sha256)],
+    )
+}
+
+fn concatenate(dir: &Path, total: i64, target: &Path) -> std::io::Result<(u64, String)> {
+    use std::io::{Read, Write};
+    let mut out = std::io::BufWriter::new(std::fs::File::create(target)?);
+    let mut hasher = Sha256::new();
+    let mut size = 0u64;
+    let mut buffer = vec![0u8; 1 << 20];
+    for index in 0..total {
+        let mut chunk = std::fs::File::open(chunk_file(dir, index))?;
+        loop {
+            let read = chunk.read(&mut buffer)?;
+            if read == 0 {
+                break;
+            }
+            hasher.update(&buffer[..read]);
+            out.write_all(&buffer[..read])?;
+            size += read as u64;
+        }
+    }
+    out.flush()?;
+    Ok((size, hex(&hasher.finalize())))
+}
