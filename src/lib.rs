@@ -1,1 +1,16 @@
-//! placeholder
+//! The OMR batch web client: a Yew single-page app compiled to WebAssembly.
+//!
+//! Layout: `api` (the only code that talks HTTP), `config` (runtime `config.json`), `i18n`
+//! (every visible string), `format` (pure display helpers), `hooks`, `components`, `pages`,
+//! and `app` (routes and providers).
+
+pub mod api;
+pub mod app;
+pub mod components;
+pub mod config;
+pub mod format;
+pub mod hooks;
+pub mod i18n;
+pub mod pages;
+
+pub use app::App;

@@ -1,1 +1,11 @@
+//! Browser tests: real headless Chromium (wasm-bindgen-test-runner + chromedriver) against the
+//! stand-in backend that `cargo xtask test` starts and names in `OMR_STANDIN_URL`.
 
+#![cfg(target_arch = "wasm32")]
+
+mod support;
+
+mod api_session;
+mod app_shell;
+
+wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);

@@ -1,1 +1,44 @@
-fn main() {}
+//! Project commands, run as `cargo xtask <command>` (alias in `.cargo/config.toml`).
+//!
+//! - `dev [--backend URL]`: tools, the stand-in backend with demo data, `trunk serve`.
+//! - `test`: tools, formatting, lints (host and wasm32), every test suite, a release build.
+//! - `bootstrap`: install missing tools only.
+
+mod bootstrap;
+mod dev;
+mod process;
+mod test;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// The workspace root (xtask lives one level below it).
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask sits inside the workspace").to_path_buf()
+}
+
+const USAGE: &str = "usage: cargo xtask <command>
+  dev [--backend URL]   run the app at http://127.0.0.1:8080 against the stand-in backend
+                        (or, with --backend, a real API host such as http://gt-omr-api-1.gt:8000)
+  test                  bootstrap, fmt --check, clippy (host + wasm32), all tests, release build
+  bootstrap             install the missing tools (wasm32 target, trunk, wasm-bindgen, wasm-opt, chromium)";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("dev") => dev::run(&args[1..]),
+        Some("test") => test::run(&args[1..]),
+        Some("bootstrap") => bootstrap::all(),
+        _ => {
+            eprintln!("{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("\nxtask: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -47,14 +47,12 @@ fn user_for_token(state: &AppState, token: &str, kind: &str) -> Option<User> {
 fn issue_token(state: &AppState, user_id: i64, kind: &str, ttl_secs: u64) -> Result<(String, i64), ApiError> {
     let exp = unix_now() + ttl_secs as i64;
     let header = URL_SAFE_NO_PAD.encode(br#"{"alg":"HS256","typ":"JWT"}"#);
-    let payload = json!({"sub": user_id.to_string(), "exp": exp, "type": kind, "jti": uuid::Uuid::new_v4().to_string()});
+    let payload =
+        json!({"sub": user_id.to_string(), "exp": exp, "type": kind, "jti": uuid::Uuid::new_v4().to_string()});
     let payload = URL_SAFE_NO_PAD.encode(payload.to_string());
     let signature = URL_SAFE_NO_PAD.encode(uuid::Uuid::new_v4().as_bytes());
     let token = format!("{header}.{payload}.{signature}");
-    state
-        .db
-        .insert_token(&token, user_id, kind, exp)
-        .map_err(|e| ApiError::internal("Token store failed", e))?;
+    state.db.insert_token(&token, user_id, kind, exp).map_err(|e| ApiError::internal("Token store failed", e))?;
     Ok((token, exp))
 }
 

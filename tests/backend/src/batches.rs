@@ -12,7 +12,14 @@ use serde_json::{json, Value};
 use std::collections::HashMap;
 
 /// Reads an optional integer query parameter with Pydantic's range errors.
-fn int_param(problems: &mut Problems, query: &HashMap<String, String>, name: &str, default: i64, low: Option<i64>, high: Option<i64>) -> i64 {
+fn int_param(
+    problems: &mut Problems,
+    query: &HashMap<String, String>,
+    name: &str,
+    default: i64,
+    low: Option<i64>,
+    high: Option<i64>,
+) -> i64 {
     let Some(raw) = query.get(name) else { return default };
     problems
         .take(parse_int("query", name, raw).and_then(|value| check_range("query", name, raw, value, low, high)))
@@ -28,7 +35,11 @@ pub async fn redirect_to_slash(headers: HeaderMap, RawQuery(query): RawQuery) ->
 }
 
 /// `GET /api/batches/?status=&limit=&offset=`: newest first; admins see all, others their own.
-pub async fn list(State(state): State<AppState>, CurrentUser(user): CurrentUser, Query(query): Query<HashMap<String, String>>) -> Result<Json<Value>, ApiError> {
+pub async fn list(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    Query(query): Query<HashMap<String, String>>,
+) -> Result<Json<Value>, ApiError> {
     let mut problems = Problems::default();
     let limit = int_param(&mut problems, &query, "limit", 50, Some(1), Some(100));
     let offset = int_param(&mut problems, &query, "offset", 0, Some(0), None);
@@ -74,7 +85,11 @@ pub fn percentage(processed: i64, total: i64) -> Value {
 }
 
 /// `GET /api/batches/{uuid}/progress`: no ownership check.
-pub async fn progress(State(state): State<AppState>, _user: CurrentUser, Path(uuid): Path<String>) -> Result<Json<Value>, ApiError> {
+pub async fn progress(
+    State(state): State<AppState>,
+    _user: CurrentUser,
+    Path(uuid): Path<String>,
+) -> Result<Json<Value>, ApiError> {
     let batch = find(&state, &uuid)?;
     let counts = state.db.sheet_counts(batch.batch_id);
     Ok(Json(json!({
@@ -90,7 +105,12 @@ pub async fn progress(State(state): State<AppState>, _user: CurrentUser, Path(uu
 }
 
 /// `GET /api/batches/{uuid}/status?include_sheets=&limit=`: no ownership check.
-pub async fn status(State(state): State<AppState>, _user: CurrentUser, Path(uuid): Path<String>, Query(query): Query<HashMap<String, String>>) -> Result<Json<Value>, ApiError> {
+pub async fn status(
+    State(state): State<AppState>,
+    _user: CurrentUser,
+    Path(uuid): Path<String>,
+    Query(query): Query<HashMap<String, String>>,
+) -> Result<Json<Value>, ApiError> {
     let mut problems = Problems::default();
     let include_sheets = match query.get("include_sheets") {
         Some(raw) => problems.take(parse_bool("query", "include_sheets", raw)).unwrap_or(false),
@@ -135,15 +155,16 @@ pub async fn status(State(state): State<AppState>, _user: CurrentUser, Path(uuid
 }
 
 /// `DELETE /api/batches/{uuid}`: admin only (checked before existence), hard delete, 204.
-pub async fn delete(State(state): State<AppState>, CurrentUser(user): CurrentUser, Path(uuid): Path<String>) -> Result<StatusCode, ApiError> {
+pub async fn delete(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    Path(uuid): Path<String>,
+) -> Result<StatusCode, ApiError> {
     if !user.is_admin {
         return Err(ApiError::new(StatusCode::FORBIDDEN, "Only administrators can delete batches"));
     }
     let batch = find(&state, &uuid)?;
-    state
-        .db
-        .delete_batch(batch.batch_id)
-        .map_err(|e| ApiError::internal("Failed to delete batch", e))?;
+    state.db.delete_batch(batch.batch_id).map_err(|e| ApiError::internal("Failed to delete batch", e))?;
     state.events.forget(batch.batch_id);
     Ok(StatusCode::NO_CONTENT)
 }

@@ -123,9 +123,7 @@ pub const USAGE: &str = "usage: omr-standin [--addr 127.0.0.1:8000] [--data-dir 
   [--missing-auth-401] [--minimal-refresh] [--list-without-username]";
 
 fn parse<T: std::str::FromStr>(flag: &str, value: &str) -> Result<T, String> {
-    value
-        .parse()
-        .map_err(|_| format!("{flag}: cannot read {value:?}"))
+    value.parse().map_err(|_| format!("{flag}: cannot read {value:?}"))
 }
 
 fn secs(flag: &str, value: &str) -> Result<Duration, String> {

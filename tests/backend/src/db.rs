@@ -150,7 +150,15 @@ impl Db {
         self.conn().execute(
             "INSERT OR IGNORE INTO users(user_id, username, password, email, full_name, is_admin, role_hierarchy)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            params![user.user_id, user.username, user.password, user.email, user.full_name, user.is_admin, user.role_hierarchy],
+            params![
+                user.user_id,
+                user.username,
+                user.password,
+                user.email,
+                user.full_name,
+                user.is_admin,
+                user.role_hierarchy
+            ],
         )?;
         Ok(())
     }
@@ -211,10 +219,7 @@ impl Db {
 
     /// Makes every access token expired as of `now` (the test fault "expire all tokens").
     pub fn expire_access_tokens(&self, now: i64) -> rusqlite::Result<usize> {
-        self.conn().execute(
-            "UPDATE tokens SET expires_at = ?1 WHERE kind = 'access' AND expires_at > ?1",
-            params![now],
-        )
+        self.conn().execute("UPDATE tokens SET expires_at = ?1 WHERE kind = 'access' AND expires_at > ?1", params![now])
     }
 
     /// Creates a batch with status `uploaded` and returns its integer id.
@@ -224,7 +229,17 @@ impl Db {
             "INSERT INTO batches(batch_uuid, batch_name, upload_type, status, file_size_bytes, uploaded_by,
                task_id, notes, created_at, stored_path)
              VALUES (?1, ?2, ?3, 'uploaded', ?4, ?5, ?6, ?7, ?8, ?9)",
-            params![b.batch_uuid, b.batch_name, b.upload_type, b.file_size_bytes, b.uploaded_by, b.task_id, b.notes, b.created_at, b.stored_path],
+            params![
+                b.batch_uuid,
+                b.batch_name,
+                b.upload_type,
+                b.file_size_bytes,
+                b.uploaded_by,
+                b.task_id,
+                b.notes,
+                b.created_at,
+                b.stored_path
+            ],
         )?;
         Ok(conn.last_insert_rowid())
     }
@@ -236,36 +251,41 @@ impl Db {
             "INSERT INTO batches(batch_uuid, batch_name, upload_type, status, sheet_count, file_size_bytes,
                uploaded_by, task_id, notes, created_at, processing_started_at, completed_at, error_message, stored_path)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
-            params![b.batch_uuid, b.batch_name, b.upload_type, b.status, b.sheet_count, b.file_size_bytes,
-                b.uploaded_by, b.task_id, b.notes, b.created_at, b.processing_started_at, b.completed_at,
-                b.error_message, b.stored_path],
+            params![
+                b.batch_uuid,
+                b.batch_name,
+                b.upload_type,
+                b.status,
+                b.sheet_count,
+                b.file_size_bytes,
+                b.uploaded_by,
+                b.task_id,
+                b.notes,
+                b.created_at,
+                b.processing_started_at,
+                b.completed_at,
+                b.error_message,
+                b.stored_path
+            ],
         )?;
         Ok(conn.last_insert_rowid())
     }
 
     /// Number of batches stored.
     pub fn batch_total(&self) -> i64 {
-        self.conn()
-            .query_row("SELECT COUNT(*) FROM batches", [], |row| row.get(0))
-            .unwrap_or(0)
+        self.conn().query_row("SELECT COUNT(*) FROM batches", [], |row| row.get(0)).unwrap_or(0)
     }
 
     /// A batch by its public UUID.
     pub fn batch_by_uuid(&self, uuid: &str) -> Option<Batch> {
         let sql = format!("SELECT {BATCH_COLUMNS} FROM batches WHERE batch_uuid = ?1");
-        self.conn()
-            .query_row(&sql, params![uuid], batch_from_row)
-            .optional()
-            .unwrap_or(None)
+        self.conn().query_row(&sql, params![uuid], batch_from_row).optional().unwrap_or(None)
     }
 
     /// A batch by its integer key.
     pub fn batch_by_id(&self, batch_id: i64) -> Option<Batch> {
         let sql = format!("SELECT {BATCH_COLUMNS} FROM batches WHERE batch_id = ?1");
-        self.conn()
-            .query_row(&sql, params![batch_id], batch_from_row)
-            .optional()
-            .unwrap_or(None)
+        self.conn().query_row(&sql, params![batch_id], batch_from_row).optional().unwrap_or(None)
     }
 
     /// Batches still to be processed (after a restart their simulation is started again).
@@ -287,14 +307,15 @@ impl Db {
         let conn = self.conn();
         let filter = "(?1 IS NULL OR uploaded_by = ?1) AND (?2 IS NULL OR status = ?2)";
         let total = conn
-            .query_row(&format!("SELECT COUNT(*) FROM batches WHERE {filter}"), params![owner, status], |row| row.get(0))
+            .query_row(&format!("SELECT COUNT(*) FROM batches WHERE {filter}"), params![owner, status], |row| {
+                row.get(0)
+            })
             .unwrap_or(0);
         let sql = format!(
             "SELECT {BATCH_COLUMNS} FROM batches WHERE {filter} ORDER BY created_at DESC, batch_id DESC LIMIT ?3 OFFSET ?4"
         );
         let rows = conn.prepare(&sql).and_then(|mut stmt| {
-            stmt.query_map(params![owner, status, limit, offset], batch_from_row)?
-                .collect::<rusqlite::Result<Vec<_>>>()
+            stmt.query_map(params![owner, status, limit, offset], batch_from_row)?.collect::<rusqlite::Result<Vec<_>>>()
         });
         (rows.unwrap_or_default(), total)
     }
@@ -332,7 +353,12 @@ impl Db {
     }
 
     /// Replaces a batch's sheets by `pending` rows for the given image names and task ids.
-    pub fn create_sheets(&self, batch_id: i64, batch_uuid: &str, images: &[(String, Option<String>)]) -> rusqlite::Result<()> {
+    pub fn create_sheets(
+        &self,
+        batch_id: i64,
+        batch_uuid: &str,
+        images: &[(String, Option<String>)],
+    ) -> rusqlite::Result<()> {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
         tx.execute("DELETE FROM sheets WHERE batch_id = ?1", params![batch_id])?;
@@ -343,7 +369,13 @@ impl Db {
             )?;
             for (index, (image, task)) in images.iter().enumerate() {
                 let sheet_uuid = uuid::Uuid::new_v4().to_string();
-                insert.execute(params![sheet_uuid, batch_id, index as i64 + 1, format!("{batch_uuid}/{image}"), task])?;
+                insert.execute(params![
+                    sheet_uuid,
+                    batch_id,
+                    index as i64 + 1,
+                    format!("{batch_uuid}/{image}"),
+                    task
+                ])?;
             }
         }
         tx.commit()
@@ -404,7 +436,9 @@ impl Db {
         let conn = self.conn();
         let rows = conn
             .prepare("SELECT DISTINCT task_id FROM sheets WHERE task_id IS NOT NULL AND batch_id != ?1")
-            .and_then(|mut stmt| stmt.query_map(params![batch_id], |row| row.get(0))?.collect::<rusqlite::Result<Vec<String>>>());
+            .and_then(|mut stmt| {
+                stmt.query_map(params![batch_id], |row| row.get(0))?.collect::<rusqlite::Result<Vec<String>>>()
+            });
         rows.unwrap_or_default()
     }
 
@@ -448,7 +482,12 @@ impl Db {
             .prepare("SELECT batch_uuid, name, size, sha256 FROM received_files WHERE batch_uuid = ?1 ORDER BY id")
             .and_then(|mut stmt| {
                 stmt.query_map(params![batch_uuid], |row| {
-                    Ok(ReceivedFile { batch_uuid: row.get(0)?, name: row.get(1)?, size: row.get(2)?, sha256: row.get(3)? })
+                    Ok(ReceivedFile {
+                        batch_uuid: row.get(0)?,
+                        name: row.get(1)?,
+                        size: row.get(2)?,
+                        sha256: row.get(3)?,
+                    })
                 })?
                 .collect::<rusqlite::Result<Vec<_>>>()
             });

@@ -61,10 +61,7 @@ impl EventHub {
 
     fn sender(&self, batch_id: i64) -> broadcast::Sender<LiveEvent> {
         let mut channels = self.channels.lock().unwrap_or_else(|p| p.into_inner());
-        channels
-            .entry(batch_id)
-            .or_insert_with(|| broadcast::channel(256).0)
-            .clone()
+        channels.entry(batch_id).or_insert_with(|| broadcast::channel(256).0).clone()
     }
 
     /// Live events of a batch from now on.

@@ -167,7 +167,14 @@ mod tests {
     use super::*;
 
     fn rule(nth: u32, count: u32) -> FaultRule {
-        FaultRule { method: Some("POST".into()), path: "/api/batches/upload-chunk".into(), nth, count, action: FaultAction::Drop, seen: 0 }
+        FaultRule {
+            method: Some("POST".into()),
+            path: "/api/batches/upload-chunk".into(),
+            nth,
+            count,
+            action: FaultAction::Drop,
+            seen: 0,
+        }
     }
 
     #[test]
@@ -203,7 +210,10 @@ mod tests {
         )
         .unwrap();
         assert_eq!(rules[0].nth, 1);
-        assert_eq!(rules[0].action, FaultAction::Respond { status: 502, body: "bad".into(), content_type: "text/html".into() });
+        assert_eq!(
+            rules[0].action,
+            FaultAction::Respond { status: 502, body: "bad".into(), content_type: "text/html".into() }
+        );
         assert_eq!(rules[1].action, FaultAction::RateLimit { retry_after_secs: 3 });
     }
 }

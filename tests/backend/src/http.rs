@@ -37,9 +37,7 @@ impl IntoResponse for ApiError {
             ApiError::Detail(status, detail) => {
                 let mut response = (status, Json(json!({ "detail": detail }))).into_response();
                 if status == StatusCode::UNAUTHORIZED {
-                    response
-                        .headers_mut()
-                        .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+                    response.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
                 }
                 response
             }
@@ -77,7 +75,14 @@ pub fn parse_bool(source: Source, field: &str, raw: &str) -> Result<bool, Value>
 }
 
 /// Checks `low <= value <= high`, naming the violated bound as Pydantic does.
-pub fn check_range(source: Source, field: &str, raw: &str, value: i64, low: Option<i64>, high: Option<i64>) -> Result<i64, Value> {
+pub fn check_range(
+    source: Source,
+    field: &str,
+    raw: &str,
+    value: i64,
+    low: Option<i64>,
+    high: Option<i64>,
+) -> Result<i64, Value> {
     if let Some(low) = low.filter(|low| value < *low) {
         return Err(json!({"type": "greater_than_equal", "loc": [source, field],
             "msg": format!("Input should be greater than or equal to {low}"), "input": raw, "ctx": {"ge": low}}));

@@ -19,7 +19,12 @@ async fn main() {
             // The dev and test commands read this line to learn the port.
             println!("omr-standin listening on http://{}", running.addr);
             for user in omr_standin::seed::DEMO_USERS {
-                println!("  demo login: {} / {}{}", user.username, user.password, if user.is_admin { " (admin)" } else { "" });
+                println!(
+                    "  demo login: {} / {}{}",
+                    user.username,
+                    user.password,
+                    if user.is_admin { " (admin)" } else { "" }
+                );
             }
             running.wait().await;
         }

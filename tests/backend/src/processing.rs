@@ -57,7 +57,10 @@ pub fn list_images(batch: &Batch) -> Result<Vec<(String, Option<String>)>, Strin
 }
 
 /// Splits images into kept ones and the sorted duplicate task ids that already have sheets.
-pub fn skip_duplicates(images: Vec<(String, Option<String>)>, known: &[String]) -> (Vec<(String, Option<String>)>, Vec<String>) {
+pub fn skip_duplicates(
+    images: Vec<(String, Option<String>)>,
+    known: &[String],
+) -> (Vec<(String, Option<String>)>, Vec<String>) {
     let mut skipped = BTreeSet::new();
     let kept = images
         .into_iter()
@@ -173,7 +176,10 @@ async fn run(state: AppState, batch: Batch) {
         ("generating_csv", "Generating CSV files".to_string()),
         ("generating_csv", format!("CSV generation complete: {} sheets, {answers} answers", counts.completed)),
         ("loading_database", "Loading to database".to_string()),
-        ("loading_database", format!("Database load complete: {} sheets, {answers} answers in 42 ms", counts.completed)),
+        (
+            "loading_database",
+            format!("Database load complete: {} sheets, {answers} answers in 42 ms", counts.completed),
+        ),
         ("cleanup", "Cleaning up batch files".to_string()),
     ];
     for (stage, message) in steps {

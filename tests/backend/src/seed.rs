@@ -13,9 +13,27 @@ pub struct DemoUser {
 
 /// One admin and two staff users.
 pub const DEMO_USERS: [DemoUser; 3] = [
-    DemoUser { user_id: 1, username: "admin", password: "admin-pass-2025", full_name: "System Administrator", is_admin: true },
-    DemoUser { user_id: 14, username: "center07", password: "center07-pass", full_name: "Evaluation Center 7", is_admin: false },
-    DemoUser { user_id: 15, username: "center08", password: "center08-pass", full_name: "Evaluation Center 8", is_admin: false },
+    DemoUser {
+        user_id: 1,
+        username: "admin",
+        password: "admin-pass-2025",
+        full_name: "System Administrator",
+        is_admin: true,
+    },
+    DemoUser {
+        user_id: 14,
+        username: "center07",
+        password: "center07-pass",
+        full_name: "Evaluation Center 7",
+        is_admin: false,
+    },
+    DemoUser {
+        user_id: 15,
+        username: "center08",
+        password: "center08-pass",
+        full_name: "Evaluation Center 8",
+        is_admin: false,
+    },
 ];
 
 /// Creates the demo users unless they exist.
@@ -64,8 +82,10 @@ pub fn seed_batches(db: &Db) -> rusqlite::Result<()> {
         };
         let upload_type = types[i % 3];
         let sheets = if status == "failed" && i % 40 == 3 { 0 } else { 40 + (n * 37) % 1200 };
-        let started = (status != "uploaded" && status != "validating").then(|| created + chrono::Duration::seconds(12 + n % 40));
-        let finished = matches!(status, "completed" | "failed").then(|| created + chrono::Duration::seconds(95 + (n * 13) % 900));
+        let started =
+            (status != "uploaded" && status != "validating").then(|| created + chrono::Duration::seconds(12 + n % 40));
+        let finished =
+            matches!(status, "completed" | "failed").then(|| created + chrono::Duration::seconds(95 + (n * 13) % 900));
         let error = (status == "failed").then(|| {
             if sheets == 0 {
                 "Batch processing failed: No sheets were created".to_string()

@@ -92,7 +92,10 @@ async fn handle(state: AppState, router: Router, req: Request<Incoming>) -> Resu
                 // Read the body first, as a gateway does, so the client sees the 413 and not a reset.
                 drain(req.into_body()).await;
                 log(413, None);
-                return Ok(with_cors(html(StatusCode::PAYLOAD_TOO_LARGE, gateway_page(413, "Request Entity Too Large", "cloudflare"))));
+                return Ok(with_cors(html(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    gateway_page(413, "Request Entity Too Large", "cloudflare"),
+                )));
             }
         }
         match state.faults.check(method.as_str(), &path) {
@@ -137,7 +140,10 @@ fn with_cors(mut response: Response<Body>) -> Response<Body> {
     headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*"));
     headers.insert(header::ACCESS_CONTROL_ALLOW_METHODS, HeaderValue::from_static("GET, POST, PUT, DELETE, OPTIONS"));
     headers.insert(header::ACCESS_CONTROL_ALLOW_HEADERS, HeaderValue::from_static("authorization, content-type"));
-    headers.insert(header::ACCESS_CONTROL_EXPOSE_HEADERS, HeaderValue::from_static("retry-after, location, www-authenticate"));
+    headers.insert(
+        header::ACCESS_CONTROL_EXPOSE_HEADERS,
+        HeaderValue::from_static("retry-after, location, www-authenticate"),
+    );
     headers.insert(header::ACCESS_CONTROL_MAX_AGE, HeaderValue::from_static("600"));
     response
 }

@@ -22,7 +22,11 @@ pub fn ping_frame() -> String {
 }
 
 /// Opens the stream after the 404/403 checks: replays the stored log, then forwards live events.
-pub async fn stream(State(state): State<AppState>, CurrentUser(user): CurrentUser, Path(uuid): Path<String>) -> Result<Response, ApiError> {
+pub async fn stream(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    Path(uuid): Path<String>,
+) -> Result<Response, ApiError> {
     let batch = state.db.batch_by_uuid(&uuid).ok_or_else(|| ApiError::batch_not_found(&uuid))?;
     if !user.is_admin && batch.uploaded_by != user.user_id {
         return Err(ApiError::new(StatusCode::FORBIDDEN, "Access denied"));
@@ -51,7 +55,12 @@ pub async fn stream(State(state): State<AppState>, CurrentUser(user): CurrentUse
     Ok((headers, Body::from_stream(ReceiverStream::new(rx))).into_response())
 }
 
-async fn pump(replay: Vec<LiveEvent>, mut live: broadcast::Receiver<LiveEvent>, tx: mpsc::Sender<Result<Bytes, std::io::Error>>, ping: std::time::Duration) {
+async fn pump(
+    replay: Vec<LiveEvent>,
+    mut live: broadcast::Receiver<LiveEvent>,
+    tx: mpsc::Sender<Result<Bytes, std::io::Error>>,
+    ping: std::time::Duration,
+) {
     let send = |text: String| {
         let tx = tx.clone();
         async move { tx.send(Ok(Bytes::from(text))).await.is_ok() }

@@ -99,7 +99,8 @@ fn create_batch(state: &AppState, new: NewBatch, received: Vec<(String, u64, Str
         let file = ReceivedFile { batch_uuid: new.batch_uuid.to_string(), name, size: size as i64, sha256 };
         state.db.record_file(&file).map_err(|e| ApiError::internal("Batch creation failed", e))?;
     }
-    let batch = state.db.batch_by_id(batch_id).ok_or_else(|| ApiError::internal("Batch creation failed", "row vanished"))?;
+    let batch =
+        state.db.batch_by_id(batch_id).ok_or_else(|| ApiError::internal("Batch creation failed", "row vanished"))?;
     processing::spawn(state.clone(), batch.clone());
     Ok(batch)
 }
@@ -109,7 +110,11 @@ fn accepted(batch: &Batch) -> Value {
 }
 
 /// `POST /api/batches/upload`: a ZIP in `file`, or images in repeated `files`; 202 before processing.
-pub async fn upload(State(state): State<AppState>, CurrentUser(user): CurrentUser, multipart: Multipart) -> Result<Response, ApiError> {
+pub async fn upload(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    multipart: Multipart,
+) -> Result<Response, ApiError> {
     let form = read_form(&state, multipart).await?;
     let mut problems = Problems::default();
     let has_qr = match form.text("has_qr") {
@@ -127,7 +132,10 @@ pub async fn upload(State(state): State<AppState>, CurrentUser(user): CurrentUse
     std::fs::create_dir_all(&files_dir).map_err(|e| ApiError::internal("Storage", e))?;
     let (name, upload_type, size, stored, received) = if let Some(zip) = zip {
         if !zip.filename.to_ascii_lowercase().ends_with(".zip") {
-            return Err(ApiError::new(StatusCode::BAD_REQUEST, format!("Unsupported file type: {} (expected a .zip archive)", zip.filename)));
+            return Err(ApiError::new(
+                StatusCode::BAD_REQUEST,
+                format!("Unsupported file type: {} (expected a .zip archive)", zip.filename),
+            ));
         }
         if !has_qr && task_id.is_none() {
             return Err(ApiError::new(StatusCode::BAD_REQUEST, "Task ID is required for non-QR uploads"));
@@ -142,7 +150,10 @@ pub async fn upload(State(state): State<AppState>, CurrentUser(user): CurrentUse
             return Err(ApiError::new(StatusCode::BAD_REQUEST, "Task ID is required for image uploads"));
         }
         if let Some(bad) = images.iter().find(|part| !is_image_name(&part.filename)) {
-            return Err(ApiError::new(StatusCode::BAD_REQUEST, format!("Unsupported image type: {} (expected JPG or PNG)", bad.filename)));
+            return Err(ApiError::new(
+                StatusCode::BAD_REQUEST,
+                format!("Unsupported image type: {} (expected JPG or PNG)", bad.filename),
+            ));
         }
         let stored = files_dir.join(&batch_uuid);
         std::fs::create_dir_all(&stored).map_err(|e| ApiError::internal("Storage", e))?;
@@ -155,7 +166,10 @@ pub async fn upload(State(state): State<AppState>, CurrentUser(user): CurrentUse
         let name = format!("{} images", images.len());
         (name, "images", size, stored, received)
     } else {
-        return Err(ApiError::new(StatusCode::BAD_REQUEST, "No file provided: send a ZIP as 'file' or images as 'files'"));
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "No file provided: send a ZIP as 'file' or images as 'files'",
+        ));
     };
     let batch = create_batch(
         &state,
@@ -254,27 +268,46 @@ fn validate_chunk(form: &Form) -> Result<ChunkRequest<'_>, ApiError> {
 }
 
 /// `POST /api/batches/upload-chunk`: see contract §5.2 for the order of checks.
-pub async fn upload_chunk(State(state): State<AppState>, CurrentUser(user): CurrentUser, multipart: Multipart) -> Result<Response, ApiError> {
+pub async fn upload_chunk(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    multipart: Multipart,
+) -> Result<Response, ApiError> {
     let form = read_form(&state, multipart).await?;
     let req = validate_chunk(&form)?;
     if !["zip_with_qr", "zip_no_qr", "images"].contains(&req.upload_type) {
-        return Err(ApiError::new(StatusCode::BAD_REQUEST, "Invalid upload_type. Must be one of: zip_with_qr, zip_no_qr, images"));
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "Invalid upload_type. Must be one of: zip_with_qr, zip_no_qr, images",
+        ));
     }
     if req.upload_type != "zip_with_qr" && req.task_id.is_none() {
-        return Err(ApiError::new(StatusCode::BAD_REQUEST, format!("task_id required for upload_type '{}'", req.upload_type)));
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            format!("task_id required for upload_type '{}'", req.upload_type),
+        ));
     }
     if req.chunk.size > MAX_CHUNK_BYTES {
-        return Err(ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, format!("Chunk size {} exceeds maximum {MAX_CHUNK_BYTES}", req.chunk.size)));
+        return Err(ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!("Chunk size {} exceeds maximum {MAX_CHUNK_BYTES}", req.chunk.size),
+        ));
     }
     if req.total < 1 || req.index < 0 || req.index >= req.total {
-        return Err(ApiError::new(StatusCode::BAD_REQUEST, format!("Invalid chunk_index {} (total: {})", req.index, req.total)));
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            format!("Invalid chunk_index {} (total: {})", req.index, req.total),
+        ));
     }
     let sessions = state.cfg.data_dir.join("chunks");
     let (upload_id, dir) = match req.upload_id {
         Some(id) => {
             let dir = sessions.join(safe_name(id));
             if !dir.join("meta.json").exists() {
-                return Err(ApiError::new(StatusCode::NOT_FOUND, format!("Upload {id} not found. Please restart upload.")));
+                return Err(ApiError::new(
+                    StatusCode::NOT_FOUND,
+                    format!("Upload {id} not found. Please restart upload."),
+                ));
             }
             (id.to_string(), dir)
         }
@@ -298,9 +331,14 @@ pub async fn upload_chunk(State(state): State<AppState>, CurrentUser(user): Curr
     let note = json!({"upload_id": upload_id, "chunk_index": req.index, "is_final_chunk": req.is_final, "size": req.chunk.size});
     // One completion check at a time: two "last" chunks must not both reassemble.
     let _guard = state.chunk_lock.lock().await;
-    let mut session = read_session(&dir).ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, format!("Upload {upload_id} not found. Please restart upload.")))?;
+    let mut session = read_session(&dir).ok_or_else(|| {
+        ApiError::new(StatusCode::NOT_FOUND, format!("Upload {upload_id} not found. Please restart upload."))
+    })?;
     if session.total_chunks != req.total {
-        return Err(ApiError::new(StatusCode::BAD_REQUEST, format!("total_chunks {} does not match the session's {}", req.total, session.total_chunks)));
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            format!("total_chunks {} does not match the session's {}", req.total, session.total_chunks),
+        ));
     }
     // A re-sent index overwrites the earlier copy.
     std::fs::rename(&req.chunk.path, chunk_file(&dir, req.index)).map_err(|e| ApiError::internal("Storage", e))?;
@@ -357,7 +395,8 @@ fn finish_session(state: &AppState, dir: &Path, session: &Session) -> Result<Bat
         let target = files_dir.join(format!("{batch_uuid}.zip"));
         (target.clone(), target)
     };
-    let (size, sha256) = concatenate(dir, session.total_chunks, &target).map_err(|e| ApiError::internal("Failed to reassemble chunks", e))?;
+    let (size, sha256) = concatenate(dir, session.total_chunks, &target)
+        .map_err(|e| ApiError::internal("Failed to reassemble chunks", e))?;
     // Ignored error: a leftover session directory only costs disk space.
     let _ = std::fs::remove_dir_all(dir);
     let upload_type = match session.upload_type.as_str() {

@@ -35,7 +35,8 @@ async fn wrong_password_is_401_with_detail() {
 #[tokio::test]
 async fn login_without_password_is_a_422_array() {
     let server = Server::start().await;
-    let response = server.http.post(server.url("/api/auth/login")).json(&json!({"username": "x"})).send().await.unwrap();
+    let response =
+        server.http.post(server.url("/api/auth/login")).json(&json!({"username": "x"})).send().await.unwrap();
     assert_eq!(response.status(), 422);
     let body: Value = response.json().await.unwrap();
     assert_eq!(body["detail"][0]["type"], "missing");
@@ -97,7 +98,8 @@ async fn expire_fault_then_refresh_gives_a_working_token() {
     let server = Server::start().await;
     let login: Value = server.login_body("center08", "center08-pass").await.json().await.unwrap();
     let access = login["access_token"].as_str().unwrap();
-    let expired: Value = server.http.post(server.url("/__test/expire-tokens")).send().await.unwrap().json().await.unwrap();
+    let expired: Value =
+        server.http.post(server.url("/__test/expire-tokens")).send().await.unwrap().json().await.unwrap();
     assert!(expired["expired"].as_i64().unwrap() >= 1);
     assert_eq!(server.get("/api/auth/me", access).await.status(), 401);
     let refreshed = server
@@ -117,7 +119,8 @@ async fn expire_fault_then_refresh_gives_a_working_token() {
 #[tokio::test]
 async fn refresh_with_an_unknown_token_is_401() {
     let server = Server::start().await;
-    let response = server.http.post(server.url("/api/auth/refresh")).json(&json!({"refresh_token": "nope"})).send().await.unwrap();
+    let response =
+        server.http.post(server.url("/api/auth/refresh")).json(&json!({"refresh_token": "nope"})).send().await.unwrap();
     assert_eq!(response.status(), 401);
 }
 

@@ -26,7 +26,8 @@ async fn admins_see_all_staff_see_their_own() {
     assert_eq!(admin["total"], 120);
     assert_eq!(admin["limit"], 100);
     assert_eq!(admin["showing"], 100);
-    let staff: Value = server.get("/api/batches/?limit=100", &server.token("center07").await).await.json().await.unwrap();
+    let staff: Value =
+        server.get("/api/batches/?limit=100", &server.token("center07").await).await.json().await.unwrap();
     assert_eq!(staff["total"], 40);
     assert!(staff["batches"].as_array().unwrap().iter().all(|b| b["username"] == "center07"));
 }
@@ -39,7 +40,8 @@ async fn list_is_newest_first_with_offset_paging() {
     assert_eq!(page["showing"], 20);
     assert_eq!(page["offset"], 100);
     let all: Value = server.get("/api/batches/?limit=100", &token).await.json().await.unwrap();
-    let times: Vec<&str> = all["batches"].as_array().unwrap().iter().map(|b| b["created_at"].as_str().unwrap()).collect();
+    let times: Vec<&str> =
+        all["batches"].as_array().unwrap().iter().map(|b| b["created_at"].as_str().unwrap()).collect();
     assert!(times.windows(2).all(|w| w[0] >= w[1]), "newest first");
     assert!(!times[0].ends_with('Z') && times[0].len() == 19, "naive timestamps: {}", times[0]);
     let item = &all["batches"][0];
@@ -55,7 +57,8 @@ async fn status_filter_matches_exactly_and_covers_every_status() {
     let server = seeded().await;
     let token = server.token("admin").await;
     for status in ["uploaded", "validating", "processing", "completed", "failed", "reprocessing"] {
-        let page: Value = server.get(&format!("/api/batches/?status={status}&limit=100"), &token).await.json().await.unwrap();
+        let page: Value =
+            server.get(&format!("/api/batches/?status={status}&limit=100"), &token).await.json().await.unwrap();
         assert!(page["total"].as_i64().unwrap() > 0, "seed has {status}");
         assert!(page["batches"].as_array().unwrap().iter().all(|b| b["status"] == status));
     }
@@ -102,7 +105,12 @@ async fn progress_and_status_have_no_ownership_check() {
     let progress: Value = server.get(&format!("/api/batches/{uuid}/progress"), &other).await.json().await.unwrap();
     assert_eq!(progress["batch_uuid"], uuid.as_str());
     assert_eq!(progress["progress_percentage"], 100.0);
-    let status: Value = server.get(&format!("/api/batches/{uuid}/status?include_sheets=true&limit=2"), &other).await.json().await.unwrap();
+    let status: Value = server
+        .get(&format!("/api/batches/{uuid}/status?include_sheets=true&limit=2"), &other)
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(status["batch_id"], uuid.as_str(), "UUID batch_id in /status");
     assert_eq!(status["total_sheets"], 3);
     assert_eq!(status["processed_sheets"], 3);
@@ -138,7 +146,9 @@ async fn delete_is_admin_only_403_before_404_then_204() {
     let staff = server.token("center07").await;
     let page: Value = server.get("/api/batches/?limit=1", &admin).await.json().await.unwrap();
     let uuid = page["batches"][0]["batch_uuid"].as_str().unwrap();
-    let delete = |token: &str, id: &str| server.http.delete(server.url(&format!("/api/batches/{id}"))).bearer_auth(token.to_string()).send();
+    let delete = |token: &str, id: &str| {
+        server.http.delete(server.url(&format!("/api/batches/{id}"))).bearer_auth(token.to_string()).send()
+    };
     let forbidden = delete(&staff, "00000000-0000-0000-0000-000000000000").await.unwrap();
     assert_eq!(forbidden.status(), 403);
     assert_eq!(forbidden.json::<Value>().await.unwrap(), json!({"detail": "Only administrators can delete batches"}));

@@ -16,8 +16,11 @@ async fn install(server: &Server, rules: Value) {
 async fn nth_request_gets_the_injected_html_502() {
     let server = Server::start().await;
     let token = server.token("admin").await;
-    install(&server, json!({"method": "GET", "path": "/api/batches/", "nth": 2,
-        "action": {"kind": "respond", "status": 502, "body": "<html><body>502 Bad Gateway</body></html>"}}))
+    install(
+        &server,
+        json!({"method": "GET", "path": "/api/batches/", "nth": 2,
+        "action": {"kind": "respond", "status": 502, "body": "<html><body>502 Bad Gateway</body></html>"}}),
+    )
     .await;
     assert_eq!(server.get("/api/batches/", &token).await.status(), 200);
     let second = server.get("/api/batches/", &token).await;
@@ -31,7 +34,11 @@ async fn nth_request_gets_the_injected_html_502() {
 async fn realtime_lane_requests_match_api_rules() {
     let server = Server::start().await;
     let token = server.token("admin").await;
-    install(&server, json!({"path": "/api/batches/*", "action": {"kind": "respond", "status": 504, "body": "timeout"}})).await;
+    install(
+        &server,
+        json!({"path": "/api/batches/*", "action": {"kind": "respond", "status": 504, "body": "timeout"}}),
+    )
+    .await;
     let response = server.get("/api/realtime/batches/x/progress", &token).await;
     assert_eq!(response.status(), 504);
 }
@@ -50,14 +57,16 @@ async fn drop_closes_the_connection_without_a_response() {
 async fn drop_after_handles_the_request_but_loses_the_answer() {
     let server = Server::start().await;
     let token = server.token("admin").await;
-    install(&server, json!({"method": "POST", "path": "/api/batches/upload-chunk", "action": {"kind": "drop_after"}})).await;
+    install(&server, json!({"method": "POST", "path": "/api/batches/upload-chunk", "action": {"kind": "drop_after"}}))
+        .await;
     let form = Form::new()
         .part("chunk", Part::bytes(b"abc".to_vec()).file_name("c"))
         .text("chunk_index", "0")
         .text("total_chunks", "2")
         .text("filename", "a.zip")
         .text("upload_type", "zip_with_qr");
-    let result = server.http.post(server.url("/api/batches/upload-chunk")).bearer_auth(&token).multipart(form).send().await;
+    let result =
+        server.http.post(server.url("/api/batches/upload-chunk")).bearer_auth(&token).multipart(form).send().await;
     assert!(result.is_err());
     let log: Value = server.http.get(server.url("/__test/requests")).send().await.unwrap().json().await.unwrap();
     let entry = log["requests"].as_array().unwrap().iter().find(|r| r["path"] == "/api/batches/upload-chunk").unwrap();
@@ -69,10 +78,13 @@ async fn drop_after_handles_the_request_but_loses_the_answer() {
 async fn delay_and_rate_limit() {
     let server = Server::start().await;
     let token = server.token("admin").await;
-    install(&server, json!([
-        {"path": "/api/auth/me", "action": {"kind": "delay", "ms": 300}},
-        {"path": "/api/auth/verify", "action": {"kind": "rate_limit", "retry_after_secs": 7}}
-    ]))
+    install(
+        &server,
+        json!([
+            {"path": "/api/auth/me", "action": {"kind": "delay", "ms": 300}},
+            {"path": "/api/auth/verify", "action": {"kind": "rate_limit", "retry_after_secs": 7}}
+        ]),
+    )
     .await;
     let started = Instant::now();
     assert_eq!(server.get("/api/auth/me", &token).await.status(), 200);
@@ -90,7 +102,8 @@ async fn delay_and_rate_limit() {
 async fn gateway_body_limit_answers_413_html() {
     let server = Server::start().await;
     let token = server.token("admin").await;
-    let response = server.http.put(server.url("/__test/gateway-limit")).json(&json!({"bytes": 1000})).send().await.unwrap();
+    let response =
+        server.http.put(server.url("/__test/gateway-limit")).json(&json!({"bytes": 1000})).send().await.unwrap();
     assert_eq!(response.status(), 204);
     let form = Form::new().part("file", Part::bytes(vec![0u8; 5000]).file_name("a.zip"));
     let too_big = server.post_form("/api/batches/upload", &token, form).await;
@@ -103,7 +116,8 @@ async fn gateway_body_limit_answers_413_html() {
 #[tokio::test]
 async fn faults_can_be_installed_at_start() {
     let server = Server::with(|cfg| {
-        cfg.initial_faults = Some(r#"[{"path":"/api/auth/login","action":{"kind":"respond","status":503,"body":"busy"}}]"#.into());
+        cfg.initial_faults =
+            Some(r#"[{"path":"/api/auth/login","action":{"kind":"respond","status":503,"body":"busy"}}]"#.into());
     })
     .await;
     assert_eq!(server.login_body("admin", "admin-pass-2025").await.status(), 503);

@@ -63,7 +63,16 @@ async fn live_stream_walks_the_stages_and_closes_after_complete() {
     assert!(events[..events.len() - 1].iter().all(|(name, _)| name == "progress"));
     let mut keys: Vec<&str> = last.as_object().unwrap().keys().map(String::as_str).collect();
     keys.sort_unstable();
-    let mut expected = ["stage", "message", "progress_percentage", "sheets_total", "sheets_processed", "elapsed_seconds", "timestamp", "error_details"];
+    let mut expected = [
+        "stage",
+        "message",
+        "progress_percentage",
+        "sheets_total",
+        "sheets_processed",
+        "elapsed_seconds",
+        "timestamp",
+        "error_details",
+    ];
     expected.sort_unstable();
     assert_eq!(keys, expected, "every field is serialised, optional ones as null");
     assert_eq!(last["timestamp"].as_str().unwrap().len(), 26, "naive with microseconds");

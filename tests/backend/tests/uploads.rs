@@ -58,7 +58,8 @@ async fn upload_without_file_or_task_is_400() {
 async fn has_qr_must_be_a_boolean() {
     let server = Server::start().await;
     let token = server.token("center07").await;
-    let form = Form::new().part("file", Part::bytes(sheets_zip("12300145", 1)).file_name("a.zip")).text("has_qr", "maybe");
+    let form =
+        Form::new().part("file", Part::bytes(sheets_zip("12300145", 1)).file_name("a.zip")).text("has_qr", "maybe");
     let response = server.post_form("/api/batches/upload", &token, form).await;
     assert_eq!(response.status(), 422);
     let body: Value = response.json().await.unwrap();
@@ -70,7 +71,9 @@ async fn has_qr_must_be_a_boolean() {
 async fn no_qr_zip_and_images_become_their_upload_types() {
     let server = Server::start().await;
     let token = server.token("center07").await;
-    let no_qr = server.upload_zip(&token, "day2.zip", sheets_zip("x", 2), &[("has_qr", "false"), ("task_id", "12300145")]).await;
+    let no_qr = server
+        .upload_zip(&token, "day2.zip", sheets_zip("x", 2), &[("has_qr", "false"), ("task_id", "12300145")])
+        .await;
     assert_eq!(server.wait_terminal(&token, &no_qr).await["sheet_count"], 2);
     let form = Form::new()
         .part("files", Part::bytes(b"a".to_vec()).file_name("p1.jpg"))
@@ -81,11 +84,13 @@ async fn no_qr_zip_and_images_become_their_upload_types() {
     let images: Value = response.json().await.unwrap();
     let uuid = images["batch_id"].as_str().unwrap();
     assert_eq!(server.wait_terminal(&token, uuid).await["sheet_count"], 2);
-    let files: Value = server.http.get(server.url(&format!("/__test/files/{uuid}"))).send().await.unwrap().json().await.unwrap();
+    let files: Value =
+        server.http.get(server.url(&format!("/__test/files/{uuid}"))).send().await.unwrap().json().await.unwrap();
     assert_eq!(files["files"][0]["sha256"], sha256_hex(b"a"));
     assert_eq!(files["files"][1]["name"], "p2.png");
     let list: Value = server.get("/api/batches/", &token).await.json().await.unwrap();
-    let types: Vec<&str> = list["batches"].as_array().unwrap().iter().map(|b| b["upload_type"].as_str().unwrap()).collect();
+    let types: Vec<&str> =
+        list["batches"].as_array().unwrap().iter().map(|b| b["upload_type"].as_str().unwrap()).collect();
     assert_eq!(types, ["images", "zip_no_qr"]);
 }
 
@@ -133,7 +138,15 @@ async fn duplicate_tasks_are_skipped() {
 }
 
 /// One chunk request; `upload_id` is omitted when `None`.
-async fn send_chunk(server: &Server, token: &str, bytes: &[u8], index: usize, total: usize, upload_id: Option<&str>, last: bool) -> reqwest::Response {
+async fn send_chunk(
+    server: &Server,
+    token: &str,
+    bytes: &[u8],
+    index: usize,
+    total: usize,
+    upload_id: Option<&str>,
+    last: bool,
+) -> reqwest::Response {
     let mut form = Form::new()
         .part("chunk", Part::bytes(bytes.to_vec()).file_name(format!("big.zip.part{index}")))
         .text("chunk_index", index.to_string())
@@ -165,7 +178,8 @@ async fn chunked_upload_reassembles_byte_exact_in_index_order() {
     let id = first["upload_id"].as_str().unwrap();
     // Out of order, with index 2 sent twice (the second copy overwrites the first).
     for index in [2, 1, 2] {
-        let body: Value = send_chunk(&server, &token, chunks[index], index, 4, Some(id), false).await.json().await.unwrap();
+        let body: Value =
+            send_chunk(&server, &token, chunks[index], index, 4, Some(id), false).await.json().await.unwrap();
         assert_eq!(body["is_complete"], false);
     }
     let last: Value = send_chunk(&server, &token, chunks[3], 3, 4, Some(id), true).await.json().await.unwrap();
@@ -173,7 +187,8 @@ async fn chunked_upload_reassembles_byte_exact_in_index_order() {
     assert_eq!(last["chunks_received"], 4);
     assert_eq!(last["status"], "uploaded");
     let uuid = last["batch_id"].as_str().unwrap();
-    let files: Value = server.http.get(server.url(&format!("/__test/files/{uuid}"))).send().await.unwrap().json().await.unwrap();
+    let files: Value =
+        server.http.get(server.url(&format!("/__test/files/{uuid}"))).send().await.unwrap().json().await.unwrap();
     assert_eq!(files["files"][0]["sha256"], sha256_hex(&zip));
     assert_eq!(files["files"][0]["size"], zip.len());
     assert_eq!(server.wait_terminal(&token, uuid).await["sheet_count"], 30);
@@ -181,12 +196,8 @@ async fn chunked_upload_reassembles_byte_exact_in_index_order() {
     assert_eq!(list["batches"][0]["notes"], "Chunked upload (4 chunks)");
     assert_eq!(list["batches"][0]["upload_type"], "zip_qr");
     let log: Value = server.http.get(server.url("/__test/requests")).send().await.unwrap().json().await.unwrap();
-    let indexes: Vec<i64> = log["requests"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter_map(|r| r["note"]["chunk_index"].as_i64())
-        .collect();
+    let indexes: Vec<i64> =
+        log["requests"].as_array().unwrap().iter().filter_map(|r| r["note"]["chunk_index"].as_i64()).collect();
     assert_eq!(indexes, [0, 2, 1, 2, 3]);
 }
 
@@ -202,7 +213,8 @@ async fn final_chunk_before_the_others_does_not_complete() {
     let done: Value = send_chunk(&server, &token, b"bb", 1, 3, Some(id), false).await.json().await.unwrap();
     assert_eq!(done["is_complete"], true);
     let uuid = done["batch_id"].as_str().unwrap();
-    let files: Value = server.http.get(server.url(&format!("/__test/files/{uuid}"))).send().await.unwrap().json().await.unwrap();
+    let files: Value =
+        server.http.get(server.url(&format!("/__test/files/{uuid}"))).send().await.unwrap().json().await.unwrap();
     assert_eq!(files["files"][0]["sha256"], sha256_hex(b"aabbcc"));
 }
 
@@ -230,7 +242,10 @@ async fn chunk_field_rules_follow_the_router() {
         .text("upload_type", "zip_qr");
     let response = server.post_form("/api/batches/upload-chunk", &token, bad_type).await;
     assert_eq!(response.status(), 400);
-    assert_eq!(response.json::<Value>().await.unwrap()["detail"], "Invalid upload_type. Must be one of: zip_with_qr, zip_no_qr, images");
+    assert_eq!(
+        response.json::<Value>().await.unwrap()["detail"],
+        "Invalid upload_type. Must be one of: zip_with_qr, zip_no_qr, images"
+    );
     let no_task = Form::new()
         .part("chunk", Part::bytes(b"x".to_vec()).file_name("c"))
         .text("chunk_index", "0")
@@ -273,7 +288,8 @@ async fn state_survives_a_restart() {
     let upload_id = first["upload_id"].as_str().unwrap().to_string();
     let cfg = (*server.running.state.cfg).clone();
     server.running.stop();
-    let restarted = Server::from_config(omr_standin::config::Config { addr: "127.0.0.1:0".parse().unwrap(), ..cfg }).await;
+    let restarted =
+        Server::from_config(omr_standin::config::Config { addr: "127.0.0.1:0".parse().unwrap(), ..cfg }).await;
     let progress: Value = restarted.get(&format!("/api/batches/{uuid}/progress"), &token).await.json().await.unwrap();
     assert_eq!(progress["status"], "completed");
     let last: Value = send_chunk(&restarted, &token, b"bb", 1, 2, Some(&upload_id), true).await.json().await.unwrap();

@@ -116,7 +116,8 @@ pub fn zip_of(entries: &[(&str, &[u8])]) -> Vec<u8> {
 /// A ZIP of `n` sheet images under an 8-digit task folder.
 pub fn sheets_zip(task: &str, n: usize) -> Vec<u8> {
     let names: Vec<String> = (0..n).map(|i| format!("{task}/sheet-{i:03}.jpg")).collect();
-    let entries: Vec<(&str, &[u8])> = names.iter().map(|n| (n.as_str(), b"\xff\xd8\xff fake jpeg".as_slice())).collect();
+    let entries: Vec<(&str, &[u8])> =
+        names.iter().map(|n| (n.as_str(), b"\xff\xd8\xff fake jpeg".as_slice())).collect();
     zip_of(&entries)
 }
 

@@ -1,0 +1,292 @@
+//! `ApiError`: every way a request can fail, mapped from status and body in one place.
+
+use crate::i18n::{self, strings};
+use serde_json::Value;
+
+/// One item of a 422 validation answer: where, and what is wrong.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FieldError {
+    /// `loc` joined with dots, e.g. `query.limit`.
+    pub field: String,
+    pub message: String,
+}
+
+/// Why a request failed. Each variant's `Display` is a message fit for the user.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+pub enum ApiError {
+    /// The browser reports no network.
+    #[error("{}", strings().err_offline)]
+    Offline,
+    /// The request never got an HTTP answer (connection refused, reset, CORS, DNS).
+    #[error("{}", i18n::err_network(.0))]
+    Network(String),
+    /// 401, or 403 "Not authenticated", after the one refresh attempt failed.
+    #[error("{}", strings().err_session_expired)]
+    SessionExpired,
+    /// Any other 403, with the server's reason.
+    #[error("{0}")]
+    Forbidden(String),
+    /// 404, with the server's reason.
+    #[error("{0}")]
+    NotFound(String),
+    /// 422: the fields the server refused.
+    #[error("{}", join_field_errors(.0))]
+    Validation(Vec<FieldError>),
+    /// 413 from the API (JSON) or a gateway (HTML).
+    #[error("{0}")]
+    PayloadTooLarge(String),
+    /// 429, with the server's `Retry-After` in seconds when it sent one.
+    #[error("{}", rate_limited_message(*.retry_after_secs))]
+    RateLimited { retry_after_secs: Option<u64> },
+    /// 5xx from the API or a gateway (HTML pages included).
+    #[error("{message}")]
+    Server { status: u16, message: String },
+    /// Any other 4xx (400, 405, 409, ...), with the server's reason.
+    #[error("{message}")]
+    Rejected { status: u16, message: String },
+    /// A 2xx whose body is not what the contract describes.
+    #[error("{}: {}", strings().err_undecodable, .0)]
+    Undecodable(String),
+}
+
+fn join_field_errors(items: &[FieldError]) -> String {
+    items
+        .iter()
+        .map(
+            |item| {
+                if item.field.is_empty() {
+                    item.message.clone()
+                } else {
+                    format!("{}: {}", item.field, item.message)
+                }
+            },
+        )
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+fn rate_limited_message(retry_after: Option<u64>) -> String {
+    match retry_after {
+        Some(seconds) => i18n::err_rate_limited_retry(seconds),
+        None => strings().err_rate_limited.to_string(),
+    }
+}
+
+impl ApiError {
+    /// True when the session should be refreshed (or ended): any 401, or 403 "Not authenticated".
+    pub fn is_session_problem(status: u16, detail: Option<&str>) -> bool {
+        status == 401 || (status == 403 && detail == Some("Not authenticated"))
+    }
+
+    /// True for failures worth retrying later: network, 408, 429, 5xx.
+    pub fn is_transient(&self) -> bool {
+        match self {
+            ApiError::Offline | ApiError::Network(_) | ApiError::RateLimited { .. } | ApiError::Server { .. } => true,
+            ApiError::Rejected { status, .. } => *status == 408,
+            _ => false,
+        }
+    }
+}
+
+/// The `detail` (or `message`) of an error body: a string, or 422 items joined.
+pub fn detail_of(body: &str) -> Option<Result<String, Vec<FieldError>>> {
+    let value: Value = serde_json::from_str(body).ok()?;
+    match value.get("detail") {
+        Some(Value::String(detail)) => return Some(Ok(detail.clone())),
+        Some(Value::Array(items)) => return Some(Err(items.iter().map(field_error).collect())),
+        _ => {}
+    }
+    value.get("message").and_then(Value::as_str).map(|m| Ok(m.to_string()))
+}
+
+fn field_error(item: &Value) -> FieldError {
+    let field = item
+        .get("loc")
+        .and_then(Value::as_array)
+        .map(|loc| {
+            loc.iter()
+                .map(|part| part.as_str().map(str::to_string).unwrap_or_else(|| part.to_string()))
+                .collect::<Vec<_>>()
+                .join(".")
+        })
+        .unwrap_or_default();
+    let message = item.get("msg").and_then(Value::as_str).unwrap_or("invalid value").to_string();
+    FieldError { field, message }
+}
+
+/// The standard reason phrase, for bodies that say nothing readable (HTML, empty).
+pub fn status_text(status: u16) -> &'static str {
+    match status {
+        400 => "Bad Request",
+        401 => "Unauthorized",
+        403 => "Forbidden",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        408 => "Request Timeout",
+        409 => "Conflict",
+        413 => "Payload Too Large",
+        422 => "Unprocessable Content",
+        429 => "Too Many Requests",
+        500 => "Internal Server Error",
+        502 => "Bad Gateway",
+        503 => "Service Unavailable",
+        504 => "Gateway Timeout",
+        _ => "Error",
+    }
+}
+
+/// Maps a non-2xx answer to an `ApiError`. Never panics, whatever the body holds.
+/// `authenticated` says whether the request carried a bearer token: only then is a 401 the end
+/// of a session; on login or refresh it is the server refusing the credentials.
+pub fn error_from_response(status: u16, retry_after: Option<&str>, body: &str, authenticated: bool) -> ApiError {
+    let detail = detail_of(body);
+    let text = match &detail {
+        Some(Ok(text)) => text.clone(),
+        Some(Err(items)) => join_field_errors(items),
+        None => status_text(status).to_string(),
+    };
+    let detail_text = detail.as_ref().and_then(|d| d.as_ref().ok()).map(String::as_str);
+    if authenticated && ApiError::is_session_problem(status, detail_text) {
+        return ApiError::SessionExpired;
+    }
+    match status {
+        403 => ApiError::Forbidden(text),
+        404 => ApiError::NotFound(text),
+        413 => ApiError::PayloadTooLarge(match detail {
+            Some(Ok(text)) => text,
+            _ => strings().err_payload_too_large.to_string(),
+        }),
+        422 => match detail {
+            Some(Err(items)) => ApiError::Validation(items),
+            _ => ApiError::Validation(vec![FieldError { field: String::new(), message: text }]),
+        },
+        429 => ApiError::RateLimited { retry_after_secs: retry_after.and_then(|v| v.trim().parse().ok()) },
+        500..=599 => ApiError::Server {
+            status,
+            message: match detail {
+                Some(Ok(text)) => text,
+                _ => i18n::err_server(status, status_text(status)),
+            },
+        },
+        _ => ApiError::Rejected { status, message: text },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const NGINX_502: &str = "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n";
+
+    #[test]
+    fn json_detail_string_is_the_message() {
+        let err = error_from_response(404, None, r#"{"detail": "Batch 0000 not found"}"#, true);
+        assert_eq!(err, ApiError::NotFound("Batch 0000 not found".into()));
+        assert_eq!(err.to_string(), "Batch 0000 not found");
+    }
+
+    #[test]
+    fn validation_items_are_joined_with_their_fields() {
+        let body = r#"{"detail":[{"type":"less_than_equal","loc":["query","limit"],"msg":"Input should be less than or equal to 100","input":"500","ctx":{"le":100}},
+                                 {"type":"missing","loc":["body","total_chunks"],"msg":"Field required","input":null}]}"#;
+        let err = error_from_response(422, None, body, true);
+        assert_eq!(
+            err.to_string(),
+            "query.limit: Input should be less than or equal to 100; body.total_chunks: Field required"
+        );
+        let ApiError::Validation(items) = err else { panic!("validation expected") };
+        assert_eq!(items.len(), 2);
+    }
+
+    #[test]
+    fn numeric_loc_parts_are_kept() {
+        let err = error_from_response(422, None, r#"{"detail":[{"loc":["body",3],"msg":"JSON decode error"}]}"#, true);
+        assert_eq!(err.to_string(), "body.3: JSON decode error");
+    }
+
+    #[test]
+    fn html_502_from_a_gateway_reads_as_a_server_error() {
+        let err = error_from_response(502, None, NGINX_502, true);
+        assert_eq!(err, ApiError::Server { status: 502, message: i18n::err_server(502, "Bad Gateway") });
+        assert!(err.is_transient());
+    }
+
+    #[test]
+    fn html_413_from_cloudflare_is_payload_too_large() {
+        let err = error_from_response(413, None, "<html><title>413 Request Entity Too Large</title></html>", true);
+        assert_eq!(err, ApiError::PayloadTooLarge(strings().err_payload_too_large.into()));
+        let api =
+            error_from_response(413, None, r#"{"detail":"Chunk size 104857601 exceeds maximum 104857600"}"#, true);
+        assert_eq!(api.to_string(), "Chunk size 104857601 exceeds maximum 104857600");
+    }
+
+    #[test]
+    fn session_problems_are_401_and_403_not_authenticated_only() {
+        assert_eq!(error_from_response(401, None, "", true), ApiError::SessionExpired);
+        assert_eq!(error_from_response(403, None, r#"{"detail":"Not authenticated"}"#, true), ApiError::SessionExpired);
+        assert_eq!(
+            error_from_response(403, None, r#"{"detail":"Only administrators can delete batches"}"#, true),
+            ApiError::Forbidden("Only administrators can delete batches".into())
+        );
+    }
+
+    #[test]
+    fn a_401_without_a_token_is_a_refusal_not_an_expiry() {
+        let err = error_from_response(401, None, r#"{"detail":"Invalid username or password"}"#, false);
+        assert_eq!(err, ApiError::Rejected { status: 401, message: "Invalid username or password".into() });
+        assert_eq!(err.to_string(), "Invalid username or password");
+    }
+
+    #[test]
+    fn rate_limit_keeps_retry_after() {
+        let err = error_from_response(429, Some(" 7 "), "", true);
+        assert_eq!(err, ApiError::RateLimited { retry_after_secs: Some(7) });
+        assert!(err.to_string().contains("7 s"));
+        assert_eq!(
+            error_from_response(429, Some("Wed, 21 Oct 2015 07:28:00 GMT"), "", true),
+            ApiError::RateLimited { retry_after_secs: None }
+        );
+    }
+
+    #[test]
+    fn empty_malformed_and_odd_bodies_never_panic() {
+        for body in [
+            "",
+            "{",
+            "null",
+            "[]",
+            r#"{"detail": 5}"#,
+            r#"{"detail": [5, "x", {}]}"#,
+            "\u{0}\u{ffff}",
+            r#"{"unknown":"field"}"#,
+        ] {
+            for status in [400, 401, 403, 404, 405, 413, 422, 429, 500, 502, 503, 504, 418] {
+                let err = error_from_response(status, None, body, true);
+                assert!(!err.to_string().is_empty(), "{status} {body:?}");
+            }
+        }
+        assert_eq!(
+            error_from_response(500, None, "", true),
+            ApiError::Server { status: 500, message: i18n::err_server(500, "Internal Server Error") }
+        );
+        assert_eq!(
+            error_from_response(400, None, "{", true),
+            ApiError::Rejected { status: 400, message: "Bad Request".into() }
+        );
+    }
+
+    #[test]
+    fn old_error_envelope_message_is_used() {
+        let body = r#"{"error":"Unauthorized","message":"Invalid username or password","status_code":401,"path":"/api/auth/login"}"#;
+        assert_eq!(error_from_response(400, None, body, true).to_string(), "Invalid username or password");
+    }
+
+    #[test]
+    fn transient_classification() {
+        assert!(ApiError::Network("reset".into()).is_transient());
+        assert!(ApiError::Rejected { status: 408, message: String::new() }.is_transient());
+        assert!(!ApiError::Rejected { status: 400, message: String::new() }.is_transient());
+        assert!(!ApiError::Validation(vec![]).is_transient());
+        assert!(!ApiError::NotFound(String::new()).is_transient());
+    }
+}

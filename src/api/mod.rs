@@ -1,0 +1,11 @@
+//! Everything the app says to the backend. Only this module knows URLs, headers and status
+//! codes; components call the typed functions on [`ApiClient`].
+
+pub mod client;
+pub mod endpoints;
+pub mod error;
+pub mod session_store;
+pub mod types;
+
+pub use client::{ApiClient, Lane, SessionEvent};
+pub use error::ApiError;

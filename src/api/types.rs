@@ -1,0 +1,376 @@
+//! Response types of the contract, tolerant of unknown fields, nulls and the documented quirks.
+
+use serde::{Deserialize, Deserializer, Serialize};
+use std::fmt;
+
+/// `UserInfo` from login and `/api/auth/me`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct UserInfo {
+    pub user_id: i64,
+    pub username: String,
+    #[serde(default)]
+    pub email: Option<String>,
+    #[serde(default)]
+    pub full_name: Option<String>,
+    /// The only flag the batch endpoints check.
+    #[serde(default)]
+    pub is_admin: bool,
+    #[serde(default)]
+    pub role_hierarchy: Option<i64>,
+}
+
+impl UserInfo {
+    /// The full name when the server gave one, else the username.
+    pub fn display_name(&self) -> &str {
+        self.full_name.as_deref().filter(|n| !n.trim().is_empty()).unwrap_or(&self.username)
+    }
+}
+
+/// Login and refresh answers. Refresh may carry only `access_token` and `token_type`.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct TokenResponse {
+    pub access_token: String,
+    #[serde(default)]
+    pub refresh_token: Option<String>,
+    #[serde(default)]
+    pub expires_in: Option<u64>,
+    #[serde(default)]
+    pub user: Option<UserInfo>,
+}
+
+/// A batch's `processing_status`, open to values added after the snapshot.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum BatchStatus {
+    Uploaded,
+    Validating,
+    Processing,
+    Completed,
+    Failed,
+    Reprocessing,
+    /// A value this client does not know yet, kept verbatim.
+    Other(String),
+}
+
+impl BatchStatus {
+    /// The six documented values, in lifecycle order.
+    pub const ALL: [BatchStatus; 6] = [
+        BatchStatus::Uploaded,
+        BatchStatus::Validating,
+        BatchStatus::Processing,
+        BatchStatus::Completed,
+        BatchStatus::Failed,
+        BatchStatus::Reprocessing,
+    ];
+
+    /// Reads the wire value.
+    pub fn parse(value: &str) -> BatchStatus {
+        match value {
+            "uploaded" => BatchStatus::Uploaded,
+            "validating" => BatchStatus::Validating,
+            "processing" => BatchStatus::Processing,
+            "completed" => BatchStatus::Completed,
+            "failed" => BatchStatus::Failed,
+            "reprocessing" => BatchStatus::Reprocessing,
+            other => BatchStatus::Other(other.to_string()),
+        }
+    }
+
+    /// The wire value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            BatchStatus::Uploaded => "uploaded",
+            BatchStatus::Validating => "validating",
+            BatchStatus::Processing => "processing",
+            BatchStatus::Completed => "completed",
+            BatchStatus::Failed => "failed",
+            BatchStatus::Reprocessing => "reprocessing",
+            BatchStatus::Other(value) => value,
+        }
+    }
+
+    /// Completed and failed end polling and streaming.
+    pub fn is_terminal(&self) -> bool {
+        matches!(self, BatchStatus::Completed | BatchStatus::Failed)
+    }
+}
+
+impl<'de> Deserialize<'de> for BatchStatus {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Ok(BatchStatus::parse(&String::deserialize(deserializer)?))
+    }
+}
+
+impl fmt::Display for BatchStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Upload strategy. The list says `zip_qr`, the chunk form wants `zip_with_qr`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum UploadType {
+    ZipWithQr,
+    ZipNoQr,
+    Images,
+    Other(String),
+}
+
+impl UploadType {
+    /// Reads either spelling.
+    pub fn parse(value: &str) -> UploadType {
+        match value {
+            "zip_qr" | "zip_with_qr" => UploadType::ZipWithQr,
+            "zip_no_qr" => UploadType::ZipNoQr,
+            "images" => UploadType::Images,
+            other => UploadType::Other(other.to_string()),
+        }
+    }
+
+    /// The value the `upload-chunk` form field takes.
+    pub fn chunk_form_value(&self) -> &str {
+        match self {
+            UploadType::ZipWithQr => "zip_with_qr",
+            UploadType::ZipNoQr => "zip_no_qr",
+            UploadType::Images => "images",
+            UploadType::Other(value) => value,
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for UploadType {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Ok(UploadType::parse(&String::deserialize(deserializer)?))
+    }
+}
+
+/// A naive wall-clock timestamp as the server writes it (`2025-12-18T09:41:07`, maybe with
+/// microseconds, maybe with a `Z`): shown as local time, never shifted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct NaiveTimestamp {
+    pub year: i32,
+    pub month: u32,
+    pub day: u32,
+    pub hour: u32,
+    pub minute: u32,
+    pub second: u32,
+}
+
+impl NaiveTimestamp {
+    /// Parses `YYYY-MM-DDTHH:MM:SS[.ffffff][Z]` (a space instead of `T` is accepted too).
+    pub fn parse(text: &str) -> Option<NaiveTimestamp> {
+        let text = text.trim();
+        let text = text.strip_suffix('Z').unwrap_or(text);
+        let (date, time) = text.split_once(['T', ' '])?;
+        let mut date = date.split('-');
+        let year = date.next()?.parse().ok()?;
+        let month = date.next()?.parse().ok()?;
+        let day = date.next()?.parse().ok()?;
+        let time = time.split('.').next()?;
+        let mut time = time.split(':');
+        let hour = time.next()?.parse().ok()?;
+        let minute = time.next()?.parse().ok()?;
+        let second = time.next().map_or(Some(0), |s| s.parse().ok())?;
+        let valid = (1..=12).contains(&month) && (1..=31).contains(&day) && hour < 24 && minute < 60 && second < 61;
+        valid.then_some(NaiveTimestamp { year, month, day, hour, minute, second })
+    }
+
+    /// Seconds since 0000-03-01 (a day count that handles leap years): for differences only.
+    pub fn seconds(&self) -> i64 {
+        // Days from civil date (Howard Hinnant's algorithm).
+        let (y, m) = if self.month <= 2 {
+            (self.year as i64 - 1, self.month as i64 + 9)
+        } else {
+            (self.year as i64, self.month as i64 - 3)
+        };
+        let era = y.div_euclid(400);
+        let yoe = y - era * 400;
+        let doy = (153 * m + 2) / 5 + self.day as i64 - 1;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        let days = era * 146_097 + doe;
+        days * 86_400 + self.hour as i64 * 3600 + self.minute as i64 * 60 + self.second as i64
+    }
+
+    /// `2025-12-18 09:41:07`.
+    pub fn display(&self) -> String {
+        format!(
+            "{:04}-{:02}-{:02} {:02}:{:02}:{:02}",
+            self.year, self.month, self.day, self.hour, self.minute, self.second
+        )
+    }
+}
+
+/// An id that is an integer in list items but may be anything elsewhere.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(untagged)]
+pub enum DbKey {
+    Int(i64),
+    Text(String),
+}
+
+/// One row of `GET /api/batches/`.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct BatchListItem {
+    /// The database key (an integer) — not usable in URLs.
+    #[serde(default)]
+    pub batch_id: Option<DbKey>,
+    /// The public id used in every path.
+    pub batch_uuid: String,
+    #[serde(default)]
+    pub batch_name: Option<String>,
+    #[serde(default)]
+    pub upload_type: Option<UploadType>,
+    pub status: BatchStatus,
+    #[serde(default)]
+    pub sheet_count: Option<u64>,
+    #[serde(default)]
+    pub file_size_bytes: Option<u64>,
+    #[serde(default)]
+    pub created_at: Option<String>,
+    #[serde(default)]
+    pub processing_started_at: Option<String>,
+    #[serde(default)]
+    pub completed_at: Option<String>,
+    #[serde(default)]
+    pub error_message: Option<String>,
+    #[serde(default)]
+    pub notes: Option<String>,
+    /// Sent by newer servers only.
+    #[serde(default)]
+    pub username: Option<String>,
+}
+
+/// `GET /api/batches/` answer.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct BatchListResponse {
+    #[serde(default)]
+    pub batches: Vec<BatchListItem>,
+    #[serde(default)]
+    pub total: u64,
+    #[serde(default)]
+    pub limit: Option<u64>,
+    #[serde(default)]
+    pub offset: Option<u64>,
+    #[serde(default)]
+    pub showing: Option<u64>,
+}
+
+/// `GET /api/batches/{uuid}/progress`.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct BatchProgress {
+    pub batch_uuid: String,
+    pub status: BatchStatus,
+    #[serde(default)]
+    pub sheet_count: u64,
+    #[serde(default)]
+    pub processed_count: u64,
+    #[serde(default)]
+    pub failed_count: u64,
+    /// May arrive as an integer (`0`) or a float (`63.97`).
+    #[serde(default)]
+    pub progress_percentage: f64,
+    #[serde(default)]
+    pub created_at: Option<String>,
+    #[serde(default)]
+    pub completed_at: Option<String>,
+}
+
+/// One sheet in `/status?include_sheets=true`; two documented shapes, both accepted.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct SheetItem {
+    #[serde(default)]
+    pub sheet_uuid: Option<String>,
+    #[serde(default)]
+    pub sequence_number: Option<i64>,
+    #[serde(default)]
+    pub sheet_number: Option<i64>,
+    #[serde(default)]
+    pub status: Option<String>,
+    #[serde(default)]
+    pub error_message: Option<String>,
+    #[serde(default)]
+    pub image_path: Option<String>,
+    #[serde(default)]
+    pub processing_time_ms: Option<i64>,
+}
+
+/// `GET /api/batches/{uuid}/status` (field names as the live server sends them).
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct BatchStatusResponse {
+    /// Here `batch_id` is the UUID.
+    pub batch_id: String,
+    pub status: BatchStatus,
+    #[serde(default)]
+    pub total_sheets: u64,
+    #[serde(default)]
+    pub processed_sheets: u64,
+    #[serde(default)]
+    pub failed_sheets: u64,
+    #[serde(default)]
+    pub pending_sheets: Option<u64>,
+    #[serde(default)]
+    pub created_at: Option<String>,
+    #[serde(default)]
+    pub processing_started_at: Option<String>,
+    #[serde(default)]
+    pub processing_completed_at: Option<String>,
+    #[serde(default)]
+    pub error_message: Option<String>,
+    #[serde(default)]
+    pub sheets: Option<Vec<SheetItem>>,
+}
+
+/// 202 of `POST /api/batches/upload`.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct UploadAccepted {
+    /// The new batch's UUID.
+    pub batch_id: String,
+    #[serde(default)]
+    pub status: Option<BatchStatus>,
+    #[serde(default)]
+    pub message: Option<String>,
+    #[serde(default)]
+    pub total_size: Option<u64>,
+}
+
+/// 202 of `POST /api/batches/upload-chunk`.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct ChunkAccepted {
+    pub upload_id: String,
+    #[serde(default)]
+    pub chunk_index: Option<u64>,
+    #[serde(default)]
+    pub chunks_received: Option<u64>,
+    #[serde(default)]
+    pub total_chunks: Option<u64>,
+    #[serde(default)]
+    pub is_complete: bool,
+    /// Only on the completing response: the new batch's UUID.
+    #[serde(default)]
+    pub batch_id: Option<String>,
+    #[serde(default)]
+    pub status: Option<BatchStatus>,
+    #[serde(default)]
+    pub message: Option<String>,
+}
+
+/// `BatchProgressEvent`, the data of `progress` / `complete` / `error` stream events.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct ProgressEvent {
+    #[serde(default)]
+    pub stage: String,
+    #[serde(default)]
+    pub message: String,
+    /// 0–100 within the current stage.
+    #[serde(default)]
+    pub progress_percentage: f64,
+    #[serde(default)]
+    pub sheets_total: u64,
+    #[serde(default)]
+    pub sheets_processed: u64,
+    #[serde(default)]
+    pub elapsed_seconds: u64,
+    #[serde(default)]
+    pub timestamp: Option<String>,
+    #[serde(default)]
+    pub error_details: Option<String>,
+}

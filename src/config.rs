@@ -1,0 +1,136 @@
+//! Runtime configuration, read from `/config.json` next to `index.html`, so one release
+//! bundle deploys to any host. Missing or broken values fall back to built-in defaults.
+
+use serde::{Deserialize, Serialize};
+
+/// 100 MiB: the backend's hard limit for one chunk (contract §1.3).
+pub const SERVER_MAX_CHUNK_BYTES: u64 = 104_857_600;
+
+/// Settings the app reads at start-up.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct AppConfig {
+    /// Base of the standard lane, e.g. `/api` (same origin) or `https://host/api`.
+    pub api_base: String,
+    /// Base of the long lane for uploads and the event stream, e.g. `/api/realtime`.
+    pub realtime_base: String,
+    /// Files above this size are uploaded in chunks. Below Cloudflare's 100 MB request limit
+    /// with room for the multipart envelope (contract §1.3).
+    pub chunk_threshold_bytes: u64,
+    /// Size of one chunk (50 MiB: the contract's recommendation).
+    pub chunk_size_bytes: u64,
+    /// Chunk requests in flight at once for one file.
+    pub chunk_concurrency: u32,
+    /// Interval of `/progress` polling, in milliseconds.
+    pub poll_interval_ms: u32,
+    /// Interval of the batch list's self-refresh while batches are unfinished, in milliseconds.
+    pub list_refresh_ms: u32,
+    /// Largest file the form accepts.
+    pub max_file_bytes: u64,
+    /// Sheets fetched for the details page (`/status?limit=`, 1..=1000).
+    pub sheets_limit: u32,
+}
+
+impl Default for AppConfig {
+    fn default() -> Self {
+        AppConfig {
+            api_base: "/api".into(),
+            realtime_base: "/api/realtime".into(),
+            chunk_threshold_bytes: 95_000_000,
+            chunk_size_bytes: 52_428_800,
+            chunk_concurrency: 3,
+            poll_interval_ms: 2_000,
+            list_refresh_ms: 10_000,
+            max_file_bytes: 10 * 1024 * 1024 * 1024,
+            sheets_limit: 100,
+        }
+    }
+}
+
+impl AppConfig {
+    /// Reads `config.json` text. Unknown keys are ignored, missing ones take defaults, and
+    /// out-of-range values are clamped; every correction is returned as a warning.
+    pub fn from_json(text: &str) -> (AppConfig, Vec<String>) {
+        match serde_json::from_str::<AppConfig>(text) {
+            Ok(config) => config.sanitized(),
+            Err(err) => (AppConfig::default(), vec![format!("config.json is not valid ({err}); using defaults")]),
+        }
+    }
+
+    /// Clamps values into what the backend and browsers can take.
+    pub fn sanitized(mut self) -> (AppConfig, Vec<String>) {
+        let defaults = AppConfig::default();
+        let mut warnings = Vec::new();
+        let fix = |name: &str, ok: bool, warnings: &mut Vec<String>| {
+            if !ok {
+                warnings.push(format!("config.json: {name} is out of range; using the default"));
+            }
+            ok
+        };
+        if !fix("chunk_size_bytes", (1..=SERVER_MAX_CHUNK_BYTES).contains(&self.chunk_size_bytes), &mut warnings) {
+            self.chunk_size_bytes = defaults.chunk_size_bytes;
+        }
+        if !fix("chunk_concurrency", (1..=6).contains(&self.chunk_concurrency), &mut warnings) {
+            self.chunk_concurrency = defaults.chunk_concurrency;
+        }
+        if !fix("poll_interval_ms", self.poll_interval_ms >= 250, &mut warnings) {
+            self.poll_interval_ms = defaults.poll_interval_ms;
+        }
+        if !fix("list_refresh_ms", self.list_refresh_ms >= 1_000, &mut warnings) {
+            self.list_refresh_ms = defaults.list_refresh_ms;
+        }
+        if !fix("sheets_limit", (1..=1000).contains(&self.sheets_limit), &mut warnings) {
+            self.sheets_limit = defaults.sheets_limit;
+        }
+        if !fix("max_file_bytes", self.max_file_bytes > 0, &mut warnings) {
+            self.max_file_bytes = defaults.max_file_bytes;
+        }
+        for (name, base, default) in [
+            ("api_base", &mut self.api_base, defaults.api_base),
+            ("realtime_base", &mut self.realtime_base, defaults.realtime_base),
+        ] {
+            if base.trim().is_empty() {
+                warnings.push(format!("config.json: {name} is empty; using the default"));
+                *base = default;
+            }
+        }
+        (self, warnings)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn missing_keys_take_defaults_and_unknown_keys_are_ignored() {
+        let (config, warnings) = AppConfig::from_json(r#"{"api_base": "https://omr.example/api", "future_option": 1}"#);
+        assert_eq!(config.api_base, "https://omr.example/api");
+        assert_eq!(config.chunk_size_bytes, 52_428_800);
+        assert!(warnings.is_empty());
+    }
+
+    #[test]
+    fn broken_json_falls_back_with_a_warning() {
+        let (config, warnings) = AppConfig::from_json("<html>index</html>");
+        assert_eq!(config, AppConfig::default());
+        assert_eq!(warnings.len(), 1);
+    }
+
+    #[test]
+    fn out_of_range_values_are_replaced() {
+        let (config, warnings) =
+            AppConfig::from_json(r#"{"chunk_size_bytes": 200000000, "chunk_concurrency": 0, "api_base": " "}"#);
+        assert_eq!(config.chunk_size_bytes, 52_428_800);
+        assert_eq!(config.chunk_concurrency, 3);
+        assert_eq!(config.api_base, "/api");
+        assert_eq!(warnings.len(), 3);
+    }
+
+    #[test]
+    fn default_threshold_keeps_a_margin_under_cloudflare() {
+        let config = AppConfig::default();
+        assert!(config.chunk_threshold_bytes < 100_000_000);
+        assert!(config.chunk_size_bytes <= SERVER_MAX_CHUNK_BYTES);
+    }
+}

@@ -1,0 +1,5 @@
+//! Hooks: the ways components reach shared state.
+
+pub mod use_api;
+pub mod use_session;
+pub mod use_title;

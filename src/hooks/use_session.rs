@@ -1,0 +1,76 @@
+//! `use_session`: who is signed in, from the context `SessionProvider` provides.
+
+use crate::api::types::UserInfo;
+use crate::api::SessionEvent;
+use std::rc::Rc;
+use yew::prelude::*;
+
+/// The session as components see it.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SessionState {
+    /// The signed-in user, from login or `/api/auth/me`.
+    pub user: Option<UserInfo>,
+    /// True after the session ended against the user's will (the login page says so).
+    pub expired: bool,
+}
+
+impl SessionState {
+    /// Admin-only UI is shown from this flag; the server checks again.
+    pub fn is_admin(&self) -> bool {
+        self.user.as_ref().is_some_and(|u| u.is_admin)
+    }
+}
+
+impl Reducible for SessionState {
+    type Action = SessionEvent;
+
+    fn reduce(self: Rc<Self>, event: SessionEvent) -> Rc<Self> {
+        let next = match event {
+            SessionEvent::User(user) => SessionState { user: Some(user), expired: false },
+            SessionEvent::Expired => SessionState { user: None, expired: true },
+            SessionEvent::SignedOut => SessionState { user: None, expired: false },
+        };
+        // Same value → same Rc, so nothing re-renders for a no-op.
+        if *self == next {
+            self
+        } else {
+            Rc::new(next)
+        }
+    }
+}
+
+/// The context value.
+pub type SessionContext = UseReducerHandle<SessionState>;
+
+/// The current session.
+#[hook]
+pub fn use_session() -> SessionContext {
+    use_context::<SessionContext>().expect("use_session needs SessionProvider above it")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn user(is_admin: bool) -> UserInfo {
+        UserInfo { user_id: 1, username: "u".into(), email: None, full_name: None, is_admin, role_hierarchy: None }
+    }
+
+    #[test]
+    fn events_move_the_session() {
+        let state = Rc::new(SessionState::default());
+        let signed_in = state.reduce(SessionEvent::User(user(true)));
+        assert!(signed_in.is_admin());
+        let expired = signed_in.reduce(SessionEvent::Expired);
+        assert_eq!(*expired, SessionState { user: None, expired: true });
+        let out = expired.reduce(SessionEvent::SignedOut);
+        assert!(!out.expired && out.user.is_none());
+    }
+
+    #[test]
+    fn no_op_keeps_the_same_rc() {
+        let state = Rc::new(SessionState::default());
+        let same = state.clone().reduce(SessionEvent::SignedOut);
+        assert!(Rc::ptr_eq(&state, &same));
+    }
+}
