@@ -3,6 +3,7 @@
 use crate::api::ApiClient;
 use crate::components::dashboard_layout::DashboardLayout;
 use crate::components::session_provider::SessionProvider;
+use crate::components::upload_provider::UploadProvider;
 use crate::config::AppConfig;
 use crate::i18n::strings;
 use crate::pages::batch_details::BatchDetailsPage;
@@ -79,9 +80,11 @@ pub fn App(props: &AppProps) -> Html {
         None => html! { <p class="page-status" role="status">{ strings().loading }</p> },
         Some(client) => html! {
             <SessionProvider client={client.clone()}>
-                <BrowserRouter>
-                    <Switch<Route> render={switch} />
-                </BrowserRouter>
+                <UploadProvider>
+                    <BrowserRouter>
+                        <Switch<Route> render={switch} />
+                    </BrowserRouter>
+                </UploadProvider>
             </SessionProvider>
         },
     }

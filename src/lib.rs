@@ -12,5 +12,6 @@ pub mod format;
 pub mod hooks;
 pub mod i18n;
 pub mod pages;
+pub mod upload;
 
 pub use app::App;

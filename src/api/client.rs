@@ -73,7 +73,7 @@ pub struct Answer {
 }
 
 impl Answer {
-    fn is_session_problem(&self) -> bool {
+    pub(super) fn is_session_problem(&self) -> bool {
         let detail = detail_of(&self.body).and_then(Result::ok);
         ApiError::is_session_problem(self.status, detail.as_deref())
     }
@@ -132,7 +132,8 @@ impl PartialEq for ApiClient {
     }
 }
 
-fn network_error(err: impl std::fmt::Display) -> ApiError {
+/// `Offline` when the browser says so, else `Network` with what failed.
+pub fn network_error(err: impl std::fmt::Display) -> ApiError {
     let online = web_sys::window().map(|w| w.navigator().on_line()).unwrap_or(true);
     if online {
         ApiError::Network(err.to_string())
@@ -185,6 +186,11 @@ impl ApiClient {
     pub fn sign_out(&self) {
         self.inner.session.set(None);
         self.notify(SessionEvent::SignedOut);
+    }
+
+    /// Ends the session because the server refused it (the login page then says so).
+    pub fn sign_out_expired(&self) {
+        self.expire();
     }
 
     fn expire(&self) {

@@ -44,6 +44,9 @@ pub enum ApiError {
     /// Any other 4xx (400, 405, 409, ...), with the server's reason.
     #[error("{message}")]
     Rejected { status: u16, message: String },
+    /// The user cancelled the request.
+    #[error("{}", strings().err_cancelled)]
+    Cancelled,
     /// A 2xx whose body is not what the contract describes.
     #[error("{}: {}", strings().err_undecodable, .0)]
     Undecodable(String),

@@ -6,6 +6,8 @@ pub mod endpoints;
 pub mod error;
 pub mod session_store;
 pub mod types;
+pub mod uploads;
+pub mod xhr;
 
 pub use client::{ApiClient, Lane, SessionEvent};
 pub use error::ApiError;

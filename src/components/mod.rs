@@ -2,7 +2,12 @@
 
 pub mod app_header;
 pub mod batch_status_badge;
+pub mod batch_upload_form;
 pub mod dashboard_layout;
 pub mod error_notice;
+pub mod progress_bar;
 pub mod require_auth;
 pub mod session_provider;
+pub mod upload_item_view;
+pub mod upload_provider;
+pub mod upload_queue;

@@ -30,6 +30,7 @@ pub struct Strings {
     pub err_payload_too_large: &'static str,
     pub err_rate_limited: &'static str,
     pub err_undecodable: &'static str,
+    pub err_cancelled: &'static str,
     pub skip_to_content: &'static str,
     pub status_uploaded: &'static str,
     pub status_validating: &'static str,
@@ -87,6 +88,7 @@ pub const EN: Strings = Strings {
     err_payload_too_large: "The upload is larger than the server accepts in one request.",
     err_rate_limited: "The server is busy (too many requests).",
     err_undecodable: "The server sent a response this page cannot read",
+    err_cancelled: "Cancelled.",
     skip_to_content: "Skip to content",
     status_uploaded: "Uploaded",
     status_validating: "Validating",
@@ -138,4 +140,137 @@ pub fn err_rate_limited_retry(seconds: u64) -> String {
 /// "Page title · App name" for the document title.
 pub fn page_title(page: &str) -> String {
     format!("{page} · {}", EN.app_name)
+}
+
+/// "“103.zip”: chunk 3 of 5 failed: <reason>"
+pub fn upload_chunk_failed(file: &str, chunk: u32, total: u32, reason: &str) -> String {
+    format!("“{file}”: chunk {chunk} of {total} failed: {reason}")
+}
+
+/// "“103.zip” could not be uploaded: <reason>"
+pub fn upload_failed(file: &str, reason: &str) -> String {
+    format!("“{file}” could not be uploaded: {reason}")
+}
+
+/// The server lost the chunk session again after a restart.
+pub fn upload_lost_twice() -> String {
+    "The server lost this upload twice. Check the connection and press Retry.".to_string()
+}
+
+/// "Chunk 3 failed (attempt 1): <reason>. Retrying in 2 s…"
+pub fn upload_retrying(chunk: u32, attempt: u32, delay_ms: u64, reason: &str) -> String {
+    format!("Chunk {chunk} failed (attempt {attempt}): {reason} Retrying in {} s…", delay_ms.div_ceil(1000))
+}
+
+/// Said when the server forgot the chunk session and the upload began again.
+pub fn upload_restarted() -> String {
+    "The server no longer had this upload, so it started over from the beginning.".to_string()
+}
+
+/// Texts of the upload form and queue.
+pub struct UploadStrings {
+    pub panel_title: &'static str,
+    pub strategy_legend: &'static str,
+    pub strategy_qr: &'static str,
+    pub strategy_qr_hint: &'static str,
+    pub strategy_no_qr: &'static str,
+    pub strategy_no_qr_hint: &'static str,
+    pub strategy_images: &'static str,
+    pub strategy_images_hint: &'static str,
+    pub task_id: &'static str,
+    pub task_id_hint: &'static str,
+    pub notes: &'static str,
+    pub files_zip: &'static str,
+    pub files_images: &'static str,
+    pub drop_here: &'static str,
+    pub clear_files: &'static str,
+    pub submit: &'static str,
+    pub preparing: &'static str,
+    pub queue_title: &'static str,
+    pub phase_queued: &'static str,
+    pub phase_finishing: &'static str,
+    pub phase_done: &'static str,
+    pub phase_failed: &'static str,
+    pub phase_cancelled: &'static str,
+    pub cancel: &'static str,
+    pub retry: &'static str,
+    pub remove: &'static str,
+    pub resume: &'static str,
+    pub start_over: &'static str,
+    pub open_batch: &'static str,
+}
+
+/// English upload texts.
+pub const UPLOAD_EN: UploadStrings = UploadStrings {
+    panel_title: "Upload scanned sheets",
+    strategy_legend: "What are you uploading?",
+    strategy_qr: "ZIP with QR codes",
+    strategy_qr_hint: "Each task group starts with its QR cover sheet; one ZIP may hold several tasks.",
+    strategy_no_qr: "ZIP without QR codes",
+    strategy_no_qr_hint: "All sheets belong to one task: enter its 8-digit task ID.",
+    strategy_images: "Images",
+    strategy_images_hint: "Loose JPG or PNG sheets of one task, sent in one request.",
+    task_id: "Task ID (8 digits)",
+    task_id_hint: "Thai digits are accepted and converted.",
+    notes: "Notes (optional)",
+    files_zip: "ZIP files",
+    files_images: "Image files",
+    drop_here: "or drop files here",
+    clear_files: "Clear selection",
+    submit: "Upload",
+    preparing: "Preparing…",
+    queue_title: "Uploads",
+    phase_queued: "Waiting for the upload before it",
+    phase_finishing: "All chunks sent; the server is assembling the file…",
+    phase_done: "Uploaded. Processing has started.",
+    phase_failed: "Failed",
+    phase_cancelled: "Cancelled",
+    cancel: "Cancel",
+    retry: "Retry",
+    remove: "Remove",
+    resume: "Resume",
+    start_over: "Start over",
+    open_batch: "Open batch",
+};
+
+/// The upload texts in use.
+pub fn upload_strings() -> &'static UploadStrings {
+    &UPLOAD_EN
+}
+
+/// "Uploading chunk 3 of 5"
+pub fn upload_chunk_of(chunk: u32, total: u32) -> String {
+    format!("Uploading chunk {chunk} of {total}")
+}
+
+/// "An earlier upload of this file stopped after 3 of 5 chunks. Resume it?"
+pub fn upload_resume_offer(done: usize, total: u32) -> String {
+    format!("An earlier upload of this file stopped after {done} of {total} chunks. Resume it, or start over?")
+}
+
+/// "12 images (p001.jpg …)"
+pub fn images_label(count: usize, first: &str) -> String {
+    if count == 1 {
+        first.to_string()
+    } else {
+        format!("{count} images ({first} …)")
+    }
+}
+
+/// "2 uploads added to the queue."
+pub fn uploads_added(count: usize) -> String {
+    if count == 1 {
+        "Added to the upload queue.".to_string()
+    } else {
+        format!("{count} uploads added to the queue.")
+    }
+}
+
+/// "12.3 MB/s · about 1 min 5 s left"
+pub fn speed_and_eta(speed: Option<String>, eta: Option<String>) -> String {
+    match (speed, eta) {
+        (Some(speed), Some(eta)) => format!("{speed}/s · about {eta} left"),
+        (Some(speed), None) => format!("{speed}/s"),
+        _ => String::new(),
+    }
 }

@@ -4,11 +4,14 @@ use crate::api::types::BatchListResponse;
 use crate::api::ApiError;
 use crate::app::Route;
 use crate::components::batch_status_badge::BatchStatusBadge;
+use crate::components::batch_upload_form::BatchUploadForm;
 use crate::components::error_notice::ErrorNotice;
+use crate::components::upload_queue::UploadQueue;
 use crate::format;
 use crate::hooks::use_api::use_api;
 use crate::hooks::use_session::use_session;
 use crate::hooks::use_title::use_title;
+use crate::hooks::use_uploads::use_uploads;
 use crate::i18n::strings;
 use yew::prelude::*;
 use yew_router::prelude::*;
@@ -25,9 +28,11 @@ pub fn BatchesPage() -> Html {
     let session = use_session();
     let result = use_state(|| None::<Result<BatchListResponse, ApiError>>);
     let attempt = use_state(|| 0u32);
+    // A finished upload adds a batch: reload the list when one completes.
+    let uploads_done = use_uploads().state.completed;
     {
         let result = result.clone();
-        use_effect_with(*attempt, move |_| {
+        use_effect_with((*attempt, uploads_done), move |_| {
             result.set(None);
             wasm_bindgen_futures::spawn_local(async move {
                 result.set(Some(client.list_batches(None, PAGE_SIZE, 0).await));
@@ -81,6 +86,8 @@ pub fn BatchesPage() -> Html {
     html! {
         <>
             <h1>{ text.batches_title }</h1>
+            <BatchUploadForm />
+            <UploadQueue />
             { body }
         </>
     }

@@ -7,5 +7,7 @@ mod support;
 
 mod api_session;
 mod app_shell;
+mod upload_form;
+mod uploads;
 
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);

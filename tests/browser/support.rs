@@ -110,3 +110,111 @@ pub fn go_to(path: &str) {
     let history = web_sys::window().unwrap().history().unwrap();
     history.push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(path)).unwrap();
 }
+
+/// A `File` of `blocks` MiB whose every block differs (index in its first bytes), so a
+/// reordered or missing chunk changes the hash; returns the file and its SHA-256 (hex).
+pub fn patterned_file(name: &str, blocks: u32, tail: u32) -> (web_sys::File, String) {
+    use sha2::{Digest, Sha256};
+    const MIB: usize = 1024 * 1024;
+    let parts = js_sys::Array::new();
+    let mut hasher = Sha256::new();
+    let mut block = vec![0u8; MIB];
+    for (i, byte) in block.iter_mut().enumerate() {
+        *byte = (i % 251) as u8;
+    }
+    for index in 0..blocks {
+        block[..4].copy_from_slice(&index.to_le_bytes());
+        hasher.update(&block);
+        parts.push(&js_sys::Uint8Array::from(block.as_slice()));
+    }
+    let tail = &block[..tail as usize];
+    hasher.update(tail);
+    parts.push(&js_sys::Uint8Array::from(tail));
+    let options = web_sys::FilePropertyBag::new();
+    options.set_type("application/zip");
+    let file = web_sys::File::new_with_u8_array_sequence_and_options(&parts, name, &options).expect("file");
+    let hash = hasher.finalize().iter().map(|b| format!("{b:02x}")).collect();
+    (file, hash)
+}
+
+/// A small real ZIP (stored entries) holding `count` sheet images under a task folder.
+pub fn small_zip(name: &str, task: &str, count: usize) -> web_sys::File {
+    let mut zip = Vec::new();
+    let mut central = Vec::new();
+    for i in 0..count {
+        let entry = format!("{task}/sheet-{i:03}.jpg");
+        let data = format!("fake jpeg {i}").into_bytes();
+        let crc = crc32(&data);
+        let offset = zip.len() as u32;
+        let header = |signature: u32, central: bool| {
+            let mut h = Vec::new();
+            h.extend_from_slice(&signature.to_le_bytes());
+            if central {
+                h.extend_from_slice(&20u16.to_le_bytes());
+            }
+            h.extend_from_slice(&20u16.to_le_bytes());
+            h.extend_from_slice(&[0, 0, 0, 0, 0, 0, 0, 0]);
+            h.extend_from_slice(&crc.to_le_bytes());
+            h.extend_from_slice(&(data.len() as u32).to_le_bytes());
+            h.extend_from_slice(&(data.len() as u32).to_le_bytes());
+            h.extend_from_slice(&(entry.len() as u16).to_le_bytes());
+            h.extend_from_slice(&0u16.to_le_bytes());
+            if central {
+                // Comment length, disk number, internal and external attributes.
+                h.extend_from_slice(&[0; 10]);
+                h.extend_from_slice(&offset.to_le_bytes());
+            }
+            h.extend_from_slice(entry.as_bytes());
+            h
+        };
+        zip.extend(header(0x0403_4b50, false));
+        zip.extend_from_slice(&data);
+        central.extend(header(0x0201_4b50, true));
+    }
+    let central_offset = zip.len() as u32;
+    zip.extend_from_slice(&central);
+    zip.extend_from_slice(&0x0605_4b50u32.to_le_bytes());
+    zip.extend_from_slice(&[0, 0, 0, 0]);
+    zip.extend_from_slice(&(count as u16).to_le_bytes());
+    zip.extend_from_slice(&(count as u16).to_le_bytes());
+    zip.extend_from_slice(&(central.len() as u32).to_le_bytes());
+    zip.extend_from_slice(&central_offset.to_le_bytes());
+    zip.extend_from_slice(&0u16.to_le_bytes());
+    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(zip.as_slice()));
+    web_sys::File::new_with_u8_array_sequence(&parts, name).expect("file")
+}
+
+fn crc32(data: &[u8]) -> u32 {
+    let mut crc = 0xffff_ffffu32;
+    for byte in data {
+        crc ^= u32::from(*byte);
+        for _ in 0..8 {
+            crc = if crc & 1 == 1 { (crc >> 1) ^ 0xedb8_8320 } else { crc >> 1 };
+        }
+    }
+    !crc
+}
+
+/// Installs one fault rule on the stand-in.
+pub async fn fault(rule: serde_json::Value) {
+    let response = Request::post(&format!("{}/__test/faults", standin())).json(&rule).unwrap().send().await.unwrap();
+    assert!(response.ok());
+}
+
+/// Chunk requests in the stand-in's log: (chunk_index, upload_id, status) in arrival order.
+pub async fn chunk_log() -> Vec<(i64, String, u16)> {
+    let log = control("GET", "/__test/requests").await;
+    log["requests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["path"].as_str().is_some_and(|p| p.ends_with("/upload-chunk")))
+        .map(|r| {
+            (
+                r["note"]["chunk_index"].as_i64().unwrap_or(-1),
+                r["note"]["upload_id"].as_str().unwrap_or_default().to_string(),
+                r["status"].as_u64().unwrap_or(0) as u16,
+            )
+        })
+        .collect()
+}

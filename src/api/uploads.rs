@@ -1,0 +1,124 @@
+//! Upload endpoints: `POST /upload` (one request) and `POST /upload-chunk`, on the long lane,
+//! through `XMLHttpRequest` for byte progress, with the same refresh-once rule as every call.
+
+use super::client::{Answer, ApiClient, Lane};
+use super::error::ApiError;
+use super::types::{ChunkAccepted, UploadAccepted, UploadType};
+use super::xhr::{failure_to_error, post_form, AbortHandle};
+use std::rc::Rc;
+use web_sys::{Blob, File, FormData};
+
+/// The form fields of one chunk request (all sent on every chunk).
+pub struct ChunkFields<'a> {
+    pub index: u32,
+    pub total: u32,
+    pub filename: &'a str,
+    pub upload_type: &'a UploadType,
+    /// Absent on chunk 0 of a new session.
+    pub upload_id: Option<&'a str>,
+    pub task_id: Option<&'a str>,
+    pub is_final: bool,
+}
+
+/// The form fields of a direct upload besides the files.
+pub struct DirectFields<'a> {
+    /// `true` for QR ZIPs; sent as `has_qr` for ZIPs only.
+    pub has_qr: bool,
+    pub task_id: Option<&'a str>,
+    pub notes: Option<&'a str>,
+}
+
+fn append(form: &FormData, name: &str, value: &str) -> Result<(), ApiError> {
+    form.append_with_str(name, value).map_err(|_| ApiError::Network("the browser refused to build the form".into()))
+}
+
+fn append_blob(form: &FormData, name: &str, blob: &Blob, filename: &str) -> Result<(), ApiError> {
+    form.append_with_blob_and_filename(name, blob, filename)
+        .map_err(|_| ApiError::Network("the browser refused to attach the file".into()))
+}
+
+fn new_form() -> Result<FormData, ApiError> {
+    FormData::new().map_err(|_| ApiError::Network("the browser refused to build the form".into()))
+}
+
+impl ApiClient {
+    /// POSTs a multipart form on the long lane; on a session problem refreshes once and resends.
+    async fn send_form(
+        &self,
+        path: &str,
+        form: &FormData,
+        on_progress: Rc<dyn Fn(f64)>,
+        abort: &AbortHandle,
+    ) -> Result<Answer, ApiError> {
+        let url = self.url(Lane::Realtime, path);
+        let token = self.access_token().ok_or(ApiError::SessionExpired)?;
+        let answer = post_form(&url, Some(&token), form, on_progress.clone(), abort).await.map_err(failure_to_error)?;
+        if !answer.is_session_problem() {
+            return Ok(answer);
+        }
+        self.refresh_after_rejection(&token).await?;
+        let token = self.access_token().ok_or(ApiError::SessionExpired)?;
+        let replay = post_form(&url, Some(&token), form, on_progress, abort).await.map_err(failure_to_error)?;
+        if replay.is_session_problem() {
+            self.sign_out_expired();
+            return Err(ApiError::SessionExpired);
+        }
+        Ok(replay)
+    }
+
+    /// `POST /api/realtime/batches/upload-chunk` with bytes `[start, end)` of `file`
+    /// (a `File.slice`: the bytes never enter wasm memory).
+    pub async fn upload_chunk(
+        &self,
+        file: &File,
+        start: u64,
+        end: u64,
+        fields: &ChunkFields<'_>,
+        on_progress: Rc<dyn Fn(f64)>,
+        abort: &AbortHandle,
+    ) -> Result<ChunkAccepted, ApiError> {
+        let slice = file
+            .slice_with_f64_and_f64(start as f64, end as f64)
+            .map_err(|_| ApiError::Network("the browser could not read the file".into()))?;
+        let form = new_form()?;
+        append_blob(&form, "chunk", &slice, &format!("{}.part{}", fields.filename, fields.index))?;
+        append(&form, "chunk_index", &fields.index.to_string())?;
+        append(&form, "total_chunks", &fields.total.to_string())?;
+        append(&form, "filename", fields.filename)?;
+        append(&form, "upload_type", fields.upload_type.chunk_form_value())?;
+        if let Some(upload_id) = fields.upload_id {
+            append(&form, "upload_id", upload_id)?;
+        }
+        if let Some(task_id) = fields.task_id {
+            append(&form, "task_id", task_id)?;
+        }
+        append(&form, "is_final_chunk", if fields.is_final { "true" } else { "false" })?;
+        self.send_form("batches/upload-chunk", &form, on_progress, abort).await?.decode()
+    }
+
+    /// `POST /api/realtime/batches/upload`: one ZIP as `file`, or images as repeated `files`.
+    /// Never sends `user_id` (it would re-assign the batch) nor `upload_type` (ignored).
+    pub async fn upload_direct(
+        &self,
+        files: &[File],
+        images: bool,
+        fields: &DirectFields<'_>,
+        on_progress: Rc<dyn Fn(f64)>,
+        abort: &AbortHandle,
+    ) -> Result<UploadAccepted, ApiError> {
+        let form = new_form()?;
+        for file in files {
+            append_blob(&form, if images { "files" } else { "file" }, file, &file.name())?;
+        }
+        if !images {
+            append(&form, "has_qr", if fields.has_qr { "true" } else { "false" })?;
+        }
+        if let Some(task_id) = fields.task_id {
+            append(&form, "task_id", task_id)?;
+        }
+        if let Some(notes) = fields.notes.filter(|n| !n.trim().is_empty()) {
+            append(&form, "notes", notes)?;
+        }
+        self.send_form("batches/upload", &form, on_progress, abort).await?.decode()
+    }
+}

@@ -1,0 +1,104 @@
+//! `UploadItemView`: one queued upload with its state, progress, speed and actions.
+
+use crate::app::Route;
+use crate::components::progress_bar::ProgressBar;
+use crate::format::{duration, human_bytes};
+use crate::hooks::use_uploads::use_uploads;
+use crate::i18n::{self, upload_strings};
+use crate::upload::queue::{Phase, UploadItem};
+use yew::prelude::*;
+use yew_router::prelude::*;
+
+/// The line under the file name describing where the item stands.
+pub fn phase_text(item: &UploadItem) -> String {
+    let text = upload_strings();
+    match item.phase {
+        Phase::AwaitingChoice => {
+            let done = item.upload.resume.as_ref().map_or(0, |r| r.acknowledged.len());
+            let total = item.upload.resume.as_ref().map_or(0, |r| r.total_chunks);
+            i18n::upload_resume_offer(done, total)
+        }
+        Phase::Queued => text.phase_queued.into(),
+        Phase::Uploading if item.chunked => {
+            i18n::upload_chunk_of((item.chunks_done + 1).min(item.total_chunks), item.total_chunks)
+        }
+        Phase::Uploading => i18n::upload_chunk_of(1, 1),
+        Phase::Finishing => text.phase_finishing.into(),
+        Phase::Done => text.phase_done.into(),
+        Phase::Failed => text.phase_failed.into(),
+        Phase::Cancelled => text.phase_cancelled.into(),
+    }
+}
+
+/// Props: the item.
+#[derive(Properties, PartialEq)]
+pub struct UploadItemViewProps {
+    pub item: UploadItem,
+}
+
+/// One row of the upload queue.
+#[component]
+pub fn UploadItemView(props: &UploadItemViewProps) -> Html {
+    let uploads = use_uploads();
+    let text = upload_strings();
+    let item = &props.item;
+    let id = item.id;
+    let action = |label: &'static str, run: Callback<()>, primary: bool| {
+        html! {
+            <button type="button" class={classes!("button", primary.then_some("button-primary"))}
+                onclick={Callback::from(move |_: MouseEvent| run.emit(()))}>{ label }</button>
+        }
+    };
+    let on = |f: fn(&crate::hooks::use_uploads::UploadsContext, u32)| {
+        let uploads = uploads.clone();
+        Callback::from(move |()| f(&uploads, id))
+    };
+    let percentage = item.percentage();
+    let value_text =
+        format!("{percentage:.0} %, {} of {}", human_bytes(item.done_bytes()), human_bytes(item.upload.size));
+    let speed = item.speed.bytes_per_sec().filter(|_| item.phase == Phase::Uploading).map(|s| human_bytes(s as u64));
+    let eta = item.eta_secs().filter(|_| item.phase == Phase::Uploading).map(|s| duration(s as i64));
+    let tone = match item.phase {
+        Phase::Done => Some("progress-done"),
+        Phase::Failed | Phase::Cancelled => Some("progress-stopped"),
+        _ => None,
+    };
+    html! {
+        <li class="upload-item" data-phase={format!("{:?}", item.phase)}>
+            <div class="upload-item-head">
+                <strong class="upload-name">{ item.upload.label.clone() }</strong>
+                <span class="upload-size">{ human_bytes(item.upload.size) }</span>
+            </div>
+            <p class="upload-phase" aria-live="polite">{ phase_text(item) }</p>
+            <ProgressBar percentage={percentage} label={item.upload.label.clone()} value_text={value_text.clone()} tone={tone} />
+            <p class="upload-numbers">
+                { value_text }
+                if let Some(line) = Some(i18n::speed_and_eta(speed, eta)).filter(|l| !l.is_empty()) {
+                    { " · " }{ line }
+                }
+            </p>
+            if let Some(message) = &item.message {
+                <p class={if item.phase == Phase::Failed { "upload-message form-error" } else { "upload-message" }}
+                   role={if item.phase == Phase::Failed { "alert" } else { "status" }}>{ message.clone() }</p>
+            }
+            <div class="upload-actions">
+                if item.phase == Phase::AwaitingChoice {
+                    { action(text.resume, { let u = uploads.clone(); Callback::from(move |()| u.choose(id, true)) }, true) }
+                    { action(text.start_over, { let u = uploads.clone(); Callback::from(move |()| u.choose(id, false)) }, false) }
+                }
+                if item.phase.is_pending() {
+                    { action(text.cancel, on(|u, id| u.cancel(id)), false) }
+                }
+                if matches!(item.phase, Phase::Failed | Phase::Cancelled) {
+                    { action(text.retry, on(|u, id| u.retry(id)), true) }
+                }
+                if let Some(batch_uuid) = &item.batch_uuid {
+                    <Link<Route> to={Route::BatchDetails { id: batch_uuid.clone() }} classes="button button-primary">{ text.open_batch }</Link<Route>>
+                }
+                if matches!(item.phase, Phase::Done | Phase::Failed | Phase::Cancelled) {
+                    { action(text.remove, on(|u, id| u.remove(id)), false) }
+                }
+            </div>
+        </li>
+    }
+}

@@ -1,0 +1,85 @@
+//! `UploadProvider`: owns the upload queue above the router, starts the next job when the
+//! queue is free, and asks before the page is left with uploads pending.
+
+use crate::hooks::use_api::use_api;
+use crate::hooks::use_uploads::UploadsContext;
+use crate::upload::queue::{QueueAction, QueueState};
+use crate::upload::runner::{run, Cancel, Job, UploadEvent};
+use std::collections::HashMap;
+use std::rc::Rc;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
+use yew::prelude::*;
+
+/// Props: the app below.
+#[derive(Properties, PartialEq)]
+pub struct UploadProviderProps {
+    #[prop_or_default]
+    pub children: Html,
+}
+
+/// Provides [`UploadsContext`].
+#[component]
+pub fn UploadProvider(props: &UploadProviderProps) -> Html {
+    let client = use_api();
+    let state = use_reducer(QueueState::default);
+    let cancels = use_mut_ref(HashMap::<u32, Cancel>::new);
+    {
+        let (dispatcher, cancels) = (state.dispatcher(), cancels.clone());
+        use_effect_with(state.clone(), move |state| {
+            if let Some(id) = state.next_to_start() {
+                let item = state.items.iter().find(|i| i.id == id).cloned().expect("next_to_start names an item");
+                dispatcher.dispatch(QueueAction::Start(id));
+                let cancel = Cancel::default();
+                cancels.borrow_mut().insert(id, cancel.clone());
+                let config = client.config();
+                let job = Job {
+                    files: item.upload.files.0.to_vec(),
+                    label: item.upload.label.clone(),
+                    strategy: item.upload.strategy,
+                    task_id: item.upload.task_id.clone(),
+                    notes: item.upload.notes.clone(),
+                    fingerprint: item.upload.fingerprint.clone(),
+                    resume: item.use_resume,
+                    threshold: config.chunk_threshold_bytes,
+                    chunk_size: config.chunk_size_bytes,
+                    concurrency: config.chunk_concurrency,
+                };
+                let report: Rc<dyn Fn(UploadEvent)> = {
+                    let dispatcher = dispatcher.clone();
+                    Rc::new(move |event| {
+                        dispatcher.dispatch(QueueAction::Event { id, event, now_ms: js_sys::Date::now() })
+                    })
+                };
+                let (client, cancels) = (client.clone(), cancels.clone());
+                wasm_bindgen_futures::spawn_local(async move {
+                    run(client, job, report, cancel).await;
+                    cancels.borrow_mut().remove(&id);
+                });
+            }
+        });
+    }
+    // Leaving or reloading while uploads are pending asks for confirmation.
+    use_effect_with(state.has_pending(), |pending| {
+        let window = web_sys::window();
+        let listener = pending.then(|| {
+            Closure::<dyn FnMut(web_sys::BeforeUnloadEvent)>::new(|event: web_sys::BeforeUnloadEvent| {
+                event.prevent_default();
+                event.set_return_value("");
+            })
+        });
+        if let (Some(window), Some(listener)) = (&window, &listener) {
+            // Registration only fails on a detached window; then there is nothing to guard.
+            let _ = window.add_event_listener_with_callback("beforeunload", listener.as_ref().unchecked_ref());
+        }
+        move || {
+            if let (Some(window), Some(listener)) = (window, listener) {
+                let _ = window.remove_event_listener_with_callback("beforeunload", listener.as_ref().unchecked_ref());
+            }
+        }
+    });
+    let context = UploadsContext { state, cancels };
+    html! {
+        <ContextProvider<UploadsContext> context={context}>{ props.children.clone() }</ContextProvider<UploadsContext>>
+    }
+}

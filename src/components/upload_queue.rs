@@ -1,0 +1,23 @@
+//! `UploadQueue`: every upload of this page session, each with its own progress.
+
+use crate::components::upload_item_view::UploadItemView;
+use crate::hooks::use_uploads::use_uploads;
+use crate::i18n::upload_strings;
+use yew::prelude::*;
+
+/// The queue, hidden while empty.
+#[component]
+pub fn UploadQueue() -> Html {
+    let uploads = use_uploads();
+    if uploads.state.items.is_empty() {
+        return Html::default();
+    }
+    html! {
+        <section class="upload-queue" aria-labelledby="upload-queue-title">
+            <h2 id="upload-queue-title">{ upload_strings().queue_title }</h2>
+            <ul class="upload-list">
+                { for uploads.state.items.iter().map(|item| html! { <UploadItemView key={item.id} item={item.clone()} /> }) }
+            </ul>
+        </section>
+    }
+}

@@ -1,0 +1,10 @@
+//! Uploading: pure planning, retry, validation, speed and resume logic, the job runner, and
+//! the queue state that lives above the router so navigation never interrupts an upload.
+
+pub mod plan;
+pub mod queue;
+pub mod resume;
+pub mod retry;
+pub mod runner;
+pub mod speed;
+pub mod validate;

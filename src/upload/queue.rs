@@ -1,0 +1,338 @@
+//! The upload queue's state (a reducer): one item per file or image set, each with its own
+//! phase and progress. Files upload one after another.
+
+use super::resume::ResumeEntry;
+use super::runner::UploadEvent;
+use super::speed::{shown_percentage, SpeedMeter};
+use super::validate::Strategy;
+use std::rc::Rc;
+use yew::Reducible;
+
+/// Where an item stands.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Phase {
+    /// An earlier attempt of this file was found: waiting for Resume or Start over.
+    AwaitingChoice,
+    Queued,
+    Uploading,
+    /// All bytes sent; the server is assembling the file.
+    Finishing,
+    Done,
+    Failed,
+    Cancelled,
+}
+
+impl Phase {
+    /// Phases that hold the queue (only one item at a time).
+    pub fn is_active(&self) -> bool {
+        matches!(self, Phase::Uploading | Phase::Finishing)
+    }
+
+    /// Phases during which leaving the page would lose work.
+    pub fn is_pending(&self) -> bool {
+        matches!(self, Phase::Queued | Phase::Uploading | Phase::Finishing | Phase::AwaitingChoice)
+    }
+}
+
+/// The files of an item; compared by identity (a `File` has no value equality).
+#[derive(Clone)]
+pub struct Files(pub Rc<Vec<web_sys::File>>);
+
+impl PartialEq for Files {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl std::fmt::Debug for Files {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Files({})", self.0.len())
+    }
+}
+
+/// What the form hands to the queue.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NewUpload {
+    pub files: Files,
+    pub label: String,
+    pub size: u64,
+    pub strategy: Strategy,
+    pub task_id: Option<String>,
+    pub notes: Option<String>,
+    pub fingerprint: Option<String>,
+    /// A stored earlier attempt of this very file.
+    pub resume: Option<ResumeEntry>,
+}
+
+/// One queued upload and its progress.
+#[derive(Clone, Debug, PartialEq)]
+pub struct UploadItem {
+    pub id: u32,
+    pub upload: NewUpload,
+    pub phase: Phase,
+    /// Continue the stored session when started.
+    pub use_resume: bool,
+    pub chunked: bool,
+    pub total_chunks: u32,
+    pub chunks_done: u32,
+    pub acked_bytes: u64,
+    pub inflight_bytes: u64,
+    pub speed: SpeedMeter,
+    /// Latest retry note or the failure reason.
+    pub message: Option<String>,
+    /// Set when the server lost the session and the upload started over.
+    pub restarted: bool,
+    pub batch_uuid: Option<String>,
+}
+
+impl UploadItem {
+    /// Bytes counted as done: acknowledged plus those on the wire.
+    pub fn done_bytes(&self) -> u64 {
+        (self.acked_bytes + self.inflight_bytes).min(self.upload.size)
+    }
+
+    /// The bar's value: never 100 before the server confirmed.
+    pub fn percentage(&self) -> f64 {
+        shown_percentage(self.done_bytes(), self.upload.size, self.phase == Phase::Done)
+    }
+
+    /// Seconds left at the current speed.
+    pub fn eta_secs(&self) -> Option<u64> {
+        self.speed.eta_secs(self.upload.size.saturating_sub(self.done_bytes()))
+    }
+}
+
+/// Everything the queue changes on.
+pub enum QueueAction {
+    Add(Vec<NewUpload>),
+    /// The user chose for an item found in the resume store.
+    Choose {
+        id: u32,
+        resume: bool,
+    },
+    Start(u32),
+    Event {
+        id: u32,
+        event: UploadEvent,
+        now_ms: f64,
+    },
+    /// Failed or cancelled item back in the queue; keeps acknowledged chunks.
+    Retry(u32),
+    Remove(u32),
+}
+
+/// The queue.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct QueueState {
+    pub items: Vec<UploadItem>,
+    next_id: u32,
+    /// Uploads finished since the page loaded (lists refresh when it changes).
+    pub completed: u32,
+}
+
+impl QueueState {
+    /// The item that should start now, if none is active.
+    pub fn next_to_start(&self) -> Option<u32> {
+        if self.items.iter().any(|i| i.phase.is_active()) {
+            return None;
+        }
+        self.items.iter().find(|i| i.phase == Phase::Queued).map(|i| i.id)
+    }
+
+    /// Whether leaving the page now would lose work.
+    pub fn has_pending(&self) -> bool {
+        self.items.iter().any(|i| i.phase.is_pending())
+    }
+
+    fn item(&mut self, id: u32) -> Option<&mut UploadItem> {
+        self.items.iter_mut().find(|i| i.id == id)
+    }
+
+    fn apply(&mut self, id: u32, event: UploadEvent, now_ms: f64) {
+        let mut completed = false;
+        let Some(item) = self.item(id) else { return };
+        match event {
+            UploadEvent::Started { total_chunks, chunked } => {
+                item.total_chunks = total_chunks;
+                item.chunked = chunked;
+                item.speed.rebase();
+            }
+            UploadEvent::Progress { acked_bytes, inflight_bytes, chunks_done } => {
+                item.acked_bytes = acked_bytes;
+                item.inflight_bytes = inflight_bytes;
+                item.chunks_done = chunks_done;
+                item.speed.sample(acked_bytes + inflight_bytes, now_ms);
+            }
+            UploadEvent::Retrying { chunk, attempt, delay_ms, reason } => {
+                item.message = Some(crate::i18n::upload_retrying(chunk + 1, attempt, delay_ms, &reason));
+                item.speed.rebase();
+            }
+            UploadEvent::Restarted => {
+                item.restarted = true;
+                item.message = Some(crate::i18n::upload_restarted());
+            }
+            UploadEvent::Finishing => item.phase = Phase::Finishing,
+            UploadEvent::Done { batch_uuid } => {
+                item.phase = Phase::Done;
+                item.batch_uuid = Some(batch_uuid);
+                item.message = None;
+                item.inflight_bytes = 0;
+                item.acked_bytes = item.upload.size;
+                item.chunks_done = item.total_chunks;
+                completed = true;
+            }
+            UploadEvent::Failed { message } => {
+                item.phase = Phase::Failed;
+                item.message = Some(message);
+                item.inflight_bytes = 0;
+            }
+            UploadEvent::Cancelled => {
+                item.phase = Phase::Cancelled;
+                item.message = None;
+                item.inflight_bytes = 0;
+            }
+        }
+        if completed {
+            self.completed += 1;
+        }
+    }
+}
+
+impl Reducible for QueueState {
+    type Action = QueueAction;
+
+    fn reduce(self: Rc<Self>, action: QueueAction) -> Rc<Self> {
+        let mut next = (*self).clone();
+        match action {
+            QueueAction::Add(uploads) => {
+                for upload in uploads {
+                    next.next_id += 1;
+                    let phase = if upload.resume.is_some() { Phase::AwaitingChoice } else { Phase::Queued };
+                    next.items.push(UploadItem {
+                        id: next.next_id,
+                        use_resume: upload.resume.is_some(),
+                        upload,
+                        phase,
+                        chunked: false,
+                        total_chunks: 0,
+                        chunks_done: 0,
+                        acked_bytes: 0,
+                        inflight_bytes: 0,
+                        speed: SpeedMeter::default(),
+                        message: None,
+                        restarted: false,
+                        batch_uuid: None,
+                    });
+                }
+            }
+            QueueAction::Choose { id, resume } => {
+                if let Some(item) = next.item(id).filter(|i| i.phase == Phase::AwaitingChoice) {
+                    item.use_resume = resume;
+                    item.phase = Phase::Queued;
+                }
+            }
+            QueueAction::Start(id) => {
+                if let Some(item) = next.item(id).filter(|i| i.phase == Phase::Queued) {
+                    item.phase = Phase::Uploading;
+                    item.message = None;
+                }
+            }
+            QueueAction::Event { id, event, now_ms } => next.apply(id, event, now_ms),
+            QueueAction::Retry(id) => {
+                if let Some(item) = next.item(id).filter(|i| matches!(i.phase, Phase::Failed | Phase::Cancelled)) {
+                    item.phase = Phase::Queued;
+                    // Chunks the server acknowledged are kept in the resume store.
+                    item.use_resume = true;
+                    item.message = None;
+                }
+            }
+            QueueAction::Remove(id) => next.items.retain(|i| i.id != id || i.phase.is_active()),
+        }
+        if next == *self {
+            self
+        } else {
+            Rc::new(next)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn upload(label: &str, resume: Option<ResumeEntry>) -> NewUpload {
+        NewUpload {
+            files: Files(Rc::new(Vec::new())),
+            label: label.into(),
+            size: 100,
+            strategy: Strategy::ZipWithQr,
+            task_id: None,
+            notes: None,
+            fingerprint: Some(label.into()),
+            resume,
+        }
+    }
+
+    fn event(state: Rc<QueueState>, id: u32, event: UploadEvent) -> Rc<QueueState> {
+        state.reduce(QueueAction::Event { id, event, now_ms: 0.0 })
+    }
+
+    #[test]
+    fn files_upload_one_after_another() {
+        let state =
+            Rc::new(QueueState::default()).reduce(QueueAction::Add(vec![upload("a.zip", None), upload("b.zip", None)]));
+        assert_eq!(state.next_to_start(), Some(1));
+        let state = state.reduce(QueueAction::Start(1));
+        assert_eq!(state.next_to_start(), None, "one at a time");
+        let state = event(state, 1, UploadEvent::Done { batch_uuid: "u".into() });
+        assert_eq!(state.next_to_start(), Some(2));
+        assert_eq!(state.completed, 1);
+        assert_eq!(state.items[0].percentage(), 100.0);
+    }
+
+    #[test]
+    fn bar_stays_below_100_until_confirmed() {
+        let state = Rc::new(QueueState::default())
+            .reduce(QueueAction::Add(vec![upload("a.zip", None)]))
+            .reduce(QueueAction::Start(1));
+        let state = event(state, 1, UploadEvent::Progress { acked_bytes: 100, inflight_bytes: 0, chunks_done: 2 });
+        assert_eq!(state.items[0].percentage(), 99.0);
+        let state = event(state, 1, UploadEvent::Finishing);
+        assert_eq!(state.items[0].phase, Phase::Finishing);
+    }
+
+    #[test]
+    fn a_found_earlier_attempt_waits_for_a_choice() {
+        let entry = ResumeEntry {
+            upload_id: "u".into(),
+            total_chunks: 4,
+            chunk_size: 10,
+            acknowledged: vec![0, 1],
+            saved_at_ms: 0.0,
+        };
+        let state = Rc::new(QueueState::default()).reduce(QueueAction::Add(vec![upload("a.zip", Some(entry))]));
+        assert_eq!(state.items[0].phase, Phase::AwaitingChoice);
+        assert_eq!(state.next_to_start(), None);
+        assert!(state.has_pending(), "leaving would lose the choice");
+        let state = state.reduce(QueueAction::Choose { id: 1, resume: false });
+        assert!(!state.items[0].use_resume);
+        assert_eq!(state.next_to_start(), Some(1));
+    }
+
+    #[test]
+    fn failed_items_retry_with_resume_and_active_ones_cannot_be_removed() {
+        let state = Rc::new(QueueState::default())
+            .reduce(QueueAction::Add(vec![upload("a.zip", None)]))
+            .reduce(QueueAction::Start(1));
+        let same = state.clone().reduce(QueueAction::Remove(1));
+        assert_eq!(same.items.len(), 1, "an active upload stays");
+        let state = event(state, 1, UploadEvent::Failed { message: "chunk 3 of 4 failed".into() });
+        assert_eq!(state.items[0].message.as_deref(), Some("chunk 3 of 4 failed"));
+        assert!(!state.has_pending());
+        let state = state.reduce(QueueAction::Retry(1));
+        assert_eq!(state.items[0].phase, Phase::Queued);
+        assert!(state.items[0].use_resume);
+        let state = event(state, 1, UploadEvent::Cancelled).reduce(QueueAction::Remove(1));
+        assert!(state.items.is_empty());
+    }
+}

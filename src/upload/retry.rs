@@ -1,0 +1,112 @@
+//! Retry policy (pure): which chunk failures are retried, and after how long.
+
+use crate::api::ApiError;
+
+/// Attempts per chunk, the first one included.
+pub const MAX_ATTEMPTS: u32 = 3;
+/// First back-off; doubled each time (about 1 s, 2 s, 4 s).
+pub const BASE_DELAY_MS: u64 = 1_000;
+/// A `Retry-After` longer than this is capped (the user can always cancel).
+pub const MAX_DELAY_MS: u64 = 60_000;
+
+/// What to do after a failed chunk request.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Decision {
+    /// Wait, then send the same chunk again.
+    RetryAfter { delay_ms: u64 },
+    /// The server lost the session (404 "Upload … not found"): start again from chunk 0.
+    RestartUpload,
+    /// Give up now with this reason.
+    Fail,
+}
+
+/// True for the chunk service's "Upload <id> not found. Please restart upload." answer.
+pub fn is_lost_session(error: &ApiError) -> bool {
+    matches!(error, ApiError::NotFound(detail) if detail.starts_with("Upload ") && detail.contains("not found"))
+}
+
+/// Back-off before attempt `attempt + 1` (attempt counts from 1), with ±20 % jitter.
+/// `jitter` is a number in `[0, 1)` (random in the app, fixed in tests).
+pub fn backoff_ms(attempt: u32, jitter: f64) -> u64 {
+    let base = BASE_DELAY_MS.saturating_mul(1 << attempt.saturating_sub(1).min(10));
+    let factor = 0.8 + 0.4 * jitter.clamp(0.0, 1.0);
+    ((base as f64) * factor).round() as u64
+}
+
+/// Decides after `attempt` attempts failed with `error`. Sending again after a refreshed
+/// session (401) is handled below this, by the API client, and spends no attempt.
+pub fn decide(error: &ApiError, attempt: u32, jitter: f64) -> Decision {
+    if is_lost_session(error) {
+        return Decision::RestartUpload;
+    }
+    if !error.is_transient() || attempt >= MAX_ATTEMPTS {
+        return Decision::Fail;
+    }
+    let delay_ms = match error {
+        ApiError::RateLimited { retry_after_secs: Some(seconds) } => (seconds * 1000).min(MAX_DELAY_MS),
+        _ => backoff_ms(attempt, jitter),
+    };
+    Decision::RetryAfter { delay_ms }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn server(status: u16) -> ApiError {
+        ApiError::Server { status, message: "x".into() }
+    }
+
+    #[test]
+    fn backoff_doubles_around_one_two_four_seconds() {
+        assert_eq!(backoff_ms(1, 0.5), 1_000);
+        assert_eq!(backoff_ms(2, 0.5), 2_000);
+        assert_eq!(backoff_ms(3, 0.5), 4_000);
+        assert_eq!(backoff_ms(1, 0.0), 800);
+        assert_eq!(backoff_ms(1, 0.999_999), 1_200);
+    }
+
+    #[test]
+    fn transient_failures_retry_until_the_third_attempt() {
+        for error in [
+            ApiError::Network("reset".into()),
+            server(502),
+            server(500),
+            ApiError::Rejected { status: 408, message: String::new() },
+        ] {
+            assert_eq!(decide(&error, 1, 0.5), Decision::RetryAfter { delay_ms: 1_000 }, "{error:?}");
+            assert_eq!(decide(&error, 2, 0.5), Decision::RetryAfter { delay_ms: 2_000 });
+            assert_eq!(decide(&error, 3, 0.5), Decision::Fail);
+        }
+    }
+
+    #[test]
+    fn rate_limit_honours_retry_after() {
+        let error = ApiError::RateLimited { retry_after_secs: Some(7) };
+        assert_eq!(decide(&error, 1, 0.5), Decision::RetryAfter { delay_ms: 7_000 });
+        let huge = ApiError::RateLimited { retry_after_secs: Some(3600) };
+        assert_eq!(decide(&huge, 1, 0.5), Decision::RetryAfter { delay_ms: MAX_DELAY_MS });
+        let bare = ApiError::RateLimited { retry_after_secs: None };
+        assert_eq!(decide(&bare, 1, 0.5), Decision::RetryAfter { delay_ms: 1_000 });
+    }
+
+    #[test]
+    fn client_errors_fail_at_once() {
+        for error in [
+            ApiError::Rejected { status: 400, message: "Invalid upload_type".into() },
+            ApiError::PayloadTooLarge("too big".into()),
+            ApiError::Validation(vec![]),
+            ApiError::Forbidden("no".into()),
+            ApiError::NotFound("Batch x not found".into()),
+        ] {
+            assert_eq!(decide(&error, 1, 0.5), Decision::Fail, "{error:?}");
+        }
+    }
+
+    #[test]
+    fn lost_session_restarts() {
+        let error = ApiError::NotFound("Upload e41a8c37 not found. Please restart upload.".into());
+        assert!(is_lost_session(&error));
+        assert_eq!(decide(&error, 1, 0.5), Decision::RestartUpload);
+    }
+}

@@ -1,0 +1,256 @@
+//! Form validation (pure): task ids, file types and sizes per upload strategy.
+
+use crate::api::types::UploadType;
+use crate::format::human_bytes;
+use std::fmt;
+
+/// The three ways to upload (contract §4.3).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Strategy {
+    /// ZIP whose groups start with a QR cover sheet: no task id.
+    ZipWithQr,
+    /// ZIP of one task: 8-digit task id required.
+    ZipNoQr,
+    /// Loose JPG/PNG images of one task, in one request: task id required.
+    Images,
+}
+
+impl Strategy {
+    /// Every strategy, in the order the form shows them.
+    pub const ALL: [Strategy; 3] = [Strategy::ZipWithQr, Strategy::ZipNoQr, Strategy::Images];
+
+    /// Whether this strategy needs a task id.
+    pub fn needs_task_id(self) -> bool {
+        !matches!(self, Strategy::ZipWithQr)
+    }
+
+    /// The API's upload type.
+    pub fn upload_type(self) -> UploadType {
+        match self {
+            Strategy::ZipWithQr => UploadType::ZipWithQr,
+            Strategy::ZipNoQr => UploadType::ZipNoQr,
+            Strategy::Images => UploadType::Images,
+        }
+    }
+
+    /// Stable key for storage and form values.
+    pub fn key(self) -> &'static str {
+        match self {
+            Strategy::ZipWithQr => "zip_with_qr",
+            Strategy::ZipNoQr => "zip_no_qr",
+            Strategy::Images => "images",
+        }
+    }
+
+    /// Reads a key back.
+    pub fn from_key(key: &str) -> Option<Strategy> {
+        Strategy::ALL.into_iter().find(|s| s.key() == key)
+    }
+}
+
+/// What the form knows about a picked file.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FileFacts {
+    pub name: String,
+    pub size: u64,
+}
+
+/// Everything the form can refuse, each with a specific message.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FormError {
+    TaskIdMissing,
+    TaskIdNotDigits(char),
+    TaskIdLength(usize),
+    NoFile,
+    NotAZip(String),
+    ZipWhereImagesExpected(String),
+    ImageWhereZipExpected(String),
+    UnsupportedType(String),
+    EmptyFile(String),
+    FileTooLarge { name: String, max: u64 },
+    ImagesTooLarge { total: u64, max: u64 },
+}
+
+impl fmt::Display for FormError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let text = match self {
+            FormError::TaskIdMissing => "Enter the 8-digit task ID.".to_string(),
+            FormError::TaskIdNotDigits(c) => format!("The task ID may contain digits only; “{c}” is not a digit."),
+            FormError::TaskIdLength(n) => format!("The task ID must have exactly 8 digits; this one has {n}."),
+            FormError::NoFile => "Choose a file to upload.".to_string(),
+            FormError::NotAZip(name) => format!("“{name}” is not a ZIP file. Choose a .zip archive."),
+            FormError::ZipWhereImagesExpected(name) => {
+                format!("“{name}” is a ZIP file, but “Images” expects JPG or PNG files. Choose a ZIP strategy instead.")
+            }
+            FormError::ImageWhereZipExpected(name) => {
+                format!("“{name}” is an image, but this strategy expects a ZIP file. Choose “Images” for loose images.")
+            }
+            FormError::UnsupportedType(name) => format!("“{name}” is not a JPG or PNG image."),
+            FormError::EmptyFile(name) => format!("“{name}” is empty (0 bytes)."),
+            FormError::FileTooLarge { name, max } => format!("“{name}” is larger than the {} limit.", human_bytes(*max)),
+            FormError::ImagesTooLarge { total, max } => format!(
+                "These images add up to {}, more than {} can go in one request. Put them in a ZIP file and upload that instead.",
+                human_bytes(*total),
+                human_bytes(*max)
+            ),
+        };
+        f.write_str(&text)
+    }
+}
+
+/// Trims spaces and turns Thai digits (๐–๙) into ASCII; the result must be exactly 8 digits.
+pub fn normalize_task_id(input: &str) -> Result<String, FormError> {
+    let converted: String = input
+        .trim()
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .map(|c| match c {
+            '๐'..='๙' => char::from(b'0' + (c as u32 - '๐' as u32) as u8),
+            other => other,
+        })
+        .collect();
+    if converted.is_empty() {
+        return Err(FormError::TaskIdMissing);
+    }
+    if let Some(bad) = converted.chars().find(|c| !c.is_ascii_digit()) {
+        return Err(FormError::TaskIdNotDigits(bad));
+    }
+    match converted.len() {
+        8 => Ok(converted),
+        n => Err(FormError::TaskIdLength(n)),
+    }
+}
+
+fn extension(name: &str) -> String {
+    name.rsplit_once('.').map(|(_, ext)| ext.to_ascii_lowercase()).unwrap_or_default()
+}
+
+/// True for a `.zip` name.
+pub fn is_zip(name: &str) -> bool {
+    extension(name) == "zip"
+}
+
+/// True for a `.jpg`, `.jpeg` or `.png` name.
+pub fn is_image(name: &str) -> bool {
+    matches!(extension(name).as_str(), "jpg" | "jpeg" | "png")
+}
+
+/// Checks the picked files for a strategy. ZIP strategies: each file a non-empty ZIP up to
+/// `max_file`. Images: non-empty JPG/PNG files whose total fits one request (`per_request`).
+pub fn check_files(strategy: Strategy, files: &[FileFacts], max_file: u64, per_request: u64) -> Result<(), FormError> {
+    if files.is_empty() {
+        return Err(FormError::NoFile);
+    }
+    for file in files {
+        let name = file.name.clone();
+        match strategy {
+            Strategy::Images if is_zip(&name) => return Err(FormError::ZipWhereImagesExpected(name)),
+            Strategy::Images if !is_image(&name) => return Err(FormError::UnsupportedType(name)),
+            Strategy::ZipWithQr | Strategy::ZipNoQr if is_image(&name) => {
+                return Err(FormError::ImageWhereZipExpected(name))
+            }
+            Strategy::ZipWithQr | Strategy::ZipNoQr if !is_zip(&name) => return Err(FormError::NotAZip(name)),
+            _ => {}
+        }
+        if file.size == 0 {
+            return Err(FormError::EmptyFile(name));
+        }
+        if file.size > max_file {
+            return Err(FormError::FileTooLarge { name, max: max_file });
+        }
+    }
+    if strategy == Strategy::Images {
+        let total: u64 = files.iter().map(|f| f.size).sum();
+        if total > per_request {
+            return Err(FormError::ImagesTooLarge { total, max: per_request });
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(name: &str, size: u64) -> FileFacts {
+        FileFacts { name: name.into(), size }
+    }
+
+    const MAX: u64 = 10 * 1024 * 1024 * 1024;
+    const PER_REQUEST: u64 = 95_000_000;
+
+    #[test]
+    fn task_ids_are_trimmed_and_thai_digits_converted() {
+        assert_eq!(normalize_task_id(" 14900113 "), Ok("14900113".into()));
+        assert_eq!(normalize_task_id("๑๔๙๐๐๑๑๓"), Ok("14900113".into()));
+        assert_eq!(normalize_task_id("1490 0113"), Ok("14900113".into()));
+        assert_eq!(normalize_task_id("๑๔๙๐0113"), Ok("14900113".into()), "mixed digits");
+    }
+
+    #[test]
+    fn bad_task_ids_say_what_is_wrong() {
+        assert_eq!(normalize_task_id("   "), Err(FormError::TaskIdMissing));
+        assert_eq!(normalize_task_id("1490011A"), Err(FormError::TaskIdNotDigits('A')));
+        assert_eq!(normalize_task_id("1490011"), Err(FormError::TaskIdLength(7)));
+        assert_eq!(normalize_task_id("149001134"), Err(FormError::TaskIdLength(9)));
+        assert!(FormError::TaskIdLength(7).to_string().contains("exactly 8 digits; this one has 7"));
+    }
+
+    #[test]
+    fn zip_strategies_take_zips_only() {
+        assert_eq!(check_files(Strategy::ZipWithQr, &[file("103.ZIP", 5)], MAX, PER_REQUEST), Ok(()));
+        assert_eq!(
+            check_files(Strategy::ZipNoQr, &[file("a.rar", 5)], MAX, PER_REQUEST),
+            Err(FormError::NotAZip("a.rar".into()))
+        );
+        assert_eq!(
+            check_files(Strategy::ZipWithQr, &[file("a.pdf", 5)], MAX, PER_REQUEST),
+            Err(FormError::NotAZip("a.pdf".into()))
+        );
+        assert_eq!(
+            check_files(Strategy::ZipWithQr, &[file("s.jpg", 5)], MAX, PER_REQUEST),
+            Err(FormError::ImageWhereZipExpected("s.jpg".into()))
+        );
+    }
+
+    #[test]
+    fn images_take_images_only_and_fit_one_request() {
+        let ok = [file("a.jpg", 600_000), file("b.PNG", 700_000), file("c.jpeg", 1)];
+        assert_eq!(check_files(Strategy::Images, &ok, MAX, PER_REQUEST), Ok(()));
+        assert_eq!(
+            check_files(Strategy::Images, &[file("a.zip", 5)], MAX, PER_REQUEST),
+            Err(FormError::ZipWhereImagesExpected("a.zip".into()))
+        );
+        assert_eq!(
+            check_files(Strategy::Images, &[file("a.pdf", 5)], MAX, PER_REQUEST),
+            Err(FormError::UnsupportedType("a.pdf".into()))
+        );
+        let big = vec![file("a.jpg", 60_000_000), file("b.jpg", 60_000_000)];
+        let err = check_files(Strategy::Images, &big, MAX, PER_REQUEST).unwrap_err();
+        assert_eq!(err, FormError::ImagesTooLarge { total: 120_000_000, max: PER_REQUEST });
+        assert!(err.to_string().contains("Put them in a ZIP"));
+    }
+
+    #[test]
+    fn empty_missing_and_oversized_files_are_refused() {
+        assert_eq!(check_files(Strategy::ZipWithQr, &[], MAX, PER_REQUEST), Err(FormError::NoFile));
+        assert_eq!(
+            check_files(Strategy::ZipWithQr, &[file("a.zip", 0)], MAX, PER_REQUEST),
+            Err(FormError::EmptyFile("a.zip".into()))
+        );
+        assert_eq!(
+            check_files(Strategy::ZipWithQr, &[file("a.zip", MAX + 1)], MAX, PER_REQUEST),
+            Err(FormError::FileTooLarge { name: "a.zip".into(), max: MAX })
+        );
+        assert_eq!(check_files(Strategy::ZipWithQr, &[file("a.zip", MAX)], MAX, PER_REQUEST), Ok(()));
+    }
+
+    #[test]
+    fn strategy_keys_round_trip() {
+        for strategy in Strategy::ALL {
+            assert_eq!(Strategy::from_key(strategy.key()), Some(strategy));
+        }
+        assert_eq!(Strategy::ZipWithQr.upload_type().chunk_form_value(), "zip_with_qr");
+        assert!(!Strategy::ZipWithQr.needs_task_id());
+    }
+}

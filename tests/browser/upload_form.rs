@@ -1,0 +1,86 @@
+//! The upload form and queue in the page: validation messages, Thai digits, a real upload
+//! through the queue, and the list showing the new batch.
+
+use crate::support::{clear_storage, config, control, find, go_to, mount_point, small_zip, text, wait_for};
+use omr_web::app::{App, AppProps};
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::wasm_bindgen_test;
+
+/// Puts files into the file input as the picker would, and fires `change`.
+fn choose_files(root: &web_sys::Element, files: &[web_sys::File]) {
+    let transfer = web_sys::DataTransfer::new().unwrap();
+    for file in files {
+        transfer.items().add_with_file(file).unwrap();
+    }
+    let input: web_sys::HtmlInputElement = root.query_selector("#upload-files").unwrap().unwrap().dyn_into().unwrap();
+    input.set_files(transfer.files().as_ref());
+    input
+        .dispatch_event(
+            &web_sys::Event::new_with_event_init_dict("change", &{
+                let init = web_sys::EventInit::new();
+                init.set_bubbles(true);
+                init
+            })
+            .unwrap(),
+        )
+        .unwrap();
+}
+
+fn set_task_id(root: &web_sys::Element, value: &str) {
+    let input: web_sys::HtmlInputElement = root.query_selector("#upload-task-id").unwrap().unwrap().dyn_into().unwrap();
+    input.set_value(value);
+    let init = web_sys::EventInit::new();
+    init.set_bubbles(true);
+    input
+        .dispatch_event(
+            &web_sys::InputEvent::new_with_event_init_dict("input", &web_sys::InputEventInit::new()).unwrap(),
+        )
+        .unwrap();
+    input.dispatch_event(&web_sys::Event::new_with_event_init_dict("change", &init).unwrap()).unwrap();
+}
+
+fn submit(root: &web_sys::Element) {
+    find(root, ".upload-form button[type=submit]").unwrap().click();
+}
+
+#[wasm_bindgen_test]
+async fn form_refuses_bad_input_then_uploads_and_the_list_shows_the_batch() {
+    clear_storage();
+    control("DELETE", "/__test/faults").await;
+    omr_web::api::ApiClient::new(config()).login("center08", "center08-pass").await.unwrap();
+    go_to("/dashboard/batches");
+    let root = mount_point();
+    let app = yew::Renderer::<App>::with_root_and_props(root.clone(), AppProps { config: Some(config()) }).render();
+    wait_for("the upload form", || find(&root, "#upload-files").is_some()).await;
+
+    submit(&root);
+    wait_for("no-file message", || text(&root).contains("Choose a file to upload.")).await;
+
+    let pdf = web_sys::File::new_with_str_sequence(&js_sys::Array::of1(&"%PDF-1.4".into()), "scan.pdf").unwrap();
+    choose_files(&root, &[pdf]);
+    submit(&root);
+    wait_for("wrong-type message", || text(&root).contains("“scan.pdf” is not a ZIP file.")).await;
+
+    find(&root, "#strategy-zip_no_qr").unwrap().click();
+    wait_for("the task id field", || find(&root, "#upload-task-id").is_some()).await;
+    choose_files(&root, &[small_zip("day2.zip", "x", 3)]);
+    set_task_id(&root, "1230014");
+    submit(&root);
+    wait_for("task id length message", || text(&root).contains("exactly 8 digits; this one has 7")).await;
+
+    set_task_id(&root, "๑๒๓๐๐๑๔๕");
+    let shown: web_sys::HtmlInputElement = root.query_selector("#upload-task-id").unwrap().unwrap().dyn_into().unwrap();
+    assert_eq!(shown.value(), "12300145", "Thai digits shown converted");
+    submit(&root);
+    wait_for("the finished upload", || find(&root, ".upload-item[data-phase=Done]").is_some()).await;
+    let bar = find(&root, ".upload-item [role=progressbar]").unwrap();
+    assert_eq!(bar.get_attribute("aria-valuenow").as_deref(), Some("100"));
+    wait_for("the new batch in the list", || {
+        find(&root, "table.batch-table tbody tr").is_some_and(|row| row.inner_text().contains("day2.zip"))
+    })
+    .await;
+    let link = find(&root, ".upload-item a.button").expect("link to the batch");
+    assert!(link.get_attribute("href").unwrap().starts_with("/dashboard/batches/"));
+    app.destroy();
+    clear_storage();
+}
