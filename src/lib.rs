@@ -11,6 +11,7 @@ pub mod config;
 pub mod format;
 pub mod hooks;
 pub mod i18n;
+pub mod list_view;
 pub mod pages;
 pub mod upload;
 

@@ -1,13 +1,18 @@
 //! Reusable components, one per file, named after the component.
 
 pub mod app_header;
+pub mod batch_list;
 pub mod batch_status_badge;
 pub mod batch_upload_form;
+pub mod confirm_dialog;
 pub mod dashboard_layout;
+pub mod delete_batch_button;
 pub mod error_notice;
+pub mod pagination;
 pub mod progress_bar;
 pub mod require_auth;
 pub mod session_provider;
+pub mod status_filter;
 pub mod upload_item_view;
 pub mod upload_provider;
 pub mod upload_queue;

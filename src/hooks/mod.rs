@@ -1,6 +1,7 @@
 //! Hooks: the ways components reach shared state.
 
 pub mod use_api;
+pub mod use_interval;
 pub mod use_session;
 pub mod use_title;
 pub mod use_uploads;

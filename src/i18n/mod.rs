@@ -274,3 +274,84 @@ pub fn speed_and_eta(speed: Option<String>, eta: Option<String>) -> String {
         _ => String::new(),
     }
 }
+
+/// Texts of the batch list.
+pub struct ListStrings {
+    pub filter_label: &'static str,
+    pub filter_all: &'static str,
+    pub server_order_note: &'static str,
+    pub col_finished: &'static str,
+    pub col_notes: &'static str,
+    pub col_actions: &'static str,
+    pub previous: &'static str,
+    pub next: &'static str,
+    pub pagination: &'static str,
+    pub none_with_status: &'static str,
+    pub sort_ascending: &'static str,
+    pub sort_descending: &'static str,
+    pub delete: &'static str,
+    pub delete_title: &'static str,
+    pub delete_confirm: &'static str,
+    pub delete_anyway: &'static str,
+    pub deleting: &'static str,
+    pub cancel: &'static str,
+    pub auto_refresh_note: &'static str,
+}
+
+/// English list texts.
+pub const LIST_EN: ListStrings = ListStrings {
+    filter_label: "Status",
+    filter_all: "All",
+    server_order_note: "The server lists newest first; sorting applies to this page.",
+    col_finished: "Finished / duration",
+    col_notes: "Notes",
+    col_actions: "Actions",
+    previous: "Previous",
+    next: "Next",
+    pagination: "Pages",
+    none_with_status: "No batches with this status.",
+    sort_ascending: "sorted ascending",
+    sort_descending: "sorted descending",
+    delete: "Delete",
+    delete_title: "Delete batch?",
+    delete_confirm: "Delete",
+    delete_anyway: "Delete anyway",
+    deleting: "Deleting…",
+    cancel: "Cancel",
+    auto_refresh_note: "Unfinished batches: this list refreshes itself.",
+};
+
+/// The list texts in use.
+pub fn list_strings() -> &'static ListStrings {
+    &LIST_EN
+}
+
+/// "Page 2 of 3"
+pub fn page_of(page: u64, pages: u64) -> String {
+    format!("Page {page} of {pages}")
+}
+
+/// "Showing 51–100 of 120"
+pub fn showing(first: u64, last: u64, total: u64) -> String {
+    format!("Showing {first}–{last} of {total}")
+}
+
+/// The first confirmation: names the file and says it cannot be undone.
+pub fn delete_question(name: &str) -> String {
+    format!("“{name}” and its results will be deleted for good. This cannot be undone.")
+}
+
+/// The second confirmation for a batch still in progress.
+pub fn delete_processing_question(name: &str, status: &str) -> String {
+    format!("“{name}” is still {status}. Deleting it now stops its processing and loses its results. Delete it anyway?")
+}
+
+/// "Deleted “103.zip”."
+pub fn deleted(name: &str) -> String {
+    format!("Deleted “{name}”.")
+}
+
+/// Accessible name of a row's delete button.
+pub fn delete_named(name: &str) -> String {
+    format!("Delete {name}")
+}

@@ -1,86 +1,140 @@
-//! `/dashboard/batches`: the newest batches visible to the user.
+//! `/dashboard/batches`: the upload form and queue above the filterable, paginated list.
+//! Filter and page live in the address (`?status=&page=`), so reloads and links keep the view.
 
-use crate::api::types::BatchListResponse;
+use crate::api::types::{BatchListResponse, BatchStatus};
 use crate::api::ApiError;
 use crate::app::Route;
-use crate::components::batch_status_badge::BatchStatusBadge;
+use crate::components::batch_list::{BatchList, BatchListSkeleton};
 use crate::components::batch_upload_form::BatchUploadForm;
 use crate::components::error_notice::ErrorNotice;
+use crate::components::pagination::Pagination;
+use crate::components::status_filter::StatusFilter;
 use crate::components::upload_queue::UploadQueue;
-use crate::format;
 use crate::hooks::use_api::use_api;
+use crate::hooks::use_interval::use_interval;
 use crate::hooks::use_session::use_session;
 use crate::hooks::use_title::use_title;
 use crate::hooks::use_uploads::use_uploads;
-use crate::i18n::strings;
+use crate::i18n::{self, list_strings, strings};
+use crate::list_view::{clamp_page, has_unfinished, offset_of, ListQuery, Sort, SortKey, PAGE_SIZE};
+use std::cell::Cell;
+use std::rc::Rc;
 use yew::prelude::*;
 use yew_router::prelude::*;
-
-/// Batches shown on one page (the server's default and the list issue's page size).
-pub const PAGE_SIZE: u32 = 50;
 
 /// The batch list page.
 #[component]
 pub fn BatchesPage() -> Html {
     let text = strings();
+    let list_text = list_strings();
     use_title(text.batches_title);
     let client = use_api();
     let session = use_session();
-    let result = use_state(|| None::<Result<BatchListResponse, ApiError>>);
-    let attempt = use_state(|| 0u32);
-    // A finished upload adds a batch: reload the list when one completes.
+    let navigator = use_navigator();
+    let query: ListQuery = use_location().and_then(|l| l.query::<ListQuery>().ok()).unwrap_or_default();
+    let (status, page) = (query.status_filter(), query.page());
+    let data = use_state(|| None::<Result<BatchListResponse, ApiError>>);
+    let refresh = use_state(|| 0u32);
+    let sort = use_state(|| None::<Sort>);
+    let notice = use_state(|| None::<String>);
+    let notice_ref = use_node_ref();
+    // A finished upload adds a batch: reload when one completes.
     let uploads_done = use_uploads().state.completed;
+
     {
-        let result = result.clone();
-        use_effect_with((*attempt, uploads_done), move |_| {
-            result.set(None);
+        let (data, client, navigator) = (data.clone(), client.clone(), navigator.clone());
+        use_effect_with((status.clone(), page, *refresh, uploads_done), move |(status, page, _, _)| {
+            // A late answer for a filter or page the user already left is dropped.
+            let stale = Rc::new(Cell::new(false));
+            let (status, page, guard) = (status.clone(), *page, stale.clone());
             wasm_bindgen_futures::spawn_local(async move {
-                result.set(Some(client.list_batches(None, PAGE_SIZE, 0).await));
+                let result = client.list_batches(status.as_ref(), PAGE_SIZE as u32, offset_of(page)).await;
+                if guard.get() {
+                    return;
+                }
+                if let Ok(list) = &result {
+                    if let (true, Some(last), Some(navigator)) =
+                        (list.batches.is_empty(), clamp_page(page, list.total), navigator)
+                    {
+                        // Beyond the end (deletions, an edited address): show the last page.
+                        let _ = navigator.replace_with_query(&Route::Batches, &ListQuery::new(status.as_ref(), last));
+                        return;
+                    }
+                }
+                data.set(Some(result));
             });
+            move || stale.set(true)
         });
     }
-    let retry = {
-        let attempt = attempt.clone();
-        Callback::from(move |()| attempt.set(*attempt + 1))
+    let unfinished = matches!(&*data, Some(Ok(list)) if has_unfinished(&list.batches));
+    {
+        let refresh = refresh.clone();
+        use_interval(move || refresh.set(*refresh + 1), unfinished.then_some(client.config().list_refresh_ms));
+    }
+
+    let go = {
+        let navigator = navigator.clone();
+        move |status: Option<&BatchStatus>, page: u64| {
+            if let Some(navigator) = &navigator {
+                let _ = navigator.push_with_query(&Route::Batches, &ListQuery::new(status, page));
+            }
+        }
     };
-    let is_admin = session.is_admin();
-    let body = match &*result {
-        None => html! { <p class="page-status" role="status">{ text.loading }</p> },
+    let on_filter = {
+        let go = go.clone();
+        Callback::from(move |status: Option<BatchStatus>| go(status.as_ref(), 1))
+    };
+    let on_page = {
+        let status = status.clone();
+        Callback::from(move |page: u64| go(status.as_ref(), page))
+    };
+    let on_sort = {
+        let sort = sort.clone();
+        Callback::from(move |key: SortKey| sort.set(Some(Sort::toggled(*sort, key))))
+    };
+    let on_deleted = {
+        let (data, notice, notice_ref, refresh) = (data.clone(), notice.clone(), notice_ref.clone(), refresh.clone());
+        Callback::from(move |uuid: String| {
+            if let Some(Ok(list)) = &*data {
+                let mut list = list.clone();
+                let name = list
+                    .batches
+                    .iter()
+                    .find(|b| b.batch_uuid == uuid)
+                    .and_then(|b| b.batch_name.clone())
+                    .unwrap_or_else(|| uuid.clone());
+                list.batches.retain(|b| b.batch_uuid != uuid);
+                list.total = list.total.saturating_sub(1);
+                data.set(Some(Ok(list)));
+                notice.set(Some(i18n::deleted(&name)));
+                // The deleted row's button is gone: the confirmation takes the focus.
+                if let Some(element) = notice_ref.cast::<web_sys::HtmlElement>() {
+                    let _ = element.focus();
+                }
+            }
+            refresh.set(*refresh + 1);
+        })
+    };
+    let retry = {
+        let (data, refresh) = (data.clone(), refresh.clone());
+        Callback::from(move |()| {
+            data.set(None);
+            refresh.set(*refresh + 1);
+        })
+    };
+
+    let body = match &*data {
+        None => html! { <><p class="visually-hidden" role="status">{ text.loading }</p><BatchListSkeleton /></> },
         Some(Err(err)) => html! { <ErrorNotice message={err.to_string()} on_retry={retry} /> },
-        Some(Ok(page)) if page.batches.is_empty() => html! { <p class="empty-state">{ text.no_batches }</p> },
-        Some(Ok(page)) => html! {
-            <div class="table-scroll">
-                <table class="batch-table">
-                    <thead>
-                        <tr>
-                            <th scope="col">{ text.col_file }</th>
-                            <th scope="col">{ text.col_type }</th>
-                            <th scope="col">{ text.col_status }</th>
-                            <th scope="col" class="numeric">{ text.col_sheets }</th>
-                            <th scope="col" class="numeric">{ text.col_size }</th>
-                            <th scope="col">{ text.col_uploaded }</th>
-                            if is_admin { <th scope="col">{ text.col_uploader }</th> }
-                        </tr>
-                    </thead>
-                    <tbody>
-                        { for page.batches.iter().map(|batch| html! {
-                            <tr key={batch.batch_uuid.clone()}>
-                                <td>
-                                    <Link<Route> to={Route::BatchDetails { id: batch.batch_uuid.clone() }}>
-                                        { batch.batch_name.clone().unwrap_or_else(|| batch.batch_uuid.clone()) }
-                                    </Link<Route>>
-                                </td>
-                                <td>{ format::upload_type(batch.upload_type.as_ref()) }</td>
-                                <td><BatchStatusBadge status={batch.status.clone()} /></td>
-                                <td class="numeric">{ batch.sheet_count.map(|n| n.to_string()).unwrap_or_else(|| text.not_available.into()) }</td>
-                                <td class="numeric">{ batch.file_size_bytes.map(format::human_bytes).unwrap_or_else(|| text.not_available.into()) }</td>
-                                <td>{ format::timestamp(batch.created_at.as_deref()) }</td>
-                                if is_admin { <td>{ batch.username.clone().unwrap_or_else(|| text.not_available.into()) }</td> }
-                            </tr>
-                        }) }
-                    </tbody>
-                </table>
-            </div>
+        Some(Ok(list)) if list.batches.is_empty() => {
+            let message = if status.is_some() { list_text.none_with_status } else { text.no_batches };
+            html! { <p class="empty-state">{ message }</p> }
+        }
+        Some(Ok(list)) => html! {
+            <>
+                <BatchList items={list.batches.clone()} is_admin={session.is_admin()} sort={*sort} on_sort={on_sort} on_deleted={on_deleted} />
+                <Pagination page={page} rows={list.batches.len() as u64} total={list.total} on_page={on_page} />
+            </>
         },
     };
     html! {
@@ -88,7 +142,19 @@ pub fn BatchesPage() -> Html {
             <h1>{ text.batches_title }</h1>
             <BatchUploadForm />
             <UploadQueue />
-            { body }
+            <section class="batch-list-section" aria-labelledby="batch-list-title">
+                <div class="list-toolbar">
+                    <h2 id="batch-list-title">{ text.batches_title }</h2>
+                    <StatusFilter value={status.clone()} on_change={on_filter} />
+                </div>
+                <p class="hint">{ list_text.server_order_note }
+                    if unfinished { { " " }{ list_text.auto_refresh_note } }
+                </p>
+                <p class="form-notice" role="status" tabindex="-1" ref={notice_ref} hidden={notice.is_none()}>
+                    { (*notice).clone().unwrap_or_default() }
+                </p>
+                { body }
+            </section>
         </>
     }
 }

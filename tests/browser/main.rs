@@ -7,6 +7,7 @@ mod support;
 
 mod api_session;
 mod app_shell;
+mod batch_list;
 mod upload_form;
 mod uploads;
 

@@ -135,7 +135,12 @@ async fn run(state: AppState, batch: Batch) {
         Ok(images) => images,
         Err(reason) => return run.fail(&reason),
     };
-    let (images, skipped) = skip_duplicates(images, &state.db.tasks_with_sheets(batch.batch_id));
+    // Only QR uploads skip tasks that already have sheets (contract §4.3).
+    let (images, skipped) = if batch.upload_type == "zip_qr" {
+        skip_duplicates(images, &state.db.tasks_with_sheets(batch.batch_id))
+    } else {
+        (images, Vec::new())
+    };
     if !skipped.is_empty() {
         run.publish("extracting", format!("Skipping {} duplicate tasks: {}", skipped.len(), skipped.join(", ")), 0.0);
     }

@@ -1,0 +1,36 @@
+//! `StatusFilter`: All plus the six statuses.
+
+use crate::api::types::BatchStatus;
+use crate::components::batch_status_badge::status_label;
+use crate::i18n::list_strings;
+use web_sys::HtmlSelectElement;
+use yew::prelude::*;
+
+/// Props: the current filter and the change handler.
+#[derive(Properties, PartialEq)]
+pub struct StatusFilterProps {
+    pub value: Option<BatchStatus>,
+    pub on_change: Callback<Option<BatchStatus>>,
+}
+
+/// A labelled select.
+#[component]
+pub fn StatusFilter(props: &StatusFilterProps) -> Html {
+    let text = list_strings();
+    let on_change = props.on_change.clone();
+    let onchange = Callback::from(move |event: Event| {
+        let value = event.target_unchecked_into::<HtmlSelectElement>().value();
+        on_change.emit((!value.is_empty()).then(|| BatchStatus::parse(&value)));
+    });
+    html! {
+        <div class="status-filter">
+            <label for="status-filter">{ text.filter_label }</label>
+            <select id="status-filter" onchange={onchange}>
+                <option value="" selected={props.value.is_none()}>{ text.filter_all }</option>
+                { for BatchStatus::ALL.iter().map(|status| html! {
+                    <option value={status.as_str().to_string()} selected={props.value.as_ref() == Some(status)}>{ status_label(status) }</option>
+                }) }
+            </select>
+        </div>
+    }
+}

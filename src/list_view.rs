@@ -1,0 +1,197 @@
+//! Pure logic of the batch list: URL query, paging arithmetic, sorting within a page.
+
+use crate::api::types::{BatchListItem, BatchStatus};
+use serde::{Deserialize, Serialize};
+use std::cmp::Ordering;
+
+/// Batches per page.
+pub const PAGE_SIZE: u64 = 50;
+
+/// `?status=processing&page=3` — what the address bar holds.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ListQuery {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page: Option<String>,
+}
+
+impl ListQuery {
+    /// The status filter, if it names a known status (anything else shows all).
+    pub fn status_filter(&self) -> Option<BatchStatus> {
+        self.status.as_deref().map(BatchStatus::parse).filter(|s| !matches!(s, BatchStatus::Other(_)))
+    }
+
+    /// The 1-based page; unreadable or zero means 1.
+    pub fn page(&self) -> u64 {
+        self.page.as_deref().and_then(|p| p.trim().parse().ok()).filter(|p| *p >= 1).unwrap_or(1)
+    }
+
+    /// The query for a filter and page (page 1 is left out of the URL).
+    pub fn new(status: Option<&BatchStatus>, page: u64) -> ListQuery {
+        ListQuery { status: status.map(|s| s.as_str().to_string()), page: (page > 1).then(|| page.to_string()) }
+    }
+}
+
+/// `offset` for a 1-based page.
+pub fn offset_of(page: u64) -> u64 {
+    (page.max(1) - 1) * PAGE_SIZE
+}
+
+/// Number of pages for `total` rows (at least 1).
+pub fn page_count(total: u64) -> u64 {
+    total.div_ceil(PAGE_SIZE).max(1)
+}
+
+/// When `page` lies beyond the end (after deletions, or an edited URL), the last page.
+pub fn clamp_page(page: u64, total: u64) -> Option<u64> {
+    let last = page_count(total);
+    (page > last).then_some(last)
+}
+
+/// "Showing a–b of N": the 1-based first and last row numbers of a page.
+pub fn showing_range(page: u64, rows: u64, total: u64) -> Option<(u64, u64)> {
+    (rows > 0).then(|| {
+        let first = offset_of(page) + 1;
+        (first, (first + rows - 1).min(total.max(first)))
+    })
+}
+
+/// Columns the user can sort by.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SortKey {
+    Name,
+    Status,
+    Sheets,
+    Size,
+    Uploaded,
+}
+
+/// A sort order chosen by clicking a header.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Sort {
+    pub key: SortKey,
+    pub ascending: bool,
+}
+
+impl Sort {
+    /// Clicking a header: the same column flips direction, a new one starts ascending.
+    pub fn toggled(current: Option<Sort>, key: SortKey) -> Sort {
+        match current {
+            Some(sort) if sort.key == key => Sort { key, ascending: !sort.ascending },
+            _ => Sort { key, ascending: true },
+        }
+    }
+}
+
+fn compare(a: &BatchListItem, b: &BatchListItem, key: SortKey) -> Ordering {
+    match key {
+        SortKey::Name => {
+            let name = |i: &BatchListItem| i.batch_name.clone().unwrap_or_default().to_lowercase();
+            name(a).cmp(&name(b))
+        }
+        SortKey::Status => a.status.as_str().cmp(b.status.as_str()),
+        SortKey::Sheets => a.sheet_count.cmp(&b.sheet_count),
+        SortKey::Size => a.file_size_bytes.cmp(&b.file_size_bytes),
+        SortKey::Uploaded => a.created_at.cmp(&b.created_at),
+    }
+}
+
+/// The page's rows in the chosen order (stable: ties keep the server's order).
+pub fn sorted(items: &[BatchListItem], sort: Option<Sort>) -> Vec<BatchListItem> {
+    let mut rows = items.to_vec();
+    if let Some(sort) = sort {
+        rows.sort_by(|a, b| {
+            let order = compare(a, b, sort.key);
+            if sort.ascending {
+                order
+            } else {
+                order.reverse()
+            }
+        });
+    }
+    rows
+}
+
+/// True while any listed batch may still change (the list then refreshes itself).
+pub fn has_unfinished(items: &[BatchListItem]) -> bool {
+    items.iter().any(|i| {
+        matches!(
+            i.status,
+            BatchStatus::Uploaded | BatchStatus::Validating | BatchStatus::Processing | BatchStatus::Reprocessing
+        )
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn item(name: &str, status: &str, sheets: u64, size: u64, created: &str) -> BatchListItem {
+        serde_json::from_value(serde_json::json!({
+            "batch_id": 1, "batch_uuid": name, "batch_name": name, "status": status,
+            "sheet_count": sheets, "file_size_bytes": size, "created_at": created
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn query_reads_page_and_status_leniently() {
+        let q = ListQuery { status: Some("failed".into()), page: Some("3".into()) };
+        assert_eq!(q.page(), 3);
+        assert_eq!(q.status_filter(), Some(BatchStatus::Failed));
+        let junk = ListQuery { status: Some("bogus".into()), page: Some("-2".into()) };
+        assert_eq!(junk.page(), 1);
+        assert_eq!(junk.status_filter(), None);
+        assert_eq!(
+            ListQuery::new(Some(&BatchStatus::Processing), 1),
+            ListQuery { status: Some("processing".into()), page: None }
+        );
+        assert_eq!(ListQuery::new(None, 2).page.as_deref(), Some("2"));
+    }
+
+    #[test]
+    fn paging_arithmetic() {
+        assert_eq!(offset_of(1), 0);
+        assert_eq!(offset_of(3), 100);
+        assert_eq!(page_count(0), 1);
+        assert_eq!(page_count(120), 3);
+        assert_eq!(page_count(100), 2);
+        assert_eq!(clamp_page(5, 120), Some(3));
+        assert_eq!(clamp_page(3, 120), None);
+        assert_eq!(clamp_page(2, 0), Some(1));
+        assert_eq!(showing_range(3, 20, 120), Some((101, 120)));
+        assert_eq!(showing_range(1, 50, 120), Some((1, 50)));
+        assert_eq!(showing_range(1, 0, 0), None);
+    }
+
+    #[test]
+    fn sorting_within_a_page() {
+        let rows = vec![
+            item("b.zip", "failed", 5, 300, "2025-12-18T09:00:00"),
+            item("A.zip", "completed", 50, 100, "2025-12-19T09:00:00"),
+        ];
+        let by_name = sorted(&rows, Some(Sort { key: SortKey::Name, ascending: true }));
+        assert_eq!(by_name[0].batch_uuid, "A.zip", "case-insensitive");
+        let by_size = sorted(&rows, Some(Sort { key: SortKey::Size, ascending: false }));
+        assert_eq!(by_size[0].batch_uuid, "b.zip");
+        let by_time = sorted(&rows, Some(Sort { key: SortKey::Uploaded, ascending: true }));
+        assert_eq!(by_time[0].batch_uuid, "b.zip");
+        assert_eq!(sorted(&rows, None), rows, "server order kept");
+        assert_eq!(
+            Sort::toggled(Some(Sort { key: SortKey::Name, ascending: true }), SortKey::Name),
+            Sort { key: SortKey::Name, ascending: false }
+        );
+        assert_eq!(
+            Sort::toggled(Some(Sort { key: SortKey::Name, ascending: false }), SortKey::Size),
+            Sort { key: SortKey::Size, ascending: true }
+        );
+    }
+
+    #[test]
+    fn unfinished_batches_keep_the_list_refreshing() {
+        assert!(has_unfinished(&[item("a", "completed", 1, 1, ""), item("b", "processing", 1, 1, "")]));
+        assert!(!has_unfinished(&[item("a", "completed", 1, 1, ""), item("b", "failed", 1, 1, "")]));
+        assert!(!has_unfinished(&[item("a", "archived", 1, 1, "")]), "unknown statuses do not poll forever");
+    }
+}

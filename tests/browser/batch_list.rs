@@ -1,0 +1,224 @@
+//! The batch list against the stand-in's ~120 seeded batches: filter, paging, URL state,
+//! sorting, the admin-only uploader column and delete flow (with the server's 403 and 404).
+
+use crate::support::{clear_storage, config, control, current_url, fault, find, go_to, mount_point, text, wait_for};
+use omr_web::app::{App, AppProps};
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::wasm_bindgen_test;
+
+async fn mount_signed_in(user: &str, password: &str, path: &str) -> (web_sys::Element, yew::AppHandle<App>) {
+    clear_storage();
+    control("DELETE", "/__test/faults").await;
+    omr_web::api::ApiClient::new(config()).login(user, password).await.unwrap();
+    go_to(path);
+    let root = mount_point();
+    let app = yew::Renderer::<App>::with_root_and_props(root.clone(), AppProps { config: Some(config()) }).render();
+    wait_for("the first rows", || find(&root, "table.batch-table tbody tr[data-uuid]").is_some()).await;
+    (root, app)
+}
+
+fn rows(root: &web_sys::Element) -> Vec<web_sys::HtmlElement> {
+    let list = root.query_selector_all("table.batch-table tbody tr[data-uuid]").unwrap();
+    (0..list.length()).filter_map(|i| list.get(i)?.dyn_into().ok()).collect()
+}
+
+fn cell_texts(root: &web_sys::Element, column: u32) -> Vec<String> {
+    rows(root)
+        .iter()
+        .map(|row| row.query_selector(&format!("td:nth-child({column})")).unwrap().unwrap().text_content().unwrap())
+        .collect()
+}
+
+fn select_status(root: &web_sys::Element, value: &str) {
+    let select: web_sys::HtmlSelectElement =
+        root.query_selector("#status-filter").unwrap().unwrap().dyn_into().unwrap();
+    select.set_value(value);
+    let init = web_sys::EventInit::new();
+    init.set_bubbles(true);
+    select.dispatch_event(&web_sys::Event::new_with_event_init_dict("change", &init).unwrap()).unwrap();
+}
+
+fn button_with_text(root: &web_sys::Element, selector: &str, label: &str) -> web_sys::HtmlElement {
+    let list = root.query_selector_all(selector).unwrap();
+    (0..list.length())
+        .filter_map(|i| list.get(i)?.dyn_into::<web_sys::HtmlElement>().ok())
+        .find(|b| b.inner_text().trim() == label)
+        .unwrap_or_else(|| panic!("no {selector} saying {label}"))
+}
+
+#[wasm_bindgen_test]
+async fn filter_pages_and_url_state() {
+    let (root, app) = mount_signed_in("admin", "admin-pass-2025", "/dashboard/batches").await;
+    assert_eq!(rows(&root).len(), 50);
+    assert!(text(&root).contains("Page 1 of"));
+    assert!(text(&root).contains("Showing 1–50 of"));
+    assert!(
+        find(&root, ".pagination button").unwrap().unchecked_ref::<web_sys::HtmlButtonElement>().disabled(),
+        "Previous disabled on page 1"
+    );
+
+    // To the last page and back.
+    let total: u64 = text(&root)
+        .split("Showing 1–50 of ")
+        .nth(1)
+        .unwrap()
+        .trim_end()
+        .split(|c: char| !c.is_ascii_digit())
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let last = total.div_ceil(50);
+    for page in 2..=last {
+        button_with_text(&root, ".pagination button", "Next").click();
+        wait_for("the next page", || text(&root).contains(&format!("Page {page} of {last}"))).await;
+    }
+    wait_for("the last page", || text(&root).contains(&format!("Page {last} of {last}"))).await;
+    assert_eq!(current_url(), format!("/dashboard/batches?page={last}"));
+    let next: web_sys::HtmlButtonElement = button_with_text(&root, ".pagination button", "Next").unchecked_into();
+    assert!(next.disabled(), "Next disabled on the last page");
+    button_with_text(&root, ".pagination button", "Previous").click();
+    wait_for("one page back", || text(&root).contains(&format!("Page {} of {last}", last - 1))).await;
+
+    // The filter goes back to page 1 and keeps only that status.
+    select_status(&root, "failed");
+    wait_for("failed only", || {
+        current_url() == "/dashboard/batches?status=failed" && cell_texts(&root, 3).iter().all(|s| s == "Failed")
+    })
+    .await;
+    assert!(!rows(&root).is_empty());
+    app.destroy();
+
+    // A reload (a new app on the same address) shows the same view; a page beyond the end shows the last.
+    go_to("/dashboard/batches?status=failed&page=99");
+    let root = mount_point();
+    let app = yew::Renderer::<App>::with_root_and_props(root.clone(), AppProps { config: Some(config()) }).render();
+    wait_for("the clamped page", || current_url() == "/dashboard/batches?status=failed" && !rows(&root).is_empty())
+        .await;
+    let select: web_sys::HtmlSelectElement =
+        root.query_selector("#status-filter").unwrap().unwrap().dyn_into().unwrap();
+    assert_eq!(select.value(), "failed");
+    app.destroy();
+    clear_storage();
+}
+
+#[wasm_bindgen_test]
+async fn sorting_within_the_page() {
+    let (root, app) = mount_signed_in("admin", "admin-pass-2025", "/dashboard/batches").await;
+    let sheets =
+        |root: &web_sys::Element| -> Vec<u64> { cell_texts(root, 4).iter().map(|s| s.parse().unwrap_or(0)).collect() };
+    find(&root, "button[data-sort=Sheets]").unwrap().click();
+    wait_for("ascending sheets", || sheets(&root).windows(2).all(|w| w[0] <= w[1])).await;
+    let th = find(&root, "button[data-sort=Sheets]").unwrap().parent_element().unwrap();
+    assert_eq!(th.get_attribute("aria-sort").as_deref(), Some("ascending"));
+    find(&root, "button[data-sort=Sheets]").unwrap().click();
+    wait_for("descending sheets", || sheets(&root).windows(2).all(|w| w[0] >= w[1])).await;
+    assert_eq!(rows(&root).len(), 50, "sorting stays within the page");
+    app.destroy();
+    clear_storage();
+}
+
+#[wasm_bindgen_test]
+async fn staff_see_neither_uploader_nor_delete() {
+    let (root, app) = mount_signed_in("center07", "center07-pass", "/dashboard/batches").await;
+    assert!(!text(&root).contains("Uploader"));
+    assert!(root.query_selector("button[aria-haspopup=dialog]").unwrap().is_none());
+    let row = &rows(&root)[0];
+    let link = row.query_selector("a.row-link").unwrap().unwrap();
+    assert!(link.get_attribute("href").unwrap().starts_with("/dashboard/batches/"), "rows are real links");
+    app.destroy();
+    clear_storage();
+}
+
+#[wasm_bindgen_test]
+async fn admin_deletes_with_confirmation_and_sees_server_refusals() {
+    let (root, app) = mount_signed_in("admin", "admin-pass-2025", "/dashboard/batches?status=completed").await;
+    assert!(text(&root).contains("Uploader"));
+    let first = rows(&root)[0].clone();
+    let uuid = first.get_attribute("data-uuid").unwrap();
+    let name = first.query_selector("a.row-link").unwrap().unwrap().text_content().unwrap();
+    let total_before = text(&root);
+
+    // Open, then Escape: the dialog closes and focus returns to the button.
+    let trigger: web_sys::HtmlElement =
+        first.query_selector("button[aria-haspopup=dialog]").unwrap().unwrap().dyn_into().unwrap();
+    trigger.click();
+    wait_for("the dialog", || find(&root, "[role=dialog]").is_some()).await;
+    assert!(text(&root).contains(&format!("“{name}”")), "the dialog names the file");
+    let focused = web_sys::window().unwrap().document().unwrap().active_element().unwrap();
+    assert!(find(&root, "[role=dialog]").unwrap().contains(Some(&focused)), "focus moved into the dialog");
+    let escape = web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &{
+        let init = web_sys::KeyboardEventInit::new();
+        init.set_key("Escape");
+        init.set_bubbles(true);
+        init
+    })
+    .unwrap();
+    focused.dispatch_event(&escape).unwrap();
+    wait_for("the dialog to close", || find(&root, "[role=dialog]").is_none()).await;
+    let focused = web_sys::window().unwrap().document().unwrap().active_element().unwrap();
+    assert_eq!(focused, *trigger.unchecked_ref::<web_sys::Element>(), "focus back on the button");
+
+    // The server refuses once with 403, then the batch is already gone (404).
+    fault(
+        serde_json::json!({"method": "DELETE", "path": "/api/batches/*", "action": {"kind": "respond", "status": 403,
+        "content_type": "application/json", "body": "{\"detail\":\"Only administrators can delete batches\"}"}}),
+    )
+    .await;
+    trigger.click();
+    wait_for("the dialog", || find(&root, "[role=dialog]").is_some()).await;
+    button_with_text(&root, "[role=dialog] button", "Delete").click();
+    wait_for("the 403 reason", || {
+        find(&root, "[role=dialog] [role=alert]")
+            .is_some_and(|e| e.inner_text().contains("Only administrators can delete batches"))
+    })
+    .await;
+    fault(
+        serde_json::json!({"method": "DELETE", "path": "/api/batches/*", "action": {"kind": "respond", "status": 404,
+        "content_type": "application/json", "body": format!("{{\"detail\":\"Batch {uuid} not found\"}}")}}),
+    )
+    .await;
+    button_with_text(&root, "[role=dialog] button", "Delete").click();
+    wait_for("the 404 reason", || {
+        find(&root, "[role=dialog] [role=alert]").is_some_and(|e| e.inner_text().contains("not found"))
+    })
+    .await;
+
+    // Now for real.
+    control("DELETE", "/__test/faults").await;
+    button_with_text(&root, "[role=dialog] button", "Delete").click();
+    wait_for("the row to go", || {
+        !rows(&root).iter().any(|r| r.get_attribute("data-uuid").as_deref() == Some(uuid.as_str()))
+    })
+    .await;
+    wait_for("the confirmation", || text(&root).contains(&format!("Deleted “{name}”."))).await;
+    assert_ne!(text(&root), total_before);
+    let client = omr_web::api::ApiClient::new(config());
+    assert!(matches!(client.progress(&uuid).await, Err(omr_web::api::ApiError::NotFound(_))), "gone on the server");
+    app.destroy();
+    clear_storage();
+}
+
+#[wasm_bindgen_test]
+async fn deleting_an_unfinished_batch_asks_twice() {
+    let (root, app) = mount_signed_in("admin", "admin-pass-2025", "/dashboard/batches?status=processing").await;
+    let first = rows(&root)[0].clone();
+    let uuid = first.get_attribute("data-uuid").unwrap();
+    first
+        .query_selector("button[aria-haspopup=dialog]")
+        .unwrap()
+        .unwrap()
+        .unchecked_into::<web_sys::HtmlElement>()
+        .click();
+    wait_for("the dialog", || find(&root, "[role=dialog]").is_some()).await;
+    button_with_text(&root, "[role=dialog] button", "Delete").click();
+    wait_for("the second question", || text(&root).contains("is still processing")).await;
+    assert!(omr_web::api::ApiClient::new(config()).progress(&uuid).await.is_ok(), "nothing deleted yet");
+    button_with_text(&root, "[role=dialog] button", "Delete anyway").click();
+    wait_for("the row to go", || {
+        !rows(&root).iter().any(|r| r.get_attribute("data-uuid").as_deref() == Some(uuid.as_str()))
+    })
+    .await;
+    app.destroy();
+    clear_storage();
+}
