@@ -34,7 +34,11 @@ fn switch(route: Route) -> Html {
         Route::Home => html! { <Redirect<Route> to={Route::Batches} /> },
         Route::Login => html! { <LoginPage /> },
         Route::Batches => html! { <DashboardLayout><BatchesPage /></DashboardLayout> },
-        Route::BatchDetails { id } => html! { <DashboardLayout><BatchDetailsPage id={id} /></DashboardLayout> },
+        Route::BatchDetails { id } => {
+            // Keyed by id: another batch gets fresh polling, stream and state.
+            let key = id.clone();
+            html! { <DashboardLayout><BatchDetailsPage key={key} id={id} /></DashboardLayout> }
+        }
         Route::NotFound => html! { <NotFoundPage /> },
     }
 }

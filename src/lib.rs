@@ -6,6 +6,7 @@
 
 pub mod api;
 pub mod app;
+pub mod batch_cache;
 pub mod components;
 pub mod config;
 pub mod format;
@@ -13,6 +14,7 @@ pub mod hooks;
 pub mod i18n;
 pub mod list_view;
 pub mod pages;
+pub mod progress_math;
 pub mod upload;
 
 pub use app::App;

@@ -5,6 +5,8 @@ pub mod client;
 pub mod endpoints;
 pub mod error;
 pub mod session_store;
+pub mod sse;
+pub mod stream;
 pub mod types;
 pub mod uploads;
 pub mod xhr;

@@ -1,7 +1,10 @@
 //! Reusable components, one per file, named after the component.
 
+pub mod activity_log;
 pub mod app_header;
+pub mod batch_details_card;
 pub mod batch_list;
+pub mod batch_progress_bar;
 pub mod batch_status_badge;
 pub mod batch_upload_form;
 pub mod confirm_dialog;
@@ -12,6 +15,7 @@ pub mod pagination;
 pub mod progress_bar;
 pub mod require_auth;
 pub mod session_provider;
+pub mod sheet_list;
 pub mod status_filter;
 pub mod upload_item_view;
 pub mod upload_provider;

@@ -1,6 +1,7 @@
 //! `UploadProvider`: owns the upload queue above the router, starts the next job when the
 //! queue is free, and asks before the page is left with uploads pending.
 
+use crate::batch_cache::{self, BatchFacts};
 use crate::hooks::use_api::use_api;
 use crate::hooks::use_uploads::UploadsContext;
 use crate::upload::queue::{QueueAction, QueueState};
@@ -47,7 +48,17 @@ pub fn UploadProvider(props: &UploadProviderProps) -> Html {
                 };
                 let report: Rc<dyn Fn(UploadEvent)> = {
                     let dispatcher = dispatcher.clone();
+                    let upload = &item.upload;
+                    let facts = BatchFacts {
+                        name: Some(upload.label.clone()),
+                        size: Some(upload.size),
+                        upload_type: Some(upload.strategy.upload_type()),
+                    };
                     Rc::new(move |event| {
+                        if let UploadEvent::Done { batch_uuid } = &event {
+                            // The details page shows name, size and type, which /status lacks.
+                            batch_cache::remember(batch_uuid, facts.clone());
+                        }
                         dispatcher.dispatch(QueueAction::Event { id, event, now_ms: js_sys::Date::now() })
                     })
                 };

@@ -355,3 +355,93 @@ pub fn deleted(name: &str) -> String {
 pub fn delete_named(name: &str) -> String {
     format!("Delete {name}")
 }
+
+/// Texts of the details page and live progress.
+pub struct DetailsStrings {
+    pub file: &'static str,
+    pub size: &'static str,
+    pub upload_type: &'static str,
+    pub timeline: &'static str,
+    pub step_uploaded: &'static str,
+    pub step_started: &'static str,
+    pub step_completed: &'static str,
+    pub step_failed: &'static str,
+    pub total_time: &'static str,
+    pub extraction_time: &'static str,
+    pub checking_time: &'static str,
+    pub activity: &'static str,
+    pub activity_empty: &'static str,
+    pub col_time: &'static str,
+    pub col_stage: &'static str,
+    pub col_message: &'static str,
+    pub col_percent: &'static str,
+    pub sheets: &'static str,
+    pub failed_only: &'static str,
+    pub no_sheets: &'static str,
+    pub col_sheet: &'static str,
+    pub col_image: &'static str,
+    pub col_error: &'static str,
+    pub progress_label: &'static str,
+    pub processed: &'static str,
+    pub failed: &'static str,
+    pub of_total: &'static str,
+    pub estimated_left: &'static str,
+    pub duplicate_title: &'static str,
+    pub live_connecting: &'static str,
+    pub live_on: &'static str,
+    pub live_unavailable: &'static str,
+    pub bad_id_title: &'static str,
+    pub bad_id_body: &'static str,
+    pub not_found_title: &'static str,
+    pub forbidden_title: &'static str,
+}
+
+/// English details texts.
+pub const DETAILS_EN: DetailsStrings = DetailsStrings {
+    file: "File",
+    size: "Size",
+    upload_type: "Upload type",
+    timeline: "Timeline",
+    step_uploaded: "Uploaded",
+    step_started: "Processing started",
+    step_completed: "Completed",
+    step_failed: "Failed",
+    total_time: "Total",
+    extraction_time: "Extraction and QR reading",
+    checking_time: "Sheet checking",
+    activity: "Activity",
+    activity_empty: "No live events yet.",
+    col_time: "Time",
+    col_stage: "Stage",
+    col_message: "Message",
+    col_percent: "%",
+    sheets: "Sheets",
+    failed_only: "Failed sheets only",
+    no_sheets: "No sheets to show.",
+    col_sheet: "#",
+    col_image: "Image",
+    col_error: "Error",
+    progress_label: "Processing progress",
+    processed: "processed",
+    failed: "failed",
+    of_total: "of",
+    estimated_left: "Estimated time left",
+    duplicate_title: "Some tasks were skipped",
+    live_connecting: "Connecting to live updates…",
+    live_on: "Live updates on",
+    live_unavailable: "Live updates are not available; the page refreshes every few seconds instead.",
+    bad_id_title: "This address does not name a batch",
+    bad_id_body: "Batch addresses end in an id like 9a3d57c2-0e6b-4f1a-8c24-d1b7e9a40f65. Check the link, or open the batch from the list.",
+    not_found_title: "Batch not found",
+    forbidden_title: "You cannot see this batch",
+};
+
+/// The details texts in use.
+pub fn details_strings() -> &'static DetailsStrings {
+    &DETAILS_EN
+}
+
+/// "Reconnecting in 4 s (the server closed the stream)…"
+pub fn reconnecting(delay_ms: u64, reason: &str) -> String {
+    format!("Live updates interrupted ({reason}); reconnecting in {} s…", delay_ms.div_ceil(1000))
+}

@@ -4,6 +4,7 @@
 use crate::api::types::{BatchListResponse, BatchStatus};
 use crate::api::ApiError;
 use crate::app::Route;
+use crate::batch_cache::{self, BatchFacts};
 use crate::components::batch_list::{BatchList, BatchListSkeleton};
 use crate::components::batch_upload_form::BatchUploadForm;
 use crate::components::error_notice::ErrorNotice;
@@ -59,6 +60,16 @@ pub fn BatchesPage() -> Html {
                         // Beyond the end (deletions, an edited address): show the last page.
                         let _ = navigator.replace_with_query(&Route::Batches, &ListQuery::new(status.as_ref(), last));
                         return;
+                    }
+                }
+                if let Ok(list) = &result {
+                    for item in &list.batches {
+                        let facts = BatchFacts {
+                            name: item.batch_name.clone(),
+                            size: item.file_size_bytes,
+                            upload_type: item.upload_type.clone(),
+                        };
+                        batch_cache::remember(&item.batch_uuid, facts);
                     }
                 }
                 data.set(Some(result));

@@ -8,6 +8,7 @@ mod support;
 mod api_session;
 mod app_shell;
 mod batch_list;
+mod details;
 mod upload_form;
 mod uploads;
 

@@ -218,3 +218,30 @@ pub async fn chunk_log() -> Vec<(i64, String, u16)> {
         })
         .collect()
 }
+
+/// Pretends the tab was hidden or shown again (headless Chromium never hides it itself).
+pub fn set_tab_visible(visible: bool) {
+    let document = web_sys::window().unwrap().document().unwrap();
+    let descriptor = js_sys::Object::new();
+    js_sys::Reflect::set(&descriptor, &"value".into(), &(if visible { "visible" } else { "hidden" }).into()).unwrap();
+    js_sys::Reflect::set(&descriptor, &"configurable".into(), &true.into()).unwrap();
+    js_sys::Object::define_property(&document, &"visibilityState".into(), &descriptor);
+    document.dispatch_event(&web_sys::Event::new("visibilitychange").unwrap()).unwrap();
+}
+
+/// Requests the stand-in logged for a path ending in `suffix`.
+pub async fn count_path_suffix(suffix: &str) -> usize {
+    let log = control("GET", "/__test/requests").await;
+    log["requests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["path"].as_str().is_some_and(|p| p.ends_with(suffix)))
+        .count()
+}
+
+/// A fresh 8-digit task id: QR uploads skip tasks that already have sheets, and the stand-in
+/// outlives one test run when a developer reuses it.
+pub fn unique_task() -> String {
+    format!("{:08}", (js_sys::Math::random() * 100_000_000.0) as u64)
+}

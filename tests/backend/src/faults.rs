@@ -94,6 +94,8 @@ pub struct Faults {
     rules: Mutex<Vec<FaultRule>>,
     gateway_body_limit: Mutex<Option<u64>>,
     log: Mutex<Vec<LoggedRequest>>,
+    /// Wakes every open event stream so it ends without a final event (a forced reconnect).
+    pub cut_streams: tokio::sync::Notify,
 }
 
 /// Most requests the log keeps; older ones are dropped first.

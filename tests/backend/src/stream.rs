@@ -45,7 +45,7 @@ pub async fn stream(
         log.into_iter().map(|e| LiveEvent { seq: e.seq, name: e.name, data: e.data }).collect()
     };
     let (tx, rx) = mpsc::channel::<Result<Bytes, std::io::Error>>(16);
-    tokio::spawn(pump(replay, live, tx, state.cfg.ping_interval));
+    tokio::spawn(pump(replay, live, tx, state.cfg.ping_interval, state.faults.clone()));
     let headers = [
         (header::CONTENT_TYPE, "text/event-stream; charset=utf-8"),
         (header::CACHE_CONTROL, "no-cache"),
@@ -60,11 +60,15 @@ async fn pump(
     mut live: broadcast::Receiver<LiveEvent>,
     tx: mpsc::Sender<Result<Bytes, std::io::Error>>,
     ping: std::time::Duration,
+    faults: std::sync::Arc<crate::faults::Faults>,
 ) {
     let send = |text: String| {
         let tx = tx.clone();
         async move { tx.send(Ok(Bytes::from(text))).await.is_ok() }
     };
+    let cut = faults.cut_streams.notified();
+    tokio::pin!(cut);
+    cut.as_mut().enable();
     let mut last_seq = 0;
     for event in replay {
         last_seq = event.seq;
@@ -75,6 +79,8 @@ async fn pump(
     let mut ticker = tokio::time::interval_at(tokio::time::Instant::now() + ping, ping);
     loop {
         tokio::select! {
+            // Test mode: end without a final event, as a dropped proxy connection would.
+            _ = &mut cut => return,
             received = live.recv() => match received {
                 Ok(event) if event.seq <= last_seq => {}
                 Ok(event) => {

@@ -18,6 +18,7 @@ pub fn routes() -> Router<AppState> {
         .route("/__test/expire-tokens", post(expire_tokens))
         .route("/__test/files/{batch_uuid}", get(files))
         .route("/__test/requests", get(requests).delete(clear_requests))
+        .route("/__test/close-streams", post(close_streams))
 }
 
 #[derive(Deserialize)]
@@ -72,5 +73,10 @@ async fn requests(State(state): State<AppState>) -> Json<Value> {
 
 async fn clear_requests(State(state): State<AppState>) -> StatusCode {
     state.faults.clear_requests();
+    StatusCode::NO_CONTENT
+}
+
+async fn close_streams(State(state): State<AppState>) -> StatusCode {
+    state.faults.cut_streams.notify_waiters();
     StatusCode::NO_CONTENT
 }

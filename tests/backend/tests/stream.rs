@@ -138,3 +138,30 @@ async fn stream_refuses_strangers_and_unknown_batches_before_streaming() {
     let unknown = server.get("/api/batches/00000000-0000-0000-0000-000000000000/stream", &owner).await;
     assert_eq!(unknown.status(), 404);
 }
+
+#[tokio::test]
+async fn close_streams_ends_open_streams_without_a_final_event() {
+    let server = Server::with(|cfg| {
+        cfg.stage_delay = Duration::from_secs(5);
+        cfg.ping_interval = Duration::from_millis(50);
+    })
+    .await;
+    let token = server.token("center07").await;
+    let uuid = server.upload_zip(&token, "a.zip", sheets_zip("10300112", 1), &[]).await;
+    let response = server.get(&format!("/api/batches/{uuid}/stream"), &token).await;
+    let mut body = response.bytes_stream();
+    let first = body.next().await.unwrap().unwrap();
+    assert!(String::from_utf8_lossy(&first).starts_with(": ping"));
+    let cut = server.http.post(server.url("/__test/close-streams")).send().await.unwrap();
+    assert_eq!(cut.status(), 204);
+    let rest = tokio::time::timeout(Duration::from_secs(2), async {
+        let mut text = String::new();
+        while let Some(Ok(bytes)) = body.next().await {
+            text.push_str(&String::from_utf8_lossy(&bytes));
+        }
+        text
+    })
+    .await
+    .expect("the stream ends");
+    assert!(!rest.contains("event: complete"));
+}

@@ -1,0 +1,69 @@
+//! `BatchDetailsCard`: file facts, the timeline with its three durations, and the error.
+
+use crate::api::types::{BatchStatus, BatchStatusResponse};
+use crate::batch_cache::BatchFacts;
+use crate::format::{self, duration, human_bytes};
+use crate::i18n::{details_strings, strings};
+use crate::progress_math::durations;
+use yew::prelude::*;
+
+/// Props: `/status` and what the list or the upload knew.
+#[derive(Properties, PartialEq)]
+pub struct BatchDetailsCardProps {
+    pub status: BatchStatusResponse,
+    #[prop_or_default]
+    pub facts: Option<BatchFacts>,
+    #[prop_or_default]
+    pub duplicate_warning: Option<AttrValue>,
+}
+
+/// The details of one batch.
+#[component]
+pub fn BatchDetailsCard(props: &BatchDetailsCardProps) -> Html {
+    let text = details_strings();
+    let na = || strings().not_available.to_string();
+    let status = &props.status;
+    let facts = props.facts.clone();
+    let times = durations(
+        status.created_at.as_deref(),
+        status.processing_started_at.as_deref(),
+        status.processing_completed_at.as_deref(),
+    );
+    let end_label = if status.status == BatchStatus::Failed { text.step_failed } else { text.step_completed };
+    let step = |label: &'static str, at: Option<&str>| {
+        html! {
+            <li class={classes!("timeline-step", at.is_some().then_some("timeline-done"))}>
+                <span class="timeline-label">{ label }</span>
+                <span class="timeline-time">{ format::timestamp(at) }</span>
+            </li>
+        }
+    };
+    let span = |label: &'static str, seconds: Option<i64>| html! { <><dt>{ label }</dt><dd>{ seconds.map(duration).unwrap_or_else(na) }</dd></> };
+    html! {
+        <section class="details-card" aria-labelledby="details-heading">
+            <h2 id="details-heading" class="visually-hidden">{ strings().batch_details_title }</h2>
+            <dl class="details-grid">
+                <dt>{ text.file }</dt><dd>{ facts.as_ref().and_then(|f| f.name.clone()).unwrap_or_else(na) }</dd>
+                <dt>{ text.size }</dt><dd>{ facts.as_ref().and_then(|f| f.size).map(human_bytes).unwrap_or_else(na) }</dd>
+                <dt>{ text.upload_type }</dt><dd>{ format::upload_type(facts.as_ref().and_then(|f| f.upload_type.as_ref())) }</dd>
+            </dl>
+            <h3>{ text.timeline }</h3>
+            <ol class="timeline">
+                { step(text.step_uploaded, status.created_at.as_deref()) }
+                { step(text.step_started, status.processing_started_at.as_deref()) }
+                { step(end_label, status.processing_completed_at.as_deref()) }
+            </ol>
+            <dl class="details-grid">
+                { span(text.total_time, times.total) }
+                { span(text.extraction_time, times.extraction) }
+                { span(text.checking_time, times.checking) }
+            </dl>
+            if let Some(warning) = &props.duplicate_warning {
+                <div class="warning-notice" role="status"><strong>{ text.duplicate_title }</strong><p>{ warning.clone() }</p></div>
+            }
+            if let Some(message) = &status.error_message {
+                <div class="error-notice" role="alert"><strong>{ strings().details_error }</strong><p>{ message.clone() }</p></div>
+            }
+        </section>
+    }
+}

@@ -1,0 +1,214 @@
+//! Live progress and the details page against the stand-in: polling stops at completed and
+//! failed, on unmount and while the tab is hidden; a forced stream reconnect does not
+//! duplicate the replayed log; malformed, unknown and forbidden ids get their own pages.
+
+use crate::support::{
+    clear_storage, config, control, count_path_suffix, current_url, fault, find, go_to, mount_point, set_tab_visible,
+    small_zip, text, unique_task, wait_for,
+};
+use gloo_timers::future::sleep;
+use omr_web::api::ApiClient;
+use omr_web::app::{App, AppProps};
+use omr_web::config::AppConfig;
+use omr_web::upload::runner::{run, Cancel, Job, UploadEvent};
+use omr_web::upload::validate::Strategy;
+use std::cell::RefCell;
+use std::collections::HashSet;
+use std::rc::Rc;
+use std::time::Duration;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::wasm_bindgen_test;
+
+fn fast_config() -> AppConfig {
+    AppConfig { poll_interval_ms: 250, ..config() }
+}
+
+async fn signed_in(user: &str, password: &str) -> ApiClient {
+    clear_storage();
+    control("DELETE", "/__test/faults").await;
+    let client = ApiClient::new(fast_config());
+    client.login(user, password).await.unwrap();
+    client
+}
+
+/// Uploads a ZIP straight through the runner and returns the batch UUID.
+async fn upload(client: &ApiClient, file: web_sys::File) -> String {
+    let job = Job {
+        label: file.name(),
+        files: vec![file],
+        strategy: Strategy::ZipWithQr,
+        task_id: None,
+        notes: None,
+        fingerprint: None,
+        resume: false,
+        threshold: 95_000_000,
+        chunk_size: 50 * 1024 * 1024,
+        concurrency: 3,
+    };
+    let done: Rc<RefCell<Option<String>>> = Rc::default();
+    let sink = done.clone();
+    let report: Rc<dyn Fn(UploadEvent)> = Rc::new(move |event| {
+        if let UploadEvent::Done { batch_uuid } = event {
+            *sink.borrow_mut() = Some(batch_uuid);
+        }
+    });
+    run(client.clone(), job, report, Cancel::default()).await;
+    let uuid = done.borrow().clone();
+    uuid.expect("uploaded")
+}
+
+fn mount_details(uuid: &str) -> (web_sys::Element, yew::AppHandle<App>) {
+    go_to(&format!("/dashboard/batches/{uuid}"));
+    let root = mount_point();
+    let app =
+        yew::Renderer::<App>::with_root_and_props(root.clone(), AppProps { config: Some(fast_config()) }).render();
+    (root, app)
+}
+
+async fn progress_requests(uuid: &str) -> usize {
+    count_path_suffix(&format!("/{uuid}/progress")).await
+}
+
+/// A seeded batch that stays `processing` forever (it has no file to process).
+async fn stuck_batch(client: &ApiClient) -> String {
+    let page = client.list_batches(Some(&omr_web::api::types::BatchStatus::Processing), 1, 0).await.unwrap();
+    page.batches[0].batch_uuid.clone()
+}
+
+#[wasm_bindgen_test]
+async fn polling_stops_at_completed_and_at_failed() {
+    let client = signed_in("center07", "center07-pass").await;
+    for (file, end) in [
+        (small_zip("ok.zip", &unique_task(), 40), "Completed"),
+        (web_sys::File::new_with_str_sequence(&js_sys::Array::of1(&"not a zip".into()), "bad.zip").unwrap(), "Failed"),
+    ] {
+        let uuid = upload(&client, file).await;
+        let (root, app) = mount_details(&uuid);
+        wait_for(end, || find(&root, ".batch-progress .status-badge").is_some_and(|b| b.inner_text() == end)).await;
+        sleep(Duration::from_millis(400)).await;
+        let settled = progress_requests(&uuid).await;
+        sleep(Duration::from_millis(1200)).await;
+        assert_eq!(progress_requests(&uuid).await, settled, "no polling after {end}");
+        assert!(settled >= 1);
+        if end == "Failed" {
+            wait_for("the error box", || text(&root).contains("File is not a valid ZIP archive")).await;
+        } else {
+            wait_for("the sheets", || root.query_selector_all(".sheet-row").unwrap().length() == 40).await;
+            find(&root, "#failed-only").unwrap().click();
+            wait_for("failed-only filter", || root.query_selector_all(".sheet-row").unwrap().length() == 0).await;
+            assert!(text(&root).contains("ok.zip"), "file name known from the upload");
+        }
+        app.destroy();
+    }
+    clear_storage();
+}
+
+#[wasm_bindgen_test]
+async fn unmount_stops_polling_and_a_hidden_tab_pauses_it() {
+    let client = signed_in("admin", "admin-pass-2025").await;
+    let uuid = stuck_batch(&client).await;
+    let (root, app) = mount_details(&uuid);
+    wait_for("a few polls", || find(&root, ".batch-progress").is_some()).await;
+    sleep(Duration::from_millis(700)).await;
+    assert!(progress_requests(&uuid).await >= 2, "polling runs every 250 ms");
+
+    set_tab_visible(false);
+    sleep(Duration::from_millis(300)).await;
+    let paused = progress_requests(&uuid).await;
+    sleep(Duration::from_millis(1000)).await;
+    assert_eq!(progress_requests(&uuid).await, paused, "no polling while hidden");
+    set_tab_visible(true);
+    sleep(Duration::from_millis(150)).await;
+    assert!(progress_requests(&uuid).await > paused, "visible again: polled at once");
+
+    app.destroy();
+    sleep(Duration::from_millis(300)).await;
+    let after = progress_requests(&uuid).await;
+    sleep(Duration::from_millis(1000)).await;
+    assert_eq!(progress_requests(&uuid).await, after, "no polling after unmount");
+    clear_storage();
+}
+
+#[wasm_bindgen_test]
+async fn a_forced_reconnect_does_not_duplicate_the_log() {
+    let client = signed_in("center07", "center07-pass").await;
+    control("DELETE", "/__test/requests").await;
+    // 20 000 sheets keep the batch busy for seconds even with the stand-in's fast timings.
+    let uuid = upload(&client, small_zip("busy.zip", &unique_task(), 20_000)).await;
+    let (root, app) = mount_details(&uuid);
+    wait_for("live events", || root.query_selector_all(".activity-row").unwrap().length() >= 3).await;
+    control("POST", "/__test/close-streams").await;
+    wait_for("the reconnect", || count_stream_text(&root)).await;
+    wait_for("completion", || {
+        find(&root, ".batch-progress .status-badge").is_some_and(|b| b.inner_text() == "Completed")
+    })
+    .await;
+    let streams = count_path_suffix(&format!("/{uuid}/stream")).await;
+    assert!(streams >= 2, "reconnected: {streams} stream requests");
+    let rows = root.query_selector_all(".activity-row").unwrap();
+    let mut seen = HashSet::new();
+    for i in 0..rows.length() {
+        let row: web_sys::HtmlElement = rows.get(i).unwrap().dyn_into().unwrap();
+        assert!(seen.insert(row.inner_text()), "duplicate log row: {}", row.inner_text());
+    }
+    assert_eq!(text(&root).matches("Starting extraction").count(), 1);
+    app.destroy();
+    clear_storage();
+}
+
+/// True once the page says it is reconnecting or live again after a cut.
+fn count_stream_text(root: &web_sys::Element) -> bool {
+    find(root, ".live-status")
+        .is_some_and(|s| s.inner_text().contains("reconnecting") || s.inner_text().contains("Live updates on"))
+}
+
+#[wasm_bindgen_test]
+async fn malformed_unknown_and_forbidden_ids_have_their_own_pages() {
+    let _client = signed_in("center07", "center07-pass").await;
+    control("DELETE", "/__test/requests").await;
+    let (root, app) = mount_details("11302");
+    wait_for("the malformed-id page", || text(&root).contains("This address does not name a batch")).await;
+    assert_eq!(count_path_suffix("/progress").await, 0, "nothing requested for a malformed id");
+    assert!(find(&root, ".dead-end a").is_some(), "a way back");
+    app.destroy();
+
+    let unknown = "00000000-0000-0000-0000-000000000000";
+    let (root, app) = mount_details(unknown);
+    wait_for("the not-found page", || {
+        text(&root).contains("Batch not found") && text(&root).contains(&format!("Batch {unknown} not found"))
+    })
+    .await;
+    app.destroy();
+
+    fault(serde_json::json!({"path": "/api/batches/*", "count": 0, "action": {"kind": "respond", "status": 403,
+        "content_type": "application/json", "body": "{\"detail\":\"You are not assigned to this batch's tasks\"}"}}))
+    .await;
+    let (root, app) = mount_details("9a3d57c2-0e6b-4f1a-8c24-d1b7e9a40f65");
+    wait_for("the forbidden page", || {
+        text(&root).contains("You cannot see this batch") && text(&root).contains("not assigned")
+    })
+    .await;
+    find(&root, ".dead-end a").unwrap().click();
+    wait_for("back at the list", || current_url() == "/dashboard/batches").await;
+    control("DELETE", "/__test/faults").await;
+    app.destroy();
+    clear_storage();
+}
+
+#[wasm_bindgen_test]
+async fn another_users_batch_polls_without_the_refused_stream() {
+    let owner = signed_in("center08", "center08-pass").await;
+    let uuid = upload(&owner, small_zip("theirs.zip", &unique_task(), 20_000)).await;
+    let _viewer = signed_in("center07", "center07-pass").await;
+    let (root, app) = mount_details(&uuid);
+    wait_for("the refusal note", || {
+        find(&root, ".live-status").is_some_and(|s| s.inner_text().contains("Access denied"))
+    })
+    .await;
+    wait_for("progress from polling", || find(&root, ".batch-progress").is_some()).await;
+    let streams = count_path_suffix(&format!("/{uuid}/stream")).await;
+    sleep(Duration::from_millis(1500)).await;
+    assert_eq!(count_path_suffix(&format!("/{uuid}/stream")).await, streams, "a 403 is not retried in a loop");
+    app.destroy();
+    clear_storage();
+}
