@@ -102,7 +102,7 @@ pub fn seed_batches(db: &Db) -> rusqlite::Result<()> {
             1 => Some(format!("re-scan of room {}", 1 + n % 9)),
             _ => None,
         };
-        db.insert_batch_row(&Batch {
+        let batch_id = db.insert_batch_row(&Batch {
             batch_id: 0,
             batch_uuid: uuid::Uuid::new_v4().to_string(),
             batch_name: Some(name),
@@ -119,6 +119,32 @@ pub fn seed_batches(db: &Db) -> rusqlite::Result<()> {
             error_message: error,
             stored_path: None,
         })?;
+        seed_sheets(db, batch_id, status, if started.is_some() { sheets } else { 0 }, n)?;
+    }
+    Ok(())
+}
+
+/// Sheet rows matching a seeded batch's status: all checked when completed, all but one when
+/// it failed on a timeout, about half while processing (one in 40 fails).
+fn seed_sheets(db: &Db, batch_id: i64, status: &str, sheets: i64, n: i64) -> rusqlite::Result<()> {
+    if sheets == 0 {
+        return Ok(());
+    }
+    let names: Vec<(String, Option<String>)> = (1..=sheets)
+        .map(|i| {
+            let name = if i % 40 == 0 { format!("sheet-{i:04}-FAIL.jpg") } else { format!("sheet-{i:04}.jpg") };
+            (name, Some(format!("{}", 10_300_000 + n * 10 + 1)))
+        })
+        .collect();
+    db.create_sheets(batch_id, &format!("seed-{batch_id}"), &names)?;
+    let done = match status {
+        "completed" => sheets,
+        "failed" => sheets - 1,
+        "processing" | "reprocessing" => sheets / 2,
+        _ => 0,
+    };
+    if done > 0 {
+        db.finish_sheets(batch_id, 1, done)?;
     }
     Ok(())
 }
