@@ -13,7 +13,7 @@ const BINARYEN_VERSION: &str = "132";
 /// Every tool: for the test command.
 pub fn all() -> Result<(), String> {
     build_tools()?;
-    browser()
+    test_packages()
 }
 
 /// What building and serving the app needs.
@@ -105,9 +105,15 @@ fn wasm_opt() -> Result<(), String> {
         .arg(format!("binaryen@{BINARYEN_VERSION}")))
 }
 
-/// Chromium and its driver for browser tests, from Debian's packages.
-fn browser() -> Result<(), String> {
-    debian_packages(&[("/usr/bin/chromium", "chromium"), ("/usr/bin/chromedriver", "chromium-driver")])
+/// Chromium and its driver for browser tests, nginx and its brotli module for the deploy
+/// tests, all from Debian's packages.
+fn test_packages() -> Result<(), String> {
+    debian_packages(&[
+        ("/usr/bin/chromium", "chromium"),
+        ("/usr/bin/chromedriver", "chromium-driver"),
+        ("/usr/sbin/nginx", "nginx"),
+        ("/usr/lib/nginx/modules/ngx_http_brotli_static_module.so", "libnginx-mod-http-brotli-static"),
+    ])
 }
 
 /// Installs the Debian packages whose marker files are missing (needs root on Debian).

@@ -4,23 +4,17 @@
 //! - `test`: tools, formatting, lints (host and wasm32), every test suite, a release build.
 //! - `bootstrap`: install missing tools only.
 
-mod bootstrap;
-mod dev;
-mod process;
-mod test;
-
-use std::path::PathBuf;
 use std::process::ExitCode;
-
-/// The workspace root (xtask lives one level below it).
-pub fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask sits inside the workspace").to_path_buf()
-}
+use xtask::{bootstrap, deploy, dev, dist, test};
 
 const USAGE: &str = "usage: cargo xtask <command>
   dev [--backend URL]   run the app at http://127.0.0.1:8080 against the stand-in backend
                         (or, with --backend, a real API host such as http://gt-omr-api-1.gt:8000)
-  test                  bootstrap, fmt --check, clippy (host + wasm32), all tests, release build
+  test                  bootstrap, fmt --check, clippy (host + wasm32), all tests, release bundle,
+                        nginx and deploy tests
+  dist                  the release bundle in target/dist/site with .gz/.br copies and a size table
+  deploy [--hosts LIST] [--dry-run] [rollback]
+                        copy the bundle to gt-omr-web-1,2,3 (or LIST), switch `current`, check, roll back
   bootstrap             install the missing tools (wasm32 target, trunk, wasm-bindgen, wasm-opt, chromium)";
 
 fn main() -> ExitCode {
@@ -29,6 +23,8 @@ fn main() -> ExitCode {
         Some("dev") => dev::run(&args[1..]),
         Some("test") => test::run(&args[1..]),
         Some("bootstrap") => bootstrap::all(),
+        Some("dist") => dist::run(&args[1..]),
+        Some("deploy") => deploy::run(&args[1..]),
         _ => {
             eprintln!("{USAGE}");
             return ExitCode::from(2);

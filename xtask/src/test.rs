@@ -1,9 +1,7 @@
 //! `cargo xtask test`: everything CI checks, in order, with a summary at the end.
 
-use crate::bootstrap;
 use crate::dev::start_standin;
-use crate::process;
-use crate::root;
+use crate::{bootstrap, dist, process, root};
 use std::process::Command;
 use std::time::Instant;
 
@@ -13,22 +11,28 @@ fn cargo(args: &[&str]) -> Command {
     cmd
 }
 
+/// Names and durations of the steps run so far.
+type Timings = Vec<(String, f64)>;
+
+/// Runs one step, timing it.
+fn step(timings: &mut Timings, name: &str, work: impl FnOnce() -> Result<(), String>) -> Result<(), String> {
+    println!("\n==> {name}");
+    let started = Instant::now();
+    work()?;
+    timings.push((name.to_string(), started.elapsed().as_secs_f64()));
+    Ok(())
+}
+
 /// Runs every check; stops at the first failure.
-pub fn run_all() -> Result<Vec<(String, f64)>, String> {
-    let mut timings = Vec::new();
-    let mut step = |name: &str, cmd: &mut Command| -> Result<(), String> {
-        println!("\n==> {name}");
-        let started = Instant::now();
-        process::run(cmd)?;
-        timings.push((name.to_string(), started.elapsed().as_secs_f64()));
-        Ok(())
-    };
-    step("fetch crates", &mut cargo(&["fetch", "--quiet"]))?;
-    step("format", &mut cargo(&["fmt", "--all", "--", "--check"]))?;
-    step("clippy (host)", &mut cargo(&["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]))?;
-    step(
-        "clippy (wasm32)",
-        &mut cargo(&[
+pub fn run_all() -> Result<Timings, String> {
+    let mut timings = Timings::new();
+    step(&mut timings, "fetch crates", || process::run(&mut cargo(&["fetch", "--quiet"])))?;
+    step(&mut timings, "format", || process::run(&mut cargo(&["fmt", "--all", "--", "--check"])))?;
+    step(&mut timings, "clippy (host)", || {
+        process::run(&mut cargo(&["clippy", "--workspace", "--all-targets", "--all-features", "--", "-D", "warnings"]))
+    })?;
+    step(&mut timings, "clippy (wasm32)", || {
+        process::run(&mut cargo(&[
             "clippy",
             "-p",
             "omr-web",
@@ -38,27 +42,36 @@ pub fn run_all() -> Result<Vec<(String, f64)>, String> {
             "--",
             "-D",
             "warnings",
-        ]),
-    )?;
-    step("native tests (app units, stand-in backend over HTTP, xtask)", &mut cargo(&["test", "--workspace"]))?;
-
-    let data_dir = root().join("target").join("standin-browser-tests");
-    // A leftover from an earlier run would only add batches; start clean anyway.
-    let _ = std::fs::remove_dir_all(&data_dir);
-    let data_dir = data_dir.to_string_lossy().into_owned();
-    let (_standin, url) =
-        start_standin(&["--data-dir", &data_dir, "--test-mode", "--fast", "--seed-demo"], "127.0.0.1:0")?;
-    step(
-        "browser tests (headless Chromium against the stand-in)",
-        cargo(&["test", "-p", "omr-web", "--target", "wasm32-unknown-unknown", "--test", "browser"])
-            .env("OMR_STANDIN_URL", &url)
-            .env("CHROMEDRIVER", "/usr/bin/chromedriver")
-            .env("WASM_BINDGEN_TEST_TIMEOUT", "300"),
-    )?;
-    step(
-        "release build (trunk, wasm-opt)",
-        Command::new("trunk").args(["build", "--release"]).current_dir(root()).env("PATH", bootstrap::tool_path()),
-    )?;
+        ]))
+    })?;
+    step(&mut timings, "native tests (app units, stand-in backend over HTTP, xtask)", || {
+        process::run(&mut cargo(&["test", "--workspace"]))
+    })?;
+    step(&mut timings, "browser tests (headless Chromium against the stand-in)", || {
+        let data_dir = root().join("target").join("standin-browser-tests");
+        // A leftover from an earlier run would only add batches; start clean anyway.
+        let _ = std::fs::remove_dir_all(&data_dir);
+        let data_dir = data_dir.to_string_lossy().into_owned();
+        let (_standin, url) =
+            start_standin(&["--data-dir", &data_dir, "--test-mode", "--fast", "--seed-demo"], "127.0.0.1:0")?;
+        process::run(
+            cargo(&["test", "-p", "omr-web", "--target", "wasm32-unknown-unknown", "--test", "browser"])
+                .env("OMR_STANDIN_URL", &url)
+                .env("CHROMEDRIVER", "/usr/bin/chromedriver")
+                .env("WASM_BINDGEN_TEST_TIMEOUT", "300"),
+        )
+    })?;
+    step(&mut timings, "release bundle (trunk, wasm-opt, .gz/.br)", || {
+        let sizes = dist::build()?;
+        println!("\n{}", dist::size_table(&sizes));
+        Ok(())
+    })?;
+    step(&mut timings, "nginx and deploy tests (real nginx on 127.0.0.1)", || {
+        process::run(
+            cargo(&["test", "-p", "xtask", "--features", "deploy-tests", "--test", "nginx"])
+                .env("OMR_DIST_DIR", dist::dist_dir()),
+        )
+    })?;
     Ok(timings)
 }
 

@@ -1,0 +1,18 @@
+//! The project's commands as a library, so their pure parts are unit-tested and the deploy
+//! tests can drive them against real nginx.
+
+pub mod bootstrap;
+pub mod deploy;
+pub mod dev;
+pub mod dist;
+pub mod http_get;
+pub mod nginx_conf;
+pub mod process;
+pub mod test;
+
+use std::path::PathBuf;
+
+/// The workspace root (xtask lives one level below it).
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask sits inside the workspace").to_path_buf()
+}

@@ -1,0 +1,327 @@
+//! The deploy kit against Debian's real nginx on 127.0.0.1: headers, caching, compression,
+//! types, deep-link fallback, both API lanes (a chunked upload and an event stream) to the
+//! stand-in backend, the standard lane's rate limit, and deploy + rollback on three local hosts.
+//! Run by `cargo xtask test` after it built the bundle (`OMR_DIST_DIR`).
+
+use futures_util::StreamExt;
+use reqwest::multipart::{Form, Part};
+use serde_json::Value;
+use sha2::Digest;
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+use xtask::deploy::{execute, parse_target, Options};
+use xtask::nginx_conf::{render_site, site_template, SiteValues};
+
+const BROTLI_MODULE: &str = "/usr/lib/nginx/modules/ngx_http_brotli_static_module.so";
+
+fn bundle() -> PathBuf {
+    PathBuf::from(std::env::var("OMR_DIST_DIR").expect("run through `cargo xtask test`, which builds the bundle first"))
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+fn temp_dir(tag: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("omr-nginx-{tag}-{}-{}", std::process::id(), free_port()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// One nginx process serving the site config for `root`, proxying /api to `api`.
+struct Nginx {
+    child: Child,
+    port: u16,
+    dir: PathBuf,
+}
+
+impl Drop for Nginx {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+impl Nginx {
+    fn start(root: &Path, api: &str) -> Nginx {
+        let dir = temp_dir("conf");
+        let port = free_port();
+        let conf_dir = dir.join("conf");
+        std::fs::create_dir_all(&conf_dir).unwrap();
+        for temp in ["body", "proxy", "fastcgi", "uwsgi", "scgi"] {
+            let path = dir.join("tmp").join(temp);
+            std::fs::create_dir_all(&path).unwrap();
+            // Workers run as nobody when nginx starts as root.
+            Command::new("chmod").arg("0777").arg(&path).status().unwrap();
+        }
+        std::fs::copy(xtask::root().join("deploy/nginx/security-headers.conf"), conf_dir.join("security-headers.conf"))
+            .unwrap();
+        std::fs::write(
+            conf_dir.join("omr-api-upstream.conf"),
+            format!("upstream omr_api {{\n    server {api};\n    keepalive 4;\n}}\n"),
+        )
+        .unwrap();
+        let brotli = Path::new(BROTLI_MODULE).exists();
+        let site = render_site(
+            &site_template().unwrap(),
+            &SiteValues {
+                listen: &format!("127.0.0.1:{port}"),
+                root: &root.display().to_string(),
+                conf_dir: &conf_dir.display().to_string(),
+                brotli,
+            },
+        )
+        .unwrap();
+        std::fs::write(conf_dir.join("site.conf"), site).unwrap();
+        let load = if brotli { format!("load_module {BROTLI_MODULE};\n") } else { String::new() };
+        let d = dir.display();
+        let main = format!(
+            "{load}worker_processes 1;\ndaemon off;\npid {d}/nginx.pid;\nerror_log {d}/error.log warn;\nevents {{ worker_connections 256; }}\n\
+             http {{\n include /etc/nginx/mime.types;\n default_type application/octet-stream;\n access_log off;\n\
+             client_body_temp_path {d}/tmp/body;\n proxy_temp_path {d}/tmp/proxy;\n fastcgi_temp_path {d}/tmp/fastcgi;\n\
+             uwsgi_temp_path {d}/tmp/uwsgi;\n scgi_temp_path {d}/tmp/scgi;\n include {d}/conf/site.conf;\n}}\n"
+        );
+        std::fs::write(dir.join("nginx.conf"), main).unwrap();
+        let test = Command::new("nginx")
+            .arg("-t")
+            .arg("-c")
+            .arg(dir.join("nginx.conf"))
+            .arg("-p")
+            .arg(&dir)
+            .output()
+            .expect("nginx installed");
+        assert!(test.status.success(), "nginx -t: {}", String::from_utf8_lossy(&test.stderr));
+        let child = Command::new("nginx")
+            .arg("-c")
+            .arg(dir.join("nginx.conf"))
+            .arg("-p")
+            .arg(&dir)
+            .stdout(Stdio::null())
+            .spawn()
+            .unwrap();
+        let started = Instant::now();
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(started.elapsed() < Duration::from_secs(10), "nginx did not start");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        Nginx { child, port, dir }
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("http://127.0.0.1:{}{path}", self.port)
+    }
+}
+
+async fn standin() -> omr_standin::Running {
+    let mut cfg = omr_standin::config::Config::for_tests(temp_dir("standin"));
+    cfg.stage_delay = Duration::from_millis(150);
+    omr_standin::start(cfg).await.unwrap()
+}
+
+fn client() -> reqwest::Client {
+    // No automatic decompression: the tests look at Content-Encoding themselves.
+    reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap()
+}
+
+fn asset(suffix: &str) -> String {
+    std::fs::read_dir(bundle())
+        .unwrap()
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .find(|n| n.ends_with(suffix) && n.contains('-'))
+        .unwrap_or_else(|| panic!("no *{suffix} in the bundle"))
+}
+
+#[tokio::test]
+async fn shell_and_assets_have_the_right_headers() {
+    let api = standin().await;
+    let nginx = Nginx::start(&bundle(), &api.addr.to_string());
+    let http = client();
+    let index = http.get(nginx.url("/")).send().await.unwrap();
+    assert_eq!(index.status(), 200);
+    assert!(index.headers()["content-type"].to_str().unwrap().starts_with("text/html"));
+    assert_eq!(index.headers()["cache-control"], "no-store");
+    let csp = index.headers()["content-security-policy"].to_str().unwrap().to_string();
+    assert!(csp.contains("script-src 'self' 'wasm-unsafe-eval';"), "{csp}");
+    assert!(csp.contains("frame-ancestors 'none'"));
+    assert!(!csp.split(';').any(|d| d.trim().starts_with("script-src") && d.contains("unsafe-inline")));
+    assert_eq!(index.headers()["x-content-type-options"], "nosniff");
+    assert_eq!(index.headers()["referrer-policy"], "strict-origin-when-cross-origin");
+    let html = index.text().await.unwrap();
+    assert!(!html.contains("<script>") && !html.contains("<script type=\"module\">"), "no inline script: {html}");
+
+    let config = http.get(nginx.url("/config.json")).send().await.unwrap();
+    assert_eq!(config.headers()["content-type"], "application/json");
+    assert_eq!(config.headers()["cache-control"], "no-store");
+
+    let wasm = asset("_bg.wasm");
+    let answer = http.get(nginx.url(&format!("/{wasm}"))).send().await.unwrap();
+    assert_eq!(answer.status(), 200);
+    assert_eq!(answer.headers()["content-type"], "application/wasm");
+    assert_eq!(answer.headers()["cache-control"], "public, max-age=31536000, immutable");
+    assert!(answer.headers().contains_key("content-security-policy"), "security headers on assets too");
+
+    let js = asset(".js");
+    for (accept, encoding) in
+        [("gzip", "gzip"), ("br, gzip", if Path::new(BROTLI_MODULE).exists() { "br" } else { "gzip" })]
+    {
+        for file in [&js, &wasm] {
+            let answer =
+                http.get(nginx.url(&format!("/{file}"))).header("accept-encoding", accept).send().await.unwrap();
+            assert_eq!(answer.headers()["content-encoding"], encoding, "{file} with {accept}");
+            let on_disk =
+                std::fs::metadata(bundle().join(format!("{file}.{}", if encoding == "br" { "br" } else { "gz" })))
+                    .unwrap()
+                    .len();
+            assert_eq!(answer.bytes().await.unwrap().len() as u64, on_disk, "the precompressed copy is served");
+        }
+    }
+}
+
+#[tokio::test]
+async fn deep_links_get_the_shell_and_missing_assets_a_404() {
+    let api = standin().await;
+    let nginx = Nginx::start(&bundle(), &api.addr.to_string());
+    let http = client();
+    let shell = std::fs::read_to_string(bundle().join("index.html")).unwrap();
+    for path in [
+        "/dashboard/batches/9a3d57c2-0e6b-4f1a-8c24-d1b7e9a40f65",
+        "/login?redirect=%2Fdashboard%2Fbatches",
+        "/dashboard/batches?status=failed&page=2",
+    ] {
+        let answer = http.get(nginx.url(path)).send().await.unwrap();
+        assert_eq!(answer.status(), 200, "{path}");
+        assert_eq!(answer.headers()["cache-control"], "no-store");
+        assert_eq!(answer.text().await.unwrap(), shell, "{path}");
+    }
+    let missing = http.get(nginx.url("/omr-web-0123456789abcdef_bg.wasm")).send().await.unwrap();
+    assert_eq!(missing.status(), 404);
+}
+
+#[tokio::test]
+async fn api_lanes_carry_a_chunked_upload_and_a_live_stream() {
+    let api = standin().await;
+    let nginx = Nginx::start(&bundle(), &api.addr.to_string());
+    let http = client();
+    let login: Value = http
+        .post(nginx.url("/api/auth/login"))
+        .json(&serde_json::json!({"username": "center07", "password": "center07-pass"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let token = login["access_token"].as_str().unwrap().to_string();
+    let list = http.get(nginx.url("/api/batches/")).bearer_auth(&token).send().await.unwrap();
+    assert_eq!(list.status(), 200, "standard lane");
+
+    // A real ZIP cut in three chunks through the long lane.
+    let zip = {
+        let mut writer = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        for i in 0..30 {
+            writer.start_file(format!("10300112/sheet-{i:03}.jpg"), zip::write::SimpleFileOptions::default()).unwrap();
+            std::io::Write::write_all(&mut writer, &vec![i as u8; 100_000]).unwrap();
+        }
+        writer.finish().unwrap().into_inner()
+    };
+    let size = zip.len().div_ceil(3);
+    let mut upload_id = None;
+    let mut batch = None;
+    for (index, chunk) in zip.chunks(size).enumerate() {
+        let mut form = Form::new()
+            .part("chunk", Part::bytes(chunk.to_vec()).file_name("c"))
+            .text("chunk_index", index.to_string())
+            .text("total_chunks", "3")
+            .text("filename", "via-nginx.zip")
+            .text("upload_type", "zip_with_qr")
+            .text("is_final_chunk", (index == 2).to_string());
+        if let Some(id) = &upload_id {
+            form = form.text("upload_id", String::clone(id));
+        }
+        let answer = http
+            .post(nginx.url("/api/realtime/batches/upload-chunk"))
+            .bearer_auth(&token)
+            .multipart(form)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(answer.status(), 202);
+        let body: Value = answer.json().await.unwrap();
+        upload_id = body["upload_id"].as_str().map(str::to_string);
+        batch = body["batch_id"].as_str().map(str::to_string);
+    }
+    let batch = batch.expect("completed through nginx");
+    let files: Value =
+        http.get(format!("http://{}/__test/files/{batch}", api.addr)).send().await.unwrap().json().await.unwrap();
+    assert_eq!(files["files"][0]["sha256"], format!("{:x}", sha2::Sha256::digest(&zip)));
+
+    // The stream arrives unbuffered: the first bytes long before the end.
+    let started = Instant::now();
+    let stream =
+        http.get(nginx.url(&format!("/api/realtime/batches/{batch}/stream"))).bearer_auth(&token).send().await.unwrap();
+    assert_eq!(stream.status(), 200);
+    assert!(stream.headers()["content-type"].to_str().unwrap().starts_with("text/event-stream"));
+    let mut body = stream.bytes_stream();
+    let mut text = String::new();
+    let mut first_at = None;
+    while let Some(Ok(bytes)) = body.next().await {
+        first_at.get_or_insert(started.elapsed());
+        text.push_str(&String::from_utf8_lossy(&bytes));
+    }
+    let total = started.elapsed();
+    assert!(text.contains("event: complete\r\ndata: "), "{text}");
+    assert!(first_at.unwrap() + Duration::from_millis(300) < total, "first bytes at {first_at:?}, end at {total:?}");
+}
+
+#[tokio::test]
+async fn the_standard_lane_limits_bursts() {
+    let api = standin().await;
+    let nginx = Nginx::start(&bundle(), &api.addr.to_string());
+    let http = client();
+    let answers = futures_util::future::join_all((0..80).map(|_| http.get(nginx.url("/api/auth/me")).send())).await;
+    let statuses: Vec<u16> = answers.into_iter().map(|a| a.unwrap().status().as_u16()).collect();
+    assert!(statuses.contains(&429), "{statuses:?}");
+    assert!(statuses.contains(&403), "requests within the burst reach the API (403: no token)");
+}
+
+#[tokio::test]
+async fn deploy_to_three_hosts_then_roll_back() {
+    let api = standin().await;
+    let hosts: Vec<PathBuf> = (1..=3).map(|i| temp_dir(&format!("web{i}"))).collect();
+    let servers: Vec<Nginx> = hosts.iter().map(|h| Nginx::start(&h.join("current"), &api.addr.to_string())).collect();
+    let specs: Vec<String> =
+        hosts.iter().zip(&servers).map(|(h, s)| format!("dir:{}@{}", h.display(), s.url("/"))).collect();
+    let options =
+        Options { targets: specs.iter().map(|s| parse_target(s).unwrap()).collect(), dry_run: false, rollback: false };
+
+    let dry = Options { dry_run: true, targets: options.targets.clone(), rollback: false };
+    execute(&dry, &bundle(), "20250101T000000Z-dry").unwrap();
+    assert!(!hosts[0].join("releases").exists(), "a dry run changes nothing");
+
+    execute(&options, &bundle(), "20250101T000000Z-first").unwrap();
+    execute(&options, &bundle(), "20250102T000000Z-second").unwrap();
+    for (host, server) in hosts.iter().zip(&servers) {
+        assert_eq!(std::fs::read_link(host.join("current")).unwrap(), Path::new("releases/20250102T000000Z-second"));
+        let answer = reqwest::get(server.url("/config.json")).await.unwrap();
+        assert_eq!(answer.status(), 200);
+    }
+    let rollback = Options { rollback: true, ..options };
+    execute(&rollback, &bundle(), "unused").unwrap();
+    for host in &hosts {
+        assert_eq!(std::fs::read_link(host.join("current")).unwrap(), Path::new("releases/20250101T000000Z-first"));
+    }
+
+    // A host that does not answer after the switch is put back at once.
+    let broken = temp_dir("broken");
+    let spec = format!("dir:{}@http://127.0.0.1:{}/", broken.display(), free_port());
+    let target = parse_target(&spec).unwrap();
+    std::fs::create_dir_all(broken.join("releases/20250101T000000Z-first")).unwrap();
+    std::os::unix::fs::symlink("releases/20250101T000000Z-first", broken.join("current")).unwrap();
+    let failing = Options { targets: vec![target], dry_run: false, rollback: false };
+    let error = execute(&failing, &bundle(), "20250103T000000Z-third").unwrap_err();
+    assert!(error.contains("rolled back to 20250101T000000Z-first"), "{error}");
+    assert_eq!(std::fs::read_link(broken.join("current")).unwrap(), Path::new("releases/20250101T000000Z-first"));
+}
