@@ -145,6 +145,19 @@ impl Db {
         self.conn.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
+    /// Every row of a query, mapped; a failing query reads as no rows (as a missing table would).
+    fn query_all<T>(
+        &self,
+        sql: &str,
+        args: impl rusqlite::Params,
+        map: impl FnMut(&Row) -> rusqlite::Result<T>,
+    ) -> Vec<T> {
+        let conn = self.conn();
+        let rows =
+            conn.prepare(sql).and_then(|mut stmt| stmt.query_map(args, map)?.collect::<rusqlite::Result<Vec<T>>>());
+        rows.unwrap_or_default()
+    }
+
     /// Inserts a user unless one with that name exists.
     pub fn ensure_user(&self, user: &User) -> rusqlite::Result<()> {
         self.conn().execute(
@@ -293,20 +306,14 @@ impl Db {
         let sql = format!(
             "SELECT {BATCH_COLUMNS} FROM batches WHERE status IN ('uploaded','validating','processing') AND stored_path IS NOT NULL"
         );
-        let conn = self.conn();
-        let mut stmt = match conn.prepare(&sql) {
-            Ok(stmt) => stmt,
-            Err(_) => return Vec::new(),
-        };
-        let rows = stmt.query_map([], batch_from_row);
-        rows.map(|rows| rows.filter_map(Result::ok).collect()).unwrap_or_default()
+        self.query_all(&sql, [], batch_from_row)
     }
 
     /// One page of batches, newest first, with the total matching the filter.
     pub fn list_batches(&self, owner: Option<i64>, status: Option<&str>, limit: i64, offset: i64) -> (Vec<Batch>, i64) {
-        let conn = self.conn();
         let filter = "(?1 IS NULL OR uploaded_by = ?1) AND (?2 IS NULL OR status = ?2)";
-        let total = conn
+        let total = self
+            .conn()
             .query_row(&format!("SELECT COUNT(*) FROM batches WHERE {filter}"), params![owner, status], |row| {
                 row.get(0)
             })
@@ -314,10 +321,7 @@ impl Db {
         let sql = format!(
             "SELECT {BATCH_COLUMNS} FROM batches WHERE {filter} ORDER BY created_at DESC, batch_id DESC LIMIT ?3 OFFSET ?4"
         );
-        let rows = conn.prepare(&sql).and_then(|mut stmt| {
-            stmt.query_map(params![owner, status, limit, offset], batch_from_row)?.collect::<rusqlite::Result<Vec<_>>>()
-        });
-        (rows.unwrap_or_default(), total)
+        (self.query_all(&sql, params![owner, status, limit, offset], batch_from_row), total)
     }
 
     /// Sets the status, and optionally the error message and timestamps, of a batch.
@@ -408,38 +412,31 @@ impl Db {
 
     /// The first `limit` sheets of a batch in sequence order.
     pub fn sheets(&self, batch_id: i64, limit: i64) -> Vec<Sheet> {
-        let conn = self.conn();
-        let rows = conn
-            .prepare(
-                "SELECT sheet_uuid, sequence_number, image_path, task_id, status, error_message, processing_time_ms
-                 FROM sheets WHERE batch_id = ?1 ORDER BY sequence_number LIMIT ?2",
-            )
-            .and_then(|mut stmt| {
-                stmt.query_map(params![batch_id, limit], |row| {
-                    Ok(Sheet {
-                        sheet_uuid: row.get(0)?,
-                        sequence_number: row.get(1)?,
-                        image_path: row.get(2)?,
-                        task_id: row.get(3)?,
-                        status: row.get(4)?,
-                        error_message: row.get(5)?,
-                        processing_time_ms: row.get(6)?,
-                    })
-                })?
-                .collect::<rusqlite::Result<Vec<_>>>()
-            });
-        rows.unwrap_or_default()
+        self.query_all(
+            "SELECT sheet_uuid, sequence_number, image_path, task_id, status, error_message, processing_time_ms
+             FROM sheets WHERE batch_id = ?1 ORDER BY sequence_number LIMIT ?2",
+            params![batch_id, limit],
+            |row| {
+                Ok(Sheet {
+                    sheet_uuid: row.get(0)?,
+                    sequence_number: row.get(1)?,
+                    image_path: row.get(2)?,
+                    task_id: row.get(3)?,
+                    status: row.get(4)?,
+                    error_message: row.get(5)?,
+                    processing_time_ms: row.get(6)?,
+                })
+            },
+        )
     }
 
     /// Task ids that already have sheets in batches other than `batch_id` (duplicate detection).
     pub fn tasks_with_sheets(&self, batch_id: i64) -> Vec<String> {
-        let conn = self.conn();
-        let rows = conn
-            .prepare("SELECT DISTINCT task_id FROM sheets WHERE task_id IS NOT NULL AND batch_id != ?1")
-            .and_then(|mut stmt| {
-                stmt.query_map(params![batch_id], |row| row.get(0))?.collect::<rusqlite::Result<Vec<String>>>()
-            });
-        rows.unwrap_or_default()
+        self.query_all(
+            "SELECT DISTINCT task_id FROM sheets WHERE task_id IS NOT NULL AND batch_id != ?1",
+            params![batch_id],
+            |row| row.get(0),
+        )
     }
 
     /// Appends an event to a batch's log and returns its sequence number.
@@ -454,16 +451,11 @@ impl Db {
 
     /// The stored log of a batch, oldest first, at most 1000 entries (the real server's cap).
     pub fn events(&self, batch_id: i64) -> Vec<StoredEvent> {
-        let conn = self.conn();
-        let rows = conn
-            .prepare("SELECT seq, name, data, unix_time FROM events WHERE batch_id = ?1 ORDER BY seq LIMIT 1000")
-            .and_then(|mut stmt| {
-                stmt.query_map(params![batch_id], |row| {
-                    Ok(StoredEvent { seq: row.get(0)?, name: row.get(1)?, data: row.get(2)?, unix_time: row.get(3)? })
-                })?
-                .collect::<rusqlite::Result<Vec<_>>>()
-            });
-        rows.unwrap_or_default()
+        self.query_all(
+            "SELECT seq, name, data, unix_time FROM events WHERE batch_id = ?1 ORDER BY seq LIMIT 1000",
+            params![batch_id],
+            |row| Ok(StoredEvent { seq: row.get(0)?, name: row.get(1)?, data: row.get(2)?, unix_time: row.get(3)? }),
+        )
     }
 
     /// Records a received file's name, size and SHA-256.
@@ -477,21 +469,13 @@ impl Db {
 
     /// Files received for a batch.
     pub fn received_files(&self, batch_uuid: &str) -> Vec<ReceivedFile> {
-        let conn = self.conn();
-        let rows = conn
-            .prepare("SELECT batch_uuid, name, size, sha256 FROM received_files WHERE batch_uuid = ?1 ORDER BY id")
-            .and_then(|mut stmt| {
-                stmt.query_map(params![batch_uuid], |row| {
-                    Ok(ReceivedFile {
-                        batch_uuid: row.get(0)?,
-                        name: row.get(1)?,
-                        size: row.get(2)?,
-                        sha256: row.get(3)?,
-                    })
-                })?
-                .collect::<rusqlite::Result<Vec<_>>>()
-            });
-        rows.unwrap_or_default()
+        self.query_all(
+            "SELECT batch_uuid, name, size, sha256 FROM received_files WHERE batch_uuid = ?1 ORDER BY id",
+            params![batch_uuid],
+            |row| {
+                Ok(ReceivedFile { batch_uuid: row.get(0)?, name: row.get(1)?, size: row.get(2)?, sha256: row.get(3)? })
+            },
+        )
     }
 }
 
