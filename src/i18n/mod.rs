@@ -1,6 +1,8 @@
 //! Every string the user can see, in one catalogue (English first; Thai will follow as a
 //! second `Strings` value chosen at start-up).
 
+pub mod form;
+
 /// The catalogue. Fixed texts are fields; texts with values are functions below.
 pub struct Strings {
     pub app_name: &'static str,
@@ -444,4 +446,9 @@ pub fn details_strings() -> &'static DetailsStrings {
 /// "Reconnecting in 4 s (the server closed the stream)…"
 pub fn reconnecting(delay_ms: u64, reason: &str) -> String {
     format!("Live updates interrupted ({reason}); reconnecting in {} s…", delay_ms.div_ceil(1000))
+}
+
+/// "45 %, 90.0 MB of 197.0 MB" — the spoken value of an upload bar.
+pub fn bytes_of(percentage: f64, done: &str, total: &str) -> String {
+    format!("{percentage:.0} %, {done} of {total}")
 }

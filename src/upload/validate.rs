@@ -73,28 +73,23 @@ pub enum FormError {
 
 impl fmt::Display for FormError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let text = match self {
-            FormError::TaskIdMissing => "Enter the 8-digit task ID.".to_string(),
-            FormError::TaskIdNotDigits(c) => format!("The task ID may contain digits only; “{c}” is not a digit."),
-            FormError::TaskIdLength(n) => format!("The task ID must have exactly 8 digits; this one has {n}."),
-            FormError::NoFile => "Choose a file to upload.".to_string(),
-            FormError::NotAZip(name) => format!("“{name}” is not a ZIP file. Choose a .zip archive."),
-            FormError::ZipWhereImagesExpected(name) => {
-                format!("“{name}” is a ZIP file, but “Images” expects JPG or PNG files. Choose a ZIP strategy instead.")
+        use crate::i18n::form as text;
+        let message = match self {
+            FormError::TaskIdMissing => text::task_id_missing(),
+            FormError::TaskIdNotDigits(c) => text::task_id_not_digits(*c),
+            FormError::TaskIdLength(n) => text::task_id_length(*n),
+            FormError::NoFile => text::no_file(),
+            FormError::NotAZip(name) => text::not_a_zip(name),
+            FormError::ZipWhereImagesExpected(name) => text::zip_where_images_expected(name),
+            FormError::ImageWhereZipExpected(name) => text::image_where_zip_expected(name),
+            FormError::UnsupportedType(name) => text::unsupported_type(name),
+            FormError::EmptyFile(name) => text::empty_file(name),
+            FormError::FileTooLarge { name, max } => text::file_too_large(name, &human_bytes(*max)),
+            FormError::ImagesTooLarge { total, max } => {
+                text::images_too_large(&human_bytes(*total), &human_bytes(*max))
             }
-            FormError::ImageWhereZipExpected(name) => {
-                format!("“{name}” is an image, but this strategy expects a ZIP file. Choose “Images” for loose images.")
-            }
-            FormError::UnsupportedType(name) => format!("“{name}” is not a JPG or PNG image."),
-            FormError::EmptyFile(name) => format!("“{name}” is empty (0 bytes)."),
-            FormError::FileTooLarge { name, max } => format!("“{name}” is larger than the {} limit.", human_bytes(*max)),
-            FormError::ImagesTooLarge { total, max } => format!(
-                "These images add up to {}, more than {} can go in one request. Put them in a ZIP file and upload that instead.",
-                human_bytes(*total),
-                human_bytes(*max)
-            ),
         };
-        f.write_str(&text)
+        f.write_str(&message)
     }
 }
 
