@@ -1,6 +1,7 @@
 //! The project's commands as a library, so their pure parts are unit-tested and the deploy
 //! tests can drive them against real nginx.
 
+pub mod bench;
 pub mod bootstrap;
 pub mod deploy;
 pub mod dev;

@@ -5,13 +5,14 @@
 //! - `bootstrap`: install missing tools only.
 
 use std::process::ExitCode;
-use xtask::{bootstrap, deploy, dev, dist, test};
+use xtask::{bench, bootstrap, deploy, dev, dist, test};
 
 const USAGE: &str = "usage: cargo xtask <command>
   dev [--backend URL]   run the app at http://127.0.0.1:8080 against the stand-in backend
                         (or, with --backend, a real API host such as http://gt-omr-api-1.gt:8000)
   test                  bootstrap, fmt --check, clippy (host + wasm32), all tests, release bundle,
                         nginx and deploy tests
+  bench                 upload throughput (one request vs chunked x3 and x1) and wasm memory growth
   dist                  the release bundle in target/dist/site with .gz/.br copies and a size table
   deploy [--hosts LIST] [--dry-run] [rollback]
                         copy the bundle to gt-omr-web-1,2,3 (or LIST), switch `current`, check, roll back
@@ -24,6 +25,7 @@ fn main() -> ExitCode {
         Some("test") => test::run(&args[1..]),
         Some("bootstrap") => bootstrap::all(),
         Some("dist") => dist::run(&args[1..]),
+        Some("bench") => bench::run(&args[1..]),
         Some("deploy") => deploy::run(&args[1..]),
         _ => {
             eprintln!("{USAGE}");

@@ -1,0 +1,84 @@
+//! Upload benchmark in headless Chromium against the stand-in, run by `cargo xtask bench`:
+//! one request carrying the whole file (what a plain form post does) side by side with the
+//! chunked pipeline at 3 and at 1 chunk in flight, in one run, as MiB/s and ratios; plus how
+//! much the wasm memory grew while the chunked upload ran.
+
+#![cfg(target_arch = "wasm32")]
+
+#[path = "../browser/support.rs"]
+mod support;
+
+use omr_web::api::uploads::DirectFields;
+use omr_web::api::xhr::AbortHandle;
+use omr_web::upload::runner::{run, Cancel, Job, UploadEvent};
+use omr_web::upload::validate::Strategy;
+use std::rc::Rc;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::wasm_bindgen_test;
+
+wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
+
+const MIB: u64 = 1024 * 1024;
+const SIZE_MIB: u32 = 300;
+
+fn wasm_memory_bytes() -> u64 {
+    let memory: js_sys::WebAssembly::Memory = wasm_bindgen::memory().unchecked_into();
+    js_sys::ArrayBuffer::from(memory.buffer()).byte_length() as u64
+}
+
+async fn chunked_seconds(client: &omr_web::api::ApiClient, file: &web_sys::File, concurrency: u32) -> f64 {
+    let job = Job {
+        label: file.name(),
+        files: vec![file.clone()],
+        strategy: Strategy::ZipWithQr,
+        task_id: None,
+        notes: None,
+        fingerprint: None,
+        resume: false,
+        threshold: 95_000_000,
+        chunk_size: 50 * MIB,
+        concurrency,
+    };
+    let finished = Rc::new(std::cell::Cell::new(false));
+    let done = finished.clone();
+    let report: Rc<dyn Fn(UploadEvent)> =
+        Rc::new(move |event| done.set(done.get() || matches!(event, UploadEvent::Done { .. })));
+    let started = js_sys::Date::now();
+    run(client.clone(), job, report, Cancel::default()).await;
+    assert!(finished.get(), "the chunked upload finished");
+    (js_sys::Date::now() - started) / 1000.0
+}
+
+#[wasm_bindgen_test]
+async fn upload_throughput_side_by_side() {
+    let client = support::fresh_client();
+    client.login("center07", "center07-pass").await.unwrap();
+    support::control("DELETE", "/__test/faults").await;
+    let (file, _) = support::patterned_file("bench.zip", SIZE_MIB, 0);
+
+    let fields = DirectFields { has_qr: true, task_id: None, notes: None };
+    let started = js_sys::Date::now();
+    let whole = client
+        .upload_direct(std::slice::from_ref(&file), false, &fields, Rc::new(|_| {}), &AbortHandle::default())
+        .await;
+    let single = (js_sys::Date::now() - started) / 1000.0;
+    assert!(whole.is_ok(), "{whole:?}");
+
+    let memory_before = wasm_memory_bytes();
+    let three = chunked_seconds(&client, &file, 3).await;
+    let growth = wasm_memory_bytes().saturating_sub(memory_before);
+    let one = chunked_seconds(&client, &file, 1).await;
+
+    let rate = |seconds: f64| f64::from(SIZE_MIB) / seconds;
+    let line = format!(
+        "BENCH upload {SIZE_MIB} MiB to the stand-in on loopback: one request {:.1} MiB/s; chunked x3 {:.1} MiB/s ({:.2}x); \
+         chunked x1 {:.1} MiB/s ({:.2}x); wasm memory growth during the chunked upload {} KiB",
+        rate(single),
+        rate(three),
+        single / three,
+        rate(one),
+        single / one,
+        growth / 1024
+    );
+    web_sys::console::log_1(&line.into());
+}
