@@ -5,6 +5,8 @@
 
 #![cfg(target_arch = "wasm32")]
 
+// The benchmark needs only a few of the browser tests' helpers.
+#[allow(dead_code)]
 #[path = "../browser/support.rs"]
 mod support;
 
@@ -13,18 +15,12 @@ use omr_web::api::xhr::AbortHandle;
 use omr_web::upload::runner::{run, Cancel, Job, UploadEvent};
 use omr_web::upload::validate::Strategy;
 use std::rc::Rc;
-use wasm_bindgen::JsCast;
 use wasm_bindgen_test::wasm_bindgen_test;
 
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
 const MIB: u64 = 1024 * 1024;
 const SIZE_MIB: u32 = 300;
-
-fn wasm_memory_bytes() -> u64 {
-    let memory: js_sys::WebAssembly::Memory = wasm_bindgen::memory().unchecked_into();
-    js_sys::ArrayBuffer::from(memory.buffer()).byte_length() as u64
-}
 
 async fn chunked_seconds(client: &omr_web::api::ApiClient, file: &web_sys::File, concurrency: u32) -> f64 {
     let job = Job {
@@ -64,9 +60,9 @@ async fn upload_throughput_side_by_side() {
     let single = (js_sys::Date::now() - started) / 1000.0;
     assert!(whole.is_ok(), "{whole:?}");
 
-    let memory_before = wasm_memory_bytes();
+    let memory_before = support::wasm_memory_bytes();
     let three = chunked_seconds(&client, &file, 3).await;
-    let growth = wasm_memory_bytes().saturating_sub(memory_before);
+    let growth = support::wasm_memory_bytes().saturating_sub(memory_before);
     let one = chunked_seconds(&client, &file, 1).await;
 
     let rate = |seconds: f64| f64::from(SIZE_MIB) / seconds;

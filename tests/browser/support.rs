@@ -245,3 +245,9 @@ pub async fn count_path_suffix(suffix: &str) -> usize {
 pub fn unique_task() -> String {
     format!("{:08}", (js_sys::Math::random() * 100_000_000.0) as u64)
 }
+
+/// Current size of this module's linear memory (it grows and never shrinks).
+pub fn wasm_memory_bytes() -> u64 {
+    let memory: js_sys::WebAssembly::Memory = wasm_bindgen::memory().unchecked_into();
+    js_sys::ArrayBuffer::from(memory.buffer()).byte_length() as u64
+}

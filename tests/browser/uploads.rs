@@ -1,7 +1,7 @@
 //! The upload runner against the stand-in: direct and chunked uploads, byte-exact reassembly,
 //! retries after a 502 and a dropped connection, token expiry mid-upload, cancel and resume.
 
-use crate::support::{chunk_log, control, fault, fresh_client, patterned_file, small_zip};
+use crate::support::{chunk_log, control, fault, fresh_client, patterned_file, small_zip, wasm_memory_bytes};
 use gloo_timers::future::sleep;
 use omr_web::api::ApiClient;
 use omr_web::upload::runner::{run, Cancel, Job, UploadEvent};
@@ -9,16 +9,9 @@ use omr_web::upload::validate::Strategy;
 use std::cell::RefCell;
 use std::rc::Rc;
 use std::time::Duration;
-use wasm_bindgen::JsCast;
 use wasm_bindgen_test::wasm_bindgen_test;
 
 const MIB: u64 = 1024 * 1024;
-
-/// Current size of this module's linear memory (it grows and never shrinks).
-fn wasm_memory_bytes() -> u64 {
-    let memory: js_sys::WebAssembly::Memory = wasm_bindgen::memory().unchecked_into();
-    js_sys::ArrayBuffer::from(memory.buffer()).byte_length() as u64
-}
 
 fn job(file: web_sys::File, strategy: Strategy, task_id: Option<&str>) -> Job {
     Job {
