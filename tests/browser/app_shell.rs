@@ -92,3 +92,14 @@ async fn unknown_address_shows_not_found_with_a_way_back() {
     assert_eq!(back.get_attribute("href").as_deref(), Some("/dashboard/batches"));
     app.destroy();
 }
+
+#[wasm_bindgen_test]
+async fn without_a_readable_config_json_the_defaults_still_render_the_app() {
+    // The test runner's origin has no /config.json: the app must fall back, not go blank.
+    clear_storage();
+    go_to("/login");
+    let root = mount_point();
+    let app = yew::Renderer::<App>::with_root_and_props(root.clone(), AppProps { config: None }).render();
+    wait_for("the login form", || find(&root, "#login-username").is_some()).await;
+    app.destroy();
+}

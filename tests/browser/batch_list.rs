@@ -222,3 +222,28 @@ async fn deleting_an_unfinished_batch_asks_twice() {
     app.destroy();
     clear_storage();
 }
+
+#[wasm_bindgen_test]
+async fn the_list_refreshes_itself_only_while_batches_are_unfinished() {
+    clear_storage();
+    control("DELETE", "/__test/faults").await;
+    omr_web::api::ApiClient::new(config()).login("admin", "admin-pass-2025").await.unwrap();
+    let quick = omr_web::config::AppConfig { list_refresh_ms: 1_000, ..config() };
+    for (filter, refreshes) in [("processing", true), ("completed", false)] {
+        go_to(&format!("/dashboard/batches?status={filter}"));
+        let root = mount_point();
+        let app =
+            yew::Renderer::<App>::with_root_and_props(root.clone(), AppProps { config: Some(quick.clone()) }).render();
+        wait_for("the rows", || !rows(&root).is_empty()).await;
+        control("DELETE", "/__test/requests").await;
+        gloo_timers::future::sleep(std::time::Duration::from_millis(2_600)).await;
+        let lists = crate::support::count_requests("GET", "/api/batches/").await;
+        if refreshes {
+            assert!(lists >= 2, "{filter}: {lists} refreshes in 2.6 s");
+        } else {
+            assert_eq!(lists, 0, "{filter}: all finished, no refresh");
+        }
+        app.destroy();
+    }
+    clear_storage();
+}

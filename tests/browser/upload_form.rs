@@ -84,3 +84,39 @@ async fn form_refuses_bad_input_then_uploads_and_the_list_shows_the_batch() {
     app.destroy();
     clear_storage();
 }
+
+#[wasm_bindgen_test]
+async fn an_upload_keeps_going_while_the_user_moves_between_pages() {
+    clear_storage();
+    control("DELETE", "/__test/faults").await;
+    control("DELETE", "/__test/requests").await;
+    crate::support::fault(serde_json::json!({"method": "POST", "path": "/api/batches/upload-chunk", "count": 0, "action": {"kind": "delay", "ms": 400}})).await;
+    omr_web::api::ApiClient::new(config()).login("center08", "center08-pass").await.unwrap();
+    go_to("/dashboard/batches");
+    let root = mount_point();
+    let app = yew::Renderer::<App>::with_root_and_props(root.clone(), AppProps { config: Some(config()) }).render();
+    wait_for("the list", || find(&root, "a.row-link").is_some()).await;
+    let (file, sha) = crate::support::patterned_file("night-shift.zip", 120, 5);
+    choose_files(&root, &[file]);
+    submit(&root);
+    wait_for("the upload to start", || find(&root, ".upload-item[data-phase=Uploading]").is_some()).await;
+
+    find(&root, "a.row-link").unwrap().click();
+    wait_for("a details page", || crate::support::current_url().starts_with("/dashboard/batches/")).await;
+    wait_for("the details page", || text(&root).contains("Back to batches")).await;
+    gloo_timers::future::sleep(std::time::Duration::from_millis(500)).await;
+    find(&root, "main a[href='/dashboard/batches']").unwrap().click();
+    wait_for("the queue, still there", || find(&root, ".upload-item").is_some()).await;
+    wait_for("the upload to finish", || find(&root, ".upload-item[data-phase=Done]").is_some()).await;
+
+    let log = crate::support::chunk_log().await;
+    let ids: std::collections::HashSet<&String> = log.iter().map(|(_, id, _)| id).collect();
+    assert_eq!(ids.len(), 1, "one session from start to end: never interrupted ({log:?})");
+    let link = find(&root, ".upload-item a.button").unwrap().get_attribute("href").unwrap();
+    let uuid = link.rsplit('/').next().unwrap();
+    let files = control("GET", &format!("/__test/files/{uuid}")).await;
+    assert_eq!(files["files"][0]["sha256"], sha.as_str());
+    control("DELETE", "/__test/faults").await;
+    app.destroy();
+    clear_storage();
+}

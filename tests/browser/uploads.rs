@@ -235,3 +235,45 @@ async fn resume_after_a_reload_sends_only_the_missing_chunks() {
         "entry dropped when done"
     );
 }
+
+#[wasm_bindgen_test]
+async fn a_lost_upload_session_restarts_once_from_chunk_zero() {
+    let client = signed_in().await;
+    fault(serde_json::json!({"method": "POST", "path": "/api/batches/upload-chunk", "nth": 3, "action": {"kind": "respond",
+        "status": 404, "content_type": "application/json", "body": "{\"detail\":\"Upload e41a8c37-9b62-4d15-b0f3-2c7d9e85a106 not found. Please restart upload.\"}"}}))
+    .await;
+    let (file, sha) = patterned_file("lost.zip", 100, 3);
+    let mut job = job(file, Strategy::ZipWithQr, None);
+    job.chunk_size = 25 * MIB;
+    job.concurrency = 1;
+    let (events, report) = recorder();
+    run(client, job, report, Cancel::default()).await;
+    let uuid = done_uuid(&events);
+    assert!(events.borrow().contains(&UploadEvent::Restarted));
+    assert_eq!(received_sha(&uuid).await, sha);
+    let log = chunk_log().await;
+    let ids: Vec<&String> = log.iter().filter(|(_, id, s)| *s == 202 && !id.is_empty()).map(|(_, id, _)| id).collect();
+    assert_ne!(ids.first(), ids.last(), "a new session after the restart");
+    let restarted_at = log.iter().rposition(|(i, _, _)| *i == 0).unwrap();
+    assert!(restarted_at > 0, "chunk 0 was sent again: {log:?}");
+}
+
+#[wasm_bindgen_test]
+async fn a_refused_chunk_fails_at_once_naming_file_chunk_and_reason() {
+    let client = signed_in().await;
+    fault(serde_json::json!({"method": "POST", "path": "/api/batches/upload-chunk", "nth": 2, "action": {"kind": "respond",
+        "status": 413, "content_type": "application/json", "body": "{\"detail\":\"Chunk size 104857601 exceeds maximum 104857600\"}"}}))
+    .await;
+    let (file, _) = patterned_file("refused.zip", 100, 0);
+    let mut job = job(file, Strategy::ZipWithQr, None);
+    job.concurrency = 1;
+    let (events, report) = recorder();
+    run(client, job, report, Cancel::default()).await;
+    match last(&events) {
+        UploadEvent::Failed { message } => {
+            assert_eq!(message, "“refused.zip”: chunk 2 of 2 failed: Chunk size 104857601 exceeds maximum 104857600");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(!events.borrow().iter().any(|e| matches!(e, UploadEvent::Retrying { .. })), "no retry for a 413");
+}
