@@ -95,6 +95,9 @@ pub async fn post_form(
     request.set_onerror(None);
     request.set_ontimeout(None);
     request.set_onabort(None);
+    if let Ok(upload) = request.upload() {
+        upload.set_onprogress(None);
+    }
     outcome?;
     Ok(Answer {
         status: request.status().unwrap_or(0),
