@@ -34,17 +34,14 @@ pub fn UploadProvider(props: &UploadProviderProps) -> Html {
                 let cancel = Cancel::default();
                 cancels.borrow_mut().insert(id, cancel.clone());
                 let config = client.config();
+                let upload = &item.upload;
                 let job = Job {
-                    files: item.upload.files.0.to_vec(),
-                    label: item.upload.label.clone(),
-                    strategy: item.upload.strategy,
-                    task_id: item.upload.task_id.clone(),
-                    notes: item.upload.notes.clone(),
-                    fingerprint: item.upload.fingerprint.clone(),
+                    files: upload.files.0.to_vec(),
+                    label: upload.label.clone(),
+                    notes: upload.notes.clone(),
+                    fingerprint: upload.fingerprint.clone(),
                     resume: item.use_resume,
-                    threshold: config.chunk_threshold_bytes,
-                    chunk_size: config.chunk_size_bytes,
-                    concurrency: config.chunk_concurrency,
+                    ..Job::for_file(upload.files.0[0].clone(), upload.strategy, upload.task_id.clone(), config)
                 };
                 let report: Rc<dyn Fn(UploadEvent)> = {
                     let dispatcher = dispatcher.clone();

@@ -55,6 +55,24 @@ pub struct Job {
     pub concurrency: u32,
 }
 
+impl Job {
+    /// A fresh (not resumed) job for one file, sized by the app configuration.
+    pub fn for_file(file: File, strategy: Strategy, task_id: Option<String>, config: &crate::config::AppConfig) -> Job {
+        Job {
+            label: file.name(),
+            files: vec![file],
+            strategy,
+            task_id,
+            notes: None,
+            fingerprint: None,
+            resume: false,
+            threshold: config.chunk_threshold_bytes,
+            chunk_size: config.chunk_size_bytes,
+            concurrency: config.chunk_concurrency,
+        }
+    }
+}
+
 /// Cancels a job: sets the flag and aborts every request it has in flight.
 #[derive(Clone, Default)]
 pub struct Cancel {

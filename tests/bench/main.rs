@@ -12,6 +12,7 @@ mod support;
 
 use omr_web::api::uploads::DirectFields;
 use omr_web::api::xhr::AbortHandle;
+use omr_web::config::AppConfig;
 use omr_web::upload::runner::{run, Cancel, Job, UploadEvent};
 use omr_web::upload::validate::Strategy;
 use std::rc::Rc;
@@ -19,22 +20,10 @@ use wasm_bindgen_test::wasm_bindgen_test;
 
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
-const MIB: u64 = 1024 * 1024;
 const SIZE_MIB: u32 = 300;
 
 async fn chunked_seconds(client: &omr_web::api::ApiClient, file: &web_sys::File, concurrency: u32) -> f64 {
-    let job = Job {
-        label: file.name(),
-        files: vec![file.clone()],
-        strategy: Strategy::ZipWithQr,
-        task_id: None,
-        notes: None,
-        fingerprint: None,
-        resume: false,
-        threshold: 95_000_000,
-        chunk_size: 50 * MIB,
-        concurrency,
-    };
+    let job = Job { concurrency, ..Job::for_file(file.clone(), Strategy::ZipWithQr, None, &AppConfig::default()) };
     let finished = Rc::new(std::cell::Cell::new(false));
     let done = finished.clone();
     let report: Rc<dyn Fn(UploadEvent)> =

@@ -33,18 +33,7 @@ async fn signed_in(user: &str, password: &str) -> ApiClient {
 
 /// Uploads a ZIP straight through the runner and returns the batch UUID.
 async fn upload(client: &ApiClient, file: web_sys::File) -> String {
-    let job = Job {
-        label: file.name(),
-        files: vec![file],
-        strategy: Strategy::ZipWithQr,
-        task_id: None,
-        notes: None,
-        fingerprint: None,
-        resume: false,
-        threshold: 95_000_000,
-        chunk_size: 50 * 1024 * 1024,
-        concurrency: 3,
-    };
+    let job = Job::for_file(file, Strategy::ZipWithQr, None, &fast_config());
     let done: Rc<RefCell<Option<String>>> = Rc::default();
     let sink = done.clone();
     let report: Rc<dyn Fn(UploadEvent)> = Rc::new(move |event| {

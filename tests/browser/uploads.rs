@@ -4,6 +4,7 @@
 use crate::support::{chunk_log, control, fault, fresh_client, patterned_file, small_zip, wasm_memory_bytes};
 use gloo_timers::future::sleep;
 use omr_web::api::ApiClient;
+use omr_web::config::AppConfig;
 use omr_web::upload::runner::{run, Cancel, Job, UploadEvent};
 use omr_web::upload::validate::Strategy;
 use std::cell::RefCell;
@@ -14,18 +15,7 @@ use wasm_bindgen_test::wasm_bindgen_test;
 const MIB: u64 = 1024 * 1024;
 
 fn job(file: web_sys::File, strategy: Strategy, task_id: Option<&str>) -> Job {
-    Job {
-        label: file.name(),
-        files: vec![file],
-        strategy,
-        task_id: task_id.map(str::to_string),
-        notes: Some("browser test".into()),
-        fingerprint: None,
-        resume: false,
-        threshold: 95_000_000,
-        chunk_size: 50 * MIB,
-        concurrency: 3,
-    }
+    Job::for_file(file, strategy, task_id.map(str::to_string), &AppConfig::default())
 }
 
 type Events = Rc<RefCell<Vec<UploadEvent>>>;
