@@ -16,6 +16,7 @@ use crate::hooks::use_interval::use_interval;
 use crate::hooks::use_session::use_session;
 use crate::hooks::use_title::use_title;
 use crate::hooks::use_uploads::use_uploads;
+use crate::hooks::use_visibility::use_visibility;
 use crate::i18n::{self, list_strings, strings};
 use crate::list_view::{clamp_page, has_unfinished, offset_of, ListQuery, Sort, SortKey, PAGE_SIZE};
 use std::cell::Cell;
@@ -78,9 +79,14 @@ pub fn BatchesPage() -> Html {
         });
     }
     let unfinished = matches!(&*data, Some(Ok(list)) if has_unfinished(&list.batches));
+    // A tab left open overnight in the background asks nothing until it is looked at again.
+    let visible = use_visibility();
     {
         let refresh = refresh.clone();
-        use_interval(move || refresh.set(*refresh + 1), unfinished.then_some(client.config().list_refresh_ms));
+        use_interval(
+            move || refresh.set(*refresh + 1),
+            (unfinished && visible).then_some(client.config().list_refresh_ms),
+        );
     }
 
     let go = {

@@ -240,6 +240,12 @@ async fn the_list_refreshes_itself_only_while_batches_are_unfinished() {
         let lists = crate::support::count_requests("GET", "/api/batches/").await;
         if refreshes {
             assert!(lists >= 2, "{filter}: {lists} refreshes in 2.6 s");
+            crate::support::set_tab_visible(false);
+            control("DELETE", "/__test/requests").await;
+            gloo_timers::future::sleep(std::time::Duration::from_millis(2_600)).await;
+            let hidden = crate::support::count_requests("GET", "/api/batches/").await;
+            crate::support::set_tab_visible(true);
+            assert_eq!(hidden, 0, "no refresh while the tab is hidden");
         } else {
             assert_eq!(lists, 0, "{filter}: all finished, no refresh");
         }
