@@ -30,9 +30,15 @@ pub fn BatchDetailsCard(props: &BatchDetailsCardProps) -> Html {
         status.processing_completed_at.as_deref(),
     );
     let end_label = if status.status == BatchStatus::Failed { text.step_failed } else { text.step_completed };
+    let failed = status.status == BatchStatus::Failed;
     let step = |label: &'static str, at: Option<&str>| {
+        let tone = match at {
+            Some(_) if failed && label == text.step_failed => Some("timeline-failed"),
+            Some(_) => Some("timeline-done"),
+            None => None,
+        };
         html! {
-            <li class={classes!("timeline-step", at.is_some().then_some("timeline-done"))}>
+            <li class={classes!("timeline-step", tone)}>
                 <span class="timeline-label">{ label }</span>
                 <span class="timeline-time">{ format::timestamp(at) }</span>
             </li>
