@@ -74,6 +74,9 @@ pub fn start_service(
     });
     match rx.recv_timeout(timeout) {
         Ok(line) => Ok((service, line)),
-        Err(_) => Err(format!("{name} did not report `{ready_marker}` within {} s", timeout.as_secs())),
+        Err(_) => Err(format!(
+            "{name} exited or did not report `{ready_marker}` within {} s (see its output above)",
+            timeout.as_secs()
+        )),
     }
 }
