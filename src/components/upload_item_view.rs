@@ -77,6 +77,9 @@ pub fn UploadItemView(props: &UploadItemViewProps) -> Html {
                     { " · " }{ line }
                 }
             </p>
+            if item.resume_when_online {
+                <p class="upload-message" role="status">{ upload_strings().resumes_when_online }</p>
+            }
             if let Some(message) = &item.message {
                 <p class={if item.phase == Phase::Failed { "upload-message form-error" } else { "upload-message" }}
                    role={if item.phase == Phase::Failed { "alert" } else { "status" }}>{ message.clone() }</p>

@@ -67,6 +67,22 @@ pub fn UploadProvider(props: &UploadProviderProps) -> Html {
             }
         });
     }
+    // Wi-Fi back: uploads that failed on the network carry on from their last chunk.
+    {
+        let dispatcher = state.dispatcher();
+        use_effect_with((), move |_| {
+            let window = web_sys::window();
+            let listener = Closure::<dyn FnMut()>::new(move || dispatcher.dispatch(QueueAction::BackOnline));
+            if let Some(window) = &window {
+                let _ = window.add_event_listener_with_callback("online", listener.as_ref().unchecked_ref());
+            }
+            move || {
+                if let Some(window) = window {
+                    let _ = window.remove_event_listener_with_callback("online", listener.as_ref().unchecked_ref());
+                }
+            }
+        });
+    }
     // Leaving or reloading while uploads are pending asks for confirmation.
     use_effect_with(state.has_pending(), |pending| {
         let window = web_sys::window();

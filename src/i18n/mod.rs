@@ -200,6 +200,7 @@ pub struct UploadStrings {
     pub resume: &'static str,
     pub start_over: &'static str,
     pub open_batch: &'static str,
+    pub resumes_when_online: &'static str,
 }
 
 /// English upload texts.
@@ -233,6 +234,7 @@ pub const UPLOAD_EN: UploadStrings = UploadStrings {
     resume: "Resume",
     start_over: "Start over",
     open_batch: "Open batch",
+    resumes_when_online: "It carries on from its last confirmed chunk when the connection comes back, or press Retry.",
 };
 
 /// The upload texts in use.

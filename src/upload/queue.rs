@@ -82,6 +82,8 @@ pub struct UploadItem {
     pub message: Option<String>,
     /// Set when the server lost the session and the upload started over.
     pub restarted: bool,
+    /// Failed for a reason that may pass (network, 5xx): resumed when the browser is online again.
+    pub resume_when_online: bool,
     pub batch_uuid: Option<String>,
 }
 
@@ -118,6 +120,8 @@ pub enum QueueAction {
     },
     /// Failed or cancelled item back in the queue; keeps acknowledged chunks.
     Retry(u32),
+    /// The browser is online again: every item that failed on a passing cause resumes.
+    BackOnline,
     Remove(u32),
 }
 
@@ -181,8 +185,9 @@ impl QueueState {
                 item.chunks_done = item.total_chunks;
                 completed = true;
             }
-            UploadEvent::Failed { message } => {
+            UploadEvent::Failed { message, transient } => {
                 item.phase = Phase::Failed;
+                item.resume_when_online = transient;
                 item.message = Some(message);
                 item.inflight_bytes = 0;
             }
@@ -221,6 +226,7 @@ impl Reducible for QueueState {
                         speed: SpeedMeter::default(),
                         message: None,
                         restarted: false,
+                        resume_when_online: false,
                         batch_uuid: None,
                     });
                 }
@@ -243,6 +249,14 @@ impl Reducible for QueueState {
                     item.phase = Phase::Queued;
                     // Chunks the server acknowledged are kept in the resume store.
                     item.use_resume = true;
+                    item.message = None;
+                }
+            }
+            QueueAction::BackOnline => {
+                for item in next.items.iter_mut().filter(|i| i.phase == Phase::Failed && i.resume_when_online) {
+                    item.phase = Phase::Queued;
+                    item.use_resume = true;
+                    item.resume_when_online = false;
                     item.message = None;
                 }
             }
@@ -326,7 +340,7 @@ mod tests {
             .reduce(QueueAction::Start(1));
         let same = state.clone().reduce(QueueAction::Remove(1));
         assert_eq!(same.items.len(), 1, "an active upload stays");
-        let state = event(state, 1, UploadEvent::Failed { message: "chunk 3 of 4 failed".into() });
+        let state = event(state, 1, UploadEvent::Failed { message: "chunk 3 of 4 failed".into(), transient: false });
         assert_eq!(state.items[0].message.as_deref(), Some("chunk 3 of 4 failed"));
         assert!(!state.has_pending());
         let state = state.reduce(QueueAction::Retry(1));
@@ -334,5 +348,19 @@ mod tests {
         assert!(state.items[0].use_resume);
         let state = event(state, 1, UploadEvent::Cancelled).reduce(QueueAction::Remove(1));
         assert!(state.items.is_empty());
+    }
+
+    #[test]
+    fn back_online_resumes_only_passing_failures() {
+        let state = Rc::new(QueueState::default())
+            .reduce(QueueAction::Add(vec![upload("net.zip", None), upload("bad.zip", None)]))
+            .reduce(QueueAction::Start(1));
+        let state = event(state, 1, UploadEvent::Failed { message: "offline".into(), transient: true })
+            .reduce(QueueAction::Start(2));
+        let state = event(state, 2, UploadEvent::Failed { message: "Invalid upload_type".into(), transient: false });
+        let state = state.reduce(QueueAction::BackOnline);
+        assert_eq!(state.items[0].phase, Phase::Queued);
+        assert!(state.items[0].use_resume);
+        assert_eq!(state.items[1].phase, Phase::Failed, "a refusal does not come back by itself");
     }
 }

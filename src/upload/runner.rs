@@ -32,8 +32,10 @@ pub enum UploadEvent {
     Finishing,
     /// The server confirmed: the new batch's UUID.
     Done { batch_uuid: String },
-    /// Gave up, with a message naming the file, the chunk and the reason.
-    Failed { message: String },
+    /// Gave up, with a message naming the file, the chunk and the reason. `transient` when the
+    /// cause may pass by itself (network, 5xx): the queue then resumes when the browser is back
+    /// online.
+    Failed { message: String, transient: bool },
     /// Stopped by the user.
     Cancelled,
 }
@@ -123,7 +125,7 @@ impl Cancel {
 enum Stop {
     Restart,
     Cancelled,
-    Failed(String),
+    Failed { message: String, transient: bool },
 }
 
 struct Ctx {
@@ -160,12 +162,9 @@ impl Ctx {
     }
 
     fn failure(&self, chunk: u32, error: &ApiError) -> Stop {
-        Stop::Failed(i18n::upload_chunk_failed(
-            &self.job.label,
-            chunk + 1,
-            self.ranges.len() as u32,
-            &error.to_string(),
-        ))
+        let message =
+            i18n::upload_chunk_failed(&self.job.label, chunk + 1, self.ranges.len() as u32, &error.to_string());
+        Stop::Failed { message, transient: error.is_transient() }
     }
 
     /// Sends one chunk until it is acknowledged, retrying transient failures.
@@ -293,8 +292,8 @@ fn finish(report: &Rc<dyn Fn(UploadEvent)>, fingerprint: Option<&str>, result: R
             report(UploadEvent::Done { batch_uuid });
         }
         Err(Stop::Cancelled) => report(UploadEvent::Cancelled),
-        Err(Stop::Failed(message)) => report(UploadEvent::Failed { message }),
-        Err(Stop::Restart) => report(UploadEvent::Failed { message: i18n::upload_lost_twice() }),
+        Err(Stop::Failed { message, transient }) => report(UploadEvent::Failed { message, transient }),
+        Err(Stop::Restart) => report(UploadEvent::Failed { message: i18n::upload_lost_twice(), transient: false }),
     }
 }
 
@@ -381,7 +380,10 @@ async fn send_direct(
                     cancel.pause(delay_ms).await;
                     attempt += 1;
                 }
-                _ => return Err(Stop::Failed(i18n::upload_failed(&job.label, &error.to_string()))),
+                _ => {
+                    let message = i18n::upload_failed(&job.label, &error.to_string());
+                    return Err(Stop::Failed { message, transient: error.is_transient() });
+                }
             },
         }
     }

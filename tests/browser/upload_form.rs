@@ -120,3 +120,44 @@ async fn an_upload_keeps_going_while_the_user_moves_between_pages() {
     app.destroy();
     clear_storage();
 }
+
+#[wasm_bindgen_test]
+async fn an_upload_cut_off_by_the_network_carries_on_when_the_browser_is_online_again() {
+    clear_storage();
+    control("DELETE", "/__test/faults").await;
+    control("DELETE", "/__test/requests").await;
+    // From the third chunk request on, the "network" is gone until the rules are cleared.
+    crate::support::fault(
+        serde_json::json!({"method": "POST", "path": "/api/batches/upload-chunk", "nth": 3, "count": 0,
+        "action": {"kind": "respond", "status": 503, "body": "<html>503 Service Temporarily Unavailable</html>"}}),
+    )
+    .await;
+    let quick = omr_web::config::AppConfig {
+        chunk_threshold_bytes: 10 * 1024 * 1024,
+        chunk_size_bytes: 10 * 1024 * 1024,
+        chunk_concurrency: 1,
+        ..config()
+    };
+    omr_web::api::ApiClient::new(quick.clone()).login("center07", "center07-pass").await.unwrap();
+    go_to("/dashboard/batches");
+    let root = mount_point();
+    let app = yew::Renderer::<App>::with_root_and_props(root.clone(), AppProps { config: Some(quick) }).render();
+    wait_for("the upload form", || find(&root, "#upload-files").is_some()).await;
+    let (file, sha) = crate::support::patterned_file("wifi.zip", 50, 7);
+    choose_files(&root, &[file]);
+    submit(&root);
+    wait_for("the failure after three attempts", || find(&root, ".upload-item[data-phase=Failed]").is_some()).await;
+    assert!(text(&root).contains("carries on from its last confirmed chunk"));
+
+    control("DELETE", "/__test/faults").await;
+    control("DELETE", "/__test/requests").await;
+    web_sys::window().unwrap().dispatch_event(&web_sys::Event::new("online").unwrap()).unwrap();
+    wait_for("the upload to finish by itself", || find(&root, ".upload-item[data-phase=Done]").is_some()).await;
+    let sent: Vec<i64> = crate::support::chunk_log().await.iter().map(|(i, _, _)| *i).collect();
+    assert_eq!(sent, [2, 3, 4, 5], "only the chunks the server had not confirmed");
+    let link = find(&root, ".upload-item a.button").unwrap().get_attribute("href").unwrap();
+    let files = control("GET", &format!("/__test/files/{}", link.rsplit('/').next().unwrap())).await;
+    assert_eq!(files["files"][0]["sha256"], sha.as_str());
+    app.destroy();
+    clear_storage();
+}

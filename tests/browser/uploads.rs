@@ -260,7 +260,8 @@ async fn a_refused_chunk_fails_at_once_naming_file_chunk_and_reason() {
     let (events, report) = recorder();
     run(client, job, report, Cancel::default()).await;
     match last(&events) {
-        UploadEvent::Failed { message } => {
+        UploadEvent::Failed { message, transient } => {
+            assert!(!transient, "a 413 does not pass by itself");
             assert_eq!(message, "“refused.zip”: chunk 2 of 2 failed: Chunk size 104857601 exceeds maximum 104857600");
         }
         other => panic!("{other:?}"),
