@@ -240,6 +240,14 @@ async fn the_list_refreshes_itself_only_while_batches_are_unfinished() {
         let lists = crate::support::count_requests("GET", "/api/batches/").await;
         if refreshes {
             assert!(lists >= 2, "{filter}: {lists} refreshes in 2.6 s");
+            // An open dialog survives the refreshes.
+            let trigger: web_sys::HtmlElement =
+                rows(&root)[0].query_selector("button[aria-haspopup=dialog]").unwrap().unwrap().dyn_into().unwrap();
+            trigger.click();
+            wait_for("the dialog", || find(&root, "[role=dialog]").is_some()).await;
+            gloo_timers::future::sleep(std::time::Duration::from_millis(2_200)).await;
+            assert!(find(&root, "[role=dialog]").is_some(), "still open after two refreshes");
+            button_with_text(&root, "[role=dialog] button", "Cancel").click();
             crate::support::set_tab_visible(false);
             control("DELETE", "/__test/requests").await;
             gloo_timers::future::sleep(std::time::Duration::from_millis(2_600)).await;

@@ -110,6 +110,15 @@ async fn unmount_stops_polling_and_a_hidden_tab_pauses_it() {
     sleep(Duration::from_millis(150)).await;
     assert!(progress_requests(&uuid).await > paused, "visible again: polled at once");
 
+    // A slow server: answers take 800 ms, the interval is 250 ms — requests must not pile up.
+    fault(serde_json::json!({"method": "GET", "path": format!("/api/batches/{uuid}/progress"), "count": 0, "action": {"kind": "delay", "ms": 800}})).await;
+    sleep(Duration::from_millis(900)).await;
+    let before_slow = progress_requests(&uuid).await;
+    sleep(Duration::from_millis(2_000)).await;
+    let during_slow = progress_requests(&uuid).await - before_slow;
+    assert!(during_slow <= 2, "one request at a time: {during_slow} answered in 2 s at 800 ms each");
+    control("DELETE", "/__test/faults").await;
+
     app.destroy();
     sleep(Duration::from_millis(300)).await;
     let after = progress_requests(&uuid).await;

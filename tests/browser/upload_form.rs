@@ -26,6 +26,30 @@ fn choose_files(root: &web_sys::Element, files: &[web_sys::File]) {
         .unwrap();
 }
 
+/// Fires a cancelable `beforeunload` as the browser does on reload or close; true when the page
+/// asked to stay (the browser would then show its confirmation).
+fn leaving_is_questioned() -> bool {
+    let init = web_sys::EventInit::new();
+    init.set_cancelable(true);
+    let event = web_sys::Event::new_with_event_init_dict("beforeunload", &init).unwrap();
+    web_sys::window().unwrap().dispatch_event(&event).unwrap();
+    event.default_prevented()
+}
+
+/// Drops files on the drop zone as a drag from the file manager would.
+fn drop_files(root: &web_sys::Element, files: &[web_sys::File]) {
+    let transfer = web_sys::DataTransfer::new().unwrap();
+    for file in files {
+        transfer.items().add_with_file(file).unwrap();
+    }
+    let init = web_sys::DragEventInit::new();
+    init.set_bubbles(true);
+    init.set_cancelable(true);
+    init.set_data_transfer(Some(&transfer));
+    let event = web_sys::DragEvent::new_with_event_init_dict("drop", &init).unwrap();
+    find(root, ".drop-zone").unwrap().dispatch_event(&event).unwrap();
+}
+
 fn set_task_id(root: &web_sys::Element, value: &str) {
     let input: web_sys::HtmlInputElement = root.query_selector("#upload-task-id").unwrap().unwrap().dyn_into().unwrap();
     input.set_value(value);
@@ -57,7 +81,11 @@ async fn form_refuses_bad_input_then_uploads_and_the_list_shows_the_batch() {
     wait_for("no-file message", || text(&root).contains("Choose a file to upload.")).await;
 
     let pdf = web_sys::File::new_with_str_sequence(&js_sys::Array::of1(&"%PDF-1.4".into()), "scan.pdf").unwrap();
-    choose_files(&root, &[pdf]);
+    drop_files(&root, &[pdf]);
+    wait_for("the dropped file listed", || {
+        find(&root, ".picked-files").is_some_and(|l| l.inner_text().contains("scan.pdf"))
+    })
+    .await;
     submit(&root);
     wait_for("wrong-type message", || text(&root).contains("“scan.pdf” is not a ZIP file.")).await;
 
@@ -100,6 +128,7 @@ async fn an_upload_keeps_going_while_the_user_moves_between_pages() {
     choose_files(&root, &[file]);
     submit(&root);
     wait_for("the upload to start", || find(&root, ".upload-item[data-phase=Uploading]").is_some()).await;
+    assert!(leaving_is_questioned(), "leaving mid-upload asks for confirmation");
 
     find(&root, "a.row-link").unwrap().click();
     wait_for("a details page", || crate::support::current_url().starts_with("/dashboard/batches/")).await;
@@ -108,6 +137,7 @@ async fn an_upload_keeps_going_while_the_user_moves_between_pages() {
     find(&root, "main a[href='/dashboard/batches']").unwrap().click();
     wait_for("the queue, still there", || find(&root, ".upload-item").is_some()).await;
     wait_for("the upload to finish", || find(&root, ".upload-item[data-phase=Done]").is_some()).await;
+    assert!(!leaving_is_questioned(), "nothing pending: leaving is free");
 
     let log = crate::support::chunk_log().await;
     let ids: std::collections::HashSet<&String> = log.iter().map(|(_, id, _)| id).collect();
