@@ -23,6 +23,10 @@ pub enum FaultAction {
     Drop,
     /// Let the backend handle the request, then close the connection before the response.
     DropAfter,
+    /// Send the status line, headers and a few body bytes, then close the connection: a
+    /// connection lost mid-answer. Browsers never resend such a request on their own (they do
+    /// resend once or twice when a reused connection closes before any answer byte).
+    Cut,
     /// Wait this long, then handle the request normally.
     Delay { ms: u64 },
     /// 429 with a `Retry-After` header, as a rate limiter answers.

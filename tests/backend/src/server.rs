@@ -121,6 +121,26 @@ async fn handle(state: AppState, router: Router, req: Request<Incoming>) -> Resu
                 return Err(DroppedConnection);
             }
             Some(FaultAction::DropAfter) => drop_after = true,
+            Some(FaultAction::Cut) => {
+                drain(req.into_body()).await;
+                log(0, None);
+                // The pause lets hyper flush the head and the first bytes before the error
+                // aborts the connection.
+                let partial = futures_util::stream::unfold(0, |step| async move {
+                    match step {
+                        0 => Some((Ok(axum::body::Bytes::from_static(b"{\"upload_id\": \"")), 1)),
+                        1 => {
+                            tokio::time::sleep(Duration::from_millis(100)).await;
+                            Some((Err(std::io::Error::other("connection cut by an injected fault")), 2))
+                        }
+                        _ => None,
+                    }
+                });
+                let mut response = Response::new(Body::from_stream(partial));
+                response.headers_mut().insert(header::CONTENT_LENGTH, HeaderValue::from_static("1000"));
+                response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+                return Ok(with_cors(response));
+            }
             Some(FaultAction::Delay { ms }) => tokio::time::sleep(Duration::from_millis(ms)).await,
             None => {}
         }

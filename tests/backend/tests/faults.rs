@@ -151,3 +151,14 @@ async fn without_test_mode_there_are_no_test_routes_and_no_cors() {
     let login = server.login_body("admin", "admin-pass-2025").await;
     assert!(login.headers().get("access-control-allow-origin").is_none());
 }
+
+#[tokio::test]
+async fn cut_answers_a_few_bytes_then_closes() {
+    let server = Server::start().await;
+    let token = server.token("admin").await;
+    install(&server, json!({"path": "/api/auth/me", "action": {"kind": "cut"}})).await;
+    let response = server.http.get(server.url("/api/auth/me")).bearer_auth(&token).send().await.unwrap();
+    assert_eq!(response.status(), 200, "the head arrives");
+    assert!(response.bytes().await.is_err(), "the body never completes");
+    assert_eq!(server.get("/api/auth/me", &token).await.status(), 200, "only the first one");
+}
