@@ -29,6 +29,8 @@ pub struct AppConfig {
     pub max_file_bytes: u64,
     /// Sheets fetched for the details page (`/status?limit=`, 1..=1000).
     pub sheets_limit: u32,
+    /// An event stream silent this long (the server pings every 15 s) counts as dead.
+    pub stream_idle_ms: u32,
 }
 
 impl Default for AppConfig {
@@ -43,6 +45,7 @@ impl Default for AppConfig {
             list_refresh_ms: 10_000,
             max_file_bytes: 10 * 1024 * 1024 * 1024,
             sheets_limit: 100,
+            stream_idle_ms: 45_000,
         }
     }
 }
@@ -81,6 +84,9 @@ impl AppConfig {
         }
         if !fix("sheets_limit", (1..=1000).contains(&self.sheets_limit), &mut warnings) {
             self.sheets_limit = defaults.sheets_limit;
+        }
+        if !fix("stream_idle_ms", self.stream_idle_ms >= 20_000, &mut warnings) {
+            self.stream_idle_ms = defaults.stream_idle_ms;
         }
         if !fix("max_file_bytes", self.max_file_bytes > 0, &mut warnings) {
             self.max_file_bytes = defaults.max_file_bytes;

@@ -13,8 +13,6 @@ use std::rc::Rc;
 use std::time::Duration;
 use yew::prelude::*;
 
-/// No byte for this long (pings come every 15 s) means the connection is dead.
-pub const IDLE_LIMIT_MS: u32 = 45_000;
 const FIRST_RETRY_MS: u64 = 1_000;
 const MAX_RETRY_MS: u64 = 30_000;
 
@@ -109,6 +107,7 @@ impl Reducible for StreamView {
 #[hook]
 pub fn use_batch_stream(batch_uuid: &str, enabled: bool) -> StreamView {
     let client = use_api();
+    let idle_ms = client.config().stream_idle_ms;
     let view = use_reducer(StreamView::default);
     {
         let dispatcher = view.dispatcher();
@@ -131,7 +130,7 @@ pub fn use_batch_stream(batch_uuid: &str, enabled: bool) -> StreamView {
                                 dispatcher.dispatch(StreamAction::Message(message));
                             }
                         };
-                        let end = client.follow_stream(&uuid, &on_message, &abort, IDLE_LIMIT_MS).await;
+                        let end = client.follow_stream(&uuid, &on_message, &abort, idle_ms).await;
                         current.borrow_mut().take();
                         if stopped.get() {
                             return;

@@ -213,3 +213,25 @@ async fn another_users_batch_polls_without_the_refused_stream() {
     app.destroy();
     clear_storage();
 }
+
+#[wasm_bindgen_test]
+async fn a_silent_stream_is_treated_as_dead_and_reopened() {
+    let client = signed_in("center07", "center07-pass").await;
+    control("DELETE", "/__test/requests").await;
+    let uuid = upload(&client, small_zip("quiet.zip", &unique_task(), 20_000)).await;
+    // The first connection gets headers and then silence, without even pings.
+    fault(serde_json::json!({"method": "GET", "path": format!("/api/batches/{uuid}/stream"), "action": {"kind": "stall"}})).await;
+    go_to(&format!("/dashboard/batches/{uuid}"));
+    let root = mount_point();
+    let config = AppConfig { stream_idle_ms: 1_000, ..fast_config() };
+    let app = yew::Renderer::<App>::with_root_and_props(root.clone(), AppProps { config: Some(config) }).render();
+    wait_for("the dead connection noticed", || {
+        find(&root, ".live-status").is_some_and(|s| s.inner_text().contains("no data for 1 s"))
+    })
+    .await;
+    wait_for("events on the new connection", || root.query_selector_all(".activity-row").unwrap().length() >= 1).await;
+    assert!(count_path_suffix(&format!("/{uuid}/stream")).await >= 2);
+    app.destroy();
+    control("DELETE", "/__test/faults").await;
+    clear_storage();
+}

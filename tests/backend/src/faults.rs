@@ -23,6 +23,9 @@ pub enum FaultAction {
     Drop,
     /// Let the backend handle the request, then close the connection before the response.
     DropAfter,
+    /// Answer 200 `text/event-stream` and then send nothing, ever (no pings): a dead stream
+    /// behind a proxy that keeps the connection open.
+    Stall,
     /// Send the status line, headers and a few body bytes, then close the connection: a
     /// connection lost mid-answer. Browsers never resend such a request on their own (they do
     /// resend once or twice when a reused connection closes before any answer byte).

@@ -121,6 +121,13 @@ async fn handle(state: AppState, router: Router, req: Request<Incoming>) -> Resu
                 return Err(DroppedConnection);
             }
             Some(FaultAction::DropAfter) => drop_after = true,
+            Some(FaultAction::Stall) => {
+                log(200, None);
+                let silence = futures_util::stream::pending::<Result<axum::body::Bytes, std::io::Error>>();
+                let mut response = Response::new(Body::from_stream(silence));
+                response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/event-stream"));
+                return Ok(with_cors(response));
+            }
             Some(FaultAction::Cut) => {
                 drain(req.into_body()).await;
                 log(0, None);

@@ -162,3 +162,16 @@ async fn cut_answers_a_few_bytes_then_closes() {
     assert!(response.bytes().await.is_err(), "the body never completes");
     assert_eq!(server.get("/api/auth/me", &token).await.status(), 200, "only the first one");
 }
+
+#[tokio::test]
+async fn stall_opens_a_stream_that_never_says_anything() {
+    let server = Server::start().await;
+    let token = server.token("admin").await;
+    install(&server, json!({"path": "/api/batches/*", "action": {"kind": "stall"}})).await;
+    let response = server.get("/api/batches/x/stream", &token).await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["content-type"], "text/event-stream");
+    let mut body = futures_util::StreamExt::boxed(response.bytes_stream());
+    let next = tokio::time::timeout(Duration::from_millis(500), futures_util::StreamExt::next(&mut body)).await;
+    assert!(next.is_err(), "not a byte, not even a ping");
+}
