@@ -276,6 +276,8 @@ async fn chunk_above_100_mib_is_413() {
     assert_eq!(response.json::<Value>().await.unwrap()["detail"], "Chunk size 104857601 exceeds maximum 104857600");
     let exact = vec![7u8; 104_857_600];
     assert_eq!(send_chunk(&server, &token, &exact, 0, 1, None, true).await.status(), 202);
+    // 200 MB of test data: not worth keeping in the temp directory.
+    std::fs::remove_dir_all(&server.running.state.cfg.data_dir).unwrap();
 }
 
 #[tokio::test]
