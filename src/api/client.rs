@@ -188,11 +188,6 @@ impl ApiClient {
         self.notify(SessionEvent::SignedOut);
     }
 
-    /// Ends the session because the server refused it (the login page then says so).
-    pub fn sign_out_expired(&self) {
-        self.expire();
-    }
-
     fn expire(&self) {
         if self.inner.session.get().is_some() {
             self.inner.session.set(None);
@@ -241,17 +236,28 @@ impl ApiClient {
         if !call.auth {
             return self.fetch(call, None).await;
         }
+        self.with_session(|token| async move { self.fetch(call, Some(&token)).await }).await
+    }
+
+    /// The session rule every authenticated request follows, whatever carries it (fetch or
+    /// XMLHttpRequest): `attempt` with the current token; on a session problem refresh once
+    /// and attempt once more; a second session problem ends the session.
+    pub(super) async fn with_session<F, Fut>(&self, attempt: F) -> Result<Answer, ApiError>
+    where
+        F: Fn(String) -> Fut,
+        Fut: std::future::Future<Output = Result<Answer, ApiError>>,
+    {
         let Some(token) = self.access_token() else {
             self.expire();
             return Err(ApiError::SessionExpired);
         };
-        let answer = self.fetch(call, Some(&token)).await?;
+        let answer = attempt(token.clone()).await?;
         if !answer.is_session_problem() {
             return Ok(answer);
         }
         self.refresh_after_rejection(&token).await?;
         let token = self.access_token().ok_or(ApiError::SessionExpired)?;
-        let replay = self.fetch(call, Some(&token)).await?;
+        let replay = attempt(token).await?;
         if replay.is_session_problem() {
             self.expire();
             return Err(ApiError::SessionExpired);

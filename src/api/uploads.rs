@@ -51,19 +51,11 @@ impl ApiClient {
         abort: &AbortHandle,
     ) -> Result<Answer, ApiError> {
         let url = self.url(Lane::Realtime, path);
-        let token = self.access_token().ok_or(ApiError::SessionExpired)?;
-        let answer = post_form(&url, Some(&token), form, on_progress.clone(), abort).await.map_err(failure_to_error)?;
-        if !answer.is_session_problem() {
-            return Ok(answer);
-        }
-        self.refresh_after_rejection(&token).await?;
-        let token = self.access_token().ok_or(ApiError::SessionExpired)?;
-        let replay = post_form(&url, Some(&token), form, on_progress, abort).await.map_err(failure_to_error)?;
-        if replay.is_session_problem() {
-            self.sign_out_expired();
-            return Err(ApiError::SessionExpired);
-        }
-        Ok(replay)
+        self.with_session(|token| {
+            let (url, on_progress) = (url.clone(), on_progress.clone());
+            async move { post_form(&url, Some(&token), form, on_progress, abort).await.map_err(failure_to_error) }
+        })
+        .await
     }
 
     /// `POST /api/realtime/batches/upload-chunk` with bytes `[start, end)` of `file`
