@@ -9,6 +9,7 @@ pub mod app;
 pub mod batch_cache;
 pub mod components;
 pub mod config;
+pub mod dom_listener;
 pub mod format;
 pub mod hooks;
 pub mod i18n;

@@ -2,13 +2,13 @@
 //! queue is free, and asks before the page is left with uploads pending.
 
 use crate::batch_cache::{self, BatchFacts};
+use crate::dom_listener::DomListener;
 use crate::hooks::use_api::use_api;
 use crate::hooks::use_uploads::UploadsContext;
 use crate::upload::queue::{QueueAction, QueueState};
 use crate::upload::runner::{run, Cancel, Job, UploadEvent};
 use std::collections::HashMap;
 use std::rc::Rc;
-use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
@@ -71,36 +71,23 @@ pub fn UploadProvider(props: &UploadProviderProps) -> Html {
     {
         let dispatcher = state.dispatcher();
         use_effect_with((), move |_| {
-            let window = web_sys::window();
-            let listener = Closure::<dyn FnMut()>::new(move || dispatcher.dispatch(QueueAction::BackOnline));
-            if let Some(window) = &window {
-                let _ = window.add_event_listener_with_callback("online", listener.as_ref().unchecked_ref());
-            }
-            move || {
-                if let Some(window) = window {
-                    let _ = window.remove_event_listener_with_callback("online", listener.as_ref().unchecked_ref());
-                }
-            }
+            let listener = DomListener::on_window("online", move |_| dispatcher.dispatch(QueueAction::BackOnline));
+            move || drop(listener)
         });
     }
     // Leaving or reloading while uploads are pending asks for confirmation.
     use_effect_with(state.has_pending(), |pending| {
-        let window = web_sys::window();
-        let listener = pending.then(|| {
-            Closure::<dyn FnMut(web_sys::BeforeUnloadEvent)>::new(|event: web_sys::BeforeUnloadEvent| {
-                event.prevent_default();
-                event.set_return_value("");
+        let listener = pending
+            .then(|| {
+                DomListener::on_window("beforeunload", |event| {
+                    event.prevent_default();
+                    if let Some(event) = event.dyn_ref::<web_sys::BeforeUnloadEvent>() {
+                        event.set_return_value("");
+                    }
+                })
             })
-        });
-        if let (Some(window), Some(listener)) = (&window, &listener) {
-            // Registration only fails on a detached window; then there is nothing to guard.
-            let _ = window.add_event_listener_with_callback("beforeunload", listener.as_ref().unchecked_ref());
-        }
-        move || {
-            if let (Some(window), Some(listener)) = (window, listener) {
-                let _ = window.remove_event_listener_with_callback("beforeunload", listener.as_ref().unchecked_ref());
-            }
-        }
+            .flatten();
+        move || drop(listener)
     });
     let context = UploadsContext { state, cancels };
     html! {
