@@ -31,6 +31,8 @@ pub struct AppConfig {
     pub sheets_limit: u32,
     /// An event stream silent this long (the server pings every 15 s) counts as dead.
     pub stream_idle_ms: u32,
+    /// An upload request whose bytes stop moving this long is aborted and sent again.
+    pub upload_stall_ms: u32,
 }
 
 impl Default for AppConfig {
@@ -46,6 +48,7 @@ impl Default for AppConfig {
             max_file_bytes: 10 * 1024 * 1024 * 1024,
             sheets_limit: 100,
             stream_idle_ms: 45_000,
+            upload_stall_ms: 60_000,
         }
     }
 }
@@ -87,6 +90,9 @@ impl AppConfig {
         }
         if !fix("stream_idle_ms", self.stream_idle_ms >= 20_000, &mut warnings) {
             self.stream_idle_ms = defaults.stream_idle_ms;
+        }
+        if !fix("upload_stall_ms", self.upload_stall_ms >= 1_000, &mut warnings) {
+            self.upload_stall_ms = defaults.upload_stall_ms;
         }
         if !fix("max_file_bytes", self.max_file_bytes > 0, &mut warnings) {
             self.max_file_bytes = defaults.max_file_bytes;

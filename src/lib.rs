@@ -17,5 +17,6 @@ pub mod list_view;
 pub mod pages;
 pub mod progress_math;
 pub mod upload;
+pub mod web_lock;
 
 pub use app::App;

@@ -2,14 +2,17 @@
 //! refresh-once on a session problem (shared by concurrent requests), and status → `ApiError`.
 
 use super::error::{detail_of, error_from_response, ApiError};
-use super::session_store::{SessionStore, StoredSession};
+use super::session_store::{SessionChange, SessionStore, StoredSession, STORAGE_KEY};
 use super::types::{TokenResponse, UserInfo};
 use crate::config::AppConfig;
+use crate::dom_listener::DomListener;
+use crate::web_lock;
 use futures_util::future::{FutureExt, LocalBoxFuture, Shared};
 use gloo_net::http::{Method, RequestBuilder};
 use serde::de::DeserializeOwned;
 use std::cell::RefCell;
 use std::rc::Rc;
+use wasm_bindgen::JsCast;
 use yew::Callback;
 
 /// Which gateway lane a request takes (contract §1.2).
@@ -47,12 +50,28 @@ pub struct Call {
     pub json: Option<String>,
     /// Attach the bearer token (and refresh on a session problem).
     pub auth: bool,
+    /// Send only while this sign-in (a session id) is the current one.
+    pub owner: Option<String>,
 }
 
 impl Call {
     /// An authenticated GET on the standard lane.
     pub fn get(path: impl Into<String>) -> Call {
-        Call { method: Method::GET, lane: Lane::Standard, path: path.into(), query: Vec::new(), json: None, auth: true }
+        Call {
+            method: Method::GET,
+            lane: Lane::Standard,
+            path: path.into(),
+            query: Vec::new(),
+            json: None,
+            auth: true,
+            owner: None,
+        }
+    }
+
+    /// Binds the call to a sign-in: it is refused (`SessionChanged`) once that one has ended.
+    pub fn owned_by(mut self, owner: &str) -> Call {
+        self.owner = Some(owner.to_string());
+        self
     }
 
     /// Adds a query parameter.
@@ -103,21 +122,26 @@ impl Answer {
 /// What the client tells the session provider.
 #[derive(Clone, Debug, PartialEq)]
 pub enum SessionEvent {
-    /// Signed in, or the cached user was refreshed.
-    User(UserInfo),
+    /// Signed in (here or in another tab), or the cached user of sign-in `session_id` was refreshed.
+    User { session_id: String, user: UserInfo },
     /// The session ended against the user's will (refresh failed).
     Expired,
-    /// The user signed out.
+    /// The user signed out, here or in another tab.
     SignedOut,
 }
 
 type RefreshFuture = Shared<LocalBoxFuture<'static, Result<(), ApiError>>>;
+
+/// Web Lock name under which one tab at a time refreshes the shared session.
+const REFRESH_LOCK: &str = "omr.session.refresh";
 
 struct Inner {
     config: AppConfig,
     session: SessionStore,
     refreshing: RefCell<Option<RefreshFuture>>,
     listener: RefCell<Option<Callback<SessionEvent>>>,
+    /// Follows the other tabs' writes to the session; removed when the client is dropped.
+    storage_events: RefCell<Option<DomListener>>,
 }
 
 /// Shared handle to the API; cheap to clone, provided by context.
@@ -134,25 +158,57 @@ impl PartialEq for ApiClient {
 
 /// `Offline` when the browser says so, else `Network` with what failed.
 pub fn network_error(err: impl std::fmt::Display) -> ApiError {
-    let online = web_sys::window().map(|w| w.navigator().on_line()).unwrap_or(true);
-    if online {
+    if is_online() {
         ApiError::Network(err.to_string())
     } else {
         ApiError::Offline
     }
 }
 
+/// What the browser believes about the network (true when it cannot tell).
+pub fn is_online() -> bool {
+    web_sys::window().map(|w| w.navigator().on_line()).unwrap_or(true)
+}
+
 impl ApiClient {
-    /// A client for this configuration, with the session a previous page load stored.
+    /// A client for this configuration, with the session stored in this window's `localStorage`.
     pub fn new(config: AppConfig) -> ApiClient {
-        ApiClient {
+        match web_sys::window() {
+            Some(window) => ApiClient::for_window(config, &window),
+            None => ApiClient::build(config, None, None),
+        }
+    }
+
+    /// A client whose session lives in `window`'s `localStorage` and follows its `storage`
+    /// events (tests give a same-origin frame's window to play a second tab).
+    pub fn for_window(config: AppConfig, window: &web_sys::Window) -> ApiClient {
+        ApiClient::build(config, window.local_storage().ok().flatten(), Some(window))
+    }
+
+    fn build(config: AppConfig, storage: Option<web_sys::Storage>, window: Option<&web_sys::Window>) -> ApiClient {
+        let client = ApiClient {
             inner: Rc::new(Inner {
                 config,
-                session: SessionStore::load(),
+                session: SessionStore::load(storage),
                 refreshing: RefCell::new(None),
                 listener: RefCell::new(None),
+                storage_events: RefCell::new(None),
             }),
+        };
+        if let Some(window) = window {
+            // Weak: the listener must not keep the client alive.
+            let weak = Rc::downgrade(&client.inner);
+            let listener = DomListener::new(window, "storage", move |event| {
+                let key = event.dyn_ref::<web_sys::StorageEvent>().map(|e| e.key());
+                // `key` is null when another tab cleared the whole storage.
+                let ours = key.is_none_or(|key| key.is_none_or(|key| key == STORAGE_KEY));
+                if let (true, Some(inner)) = (ours, weak.upgrade()) {
+                    ApiClient { inner }.sync();
+                }
+            });
+            *client.inner.storage_events.borrow_mut() = Some(listener);
         }
+        client
     }
 
     /// The configuration this client was made with.
@@ -163,6 +219,11 @@ impl ApiClient {
     /// The stored session, if any.
     pub fn session(&self) -> Option<StoredSession> {
         self.inner.session.get()
+    }
+
+    /// The id of the current sign-in: uploads and other long work are bound to it.
+    pub fn session_id(&self) -> Option<String> {
+        self.inner.session.session_id()
     }
 
     /// Registers the one listener for session changes (the session provider).
@@ -177,12 +238,43 @@ impl ApiClient {
         }
     }
 
-    /// Stores a new session after login.
+    /// Adopts what `localStorage` holds now (another tab signed in, refreshed or signed out)
+    /// and tells the listener.
+    pub fn sync(&self) {
+        match self.inner.session.reload() {
+            SessionChange::Same => {}
+            SessionChange::Refreshed | SessionChange::SignedIn => self.announce_current(),
+            SessionChange::SignedOut => self.notify(SessionEvent::SignedOut),
+            SessionChange::Replaced => {
+                // Everything of the previous sign-in ends before the new one is shown.
+                self.notify(SessionEvent::SignedOut);
+                self.announce_current();
+            }
+        }
+    }
+
+    /// Tells the listener who is signed in now; without a cached user asks `/me`.
+    fn announce_current(&self) {
+        let Some(session) = self.session() else { return };
+        match session.user {
+            Some(user) => self.notify(SessionEvent::User { session_id: session.session_id, user }),
+            None => {
+                let client = self.clone();
+                wasm_bindgen_futures::spawn_local(async move {
+                    // A failure is told through the listener (expired) or is passing (offline).
+                    let _ = client.me().await;
+                });
+            }
+        }
+    }
+
+    /// Stores a new sign-in after login.
     pub(super) fn store_session(&self, session: StoredSession) {
         self.inner.session.set(Some(session));
     }
 
-    /// Forgets the tokens (there is no logout endpoint; they expire on their own).
+    /// Forgets the tokens (there is no logout endpoint; they expire on their own). Every tab
+    /// follows through the `storage` event.
     pub fn sign_out(&self) {
         self.inner.session.set(None);
         self.notify(SessionEvent::SignedOut);
@@ -207,6 +299,19 @@ impl ApiClient {
     /// The bearer token to use right now (read per request and per chunk).
     pub fn access_token(&self) -> Option<String> {
         self.inner.session.access_token()
+    }
+
+    /// The token of the current sign-in, when it is `owner`'s (any sign-in when `None`).
+    fn token_for(&self, owner: Option<&str>) -> Result<String, ApiError> {
+        match self.inner.session.get() {
+            None if owner.is_some() => Err(ApiError::SessionChanged),
+            None => {
+                self.expire();
+                Err(ApiError::SessionExpired)
+            }
+            Some(session) if owner.is_some_and(|owner| owner != session.session_id) => Err(ApiError::SessionChanged),
+            Some(session) => Ok(session.access_token),
+        }
     }
 
     async fn fetch(&self, call: &Call, token: Option<&str>) -> Result<Answer, ApiError> {
@@ -236,28 +341,25 @@ impl ApiClient {
         if !call.auth {
             return self.fetch(call, None).await;
         }
-        self.with_session(|token| async move { self.fetch(call, Some(&token)).await }).await
+        self.with_session(call.owner.as_deref(), |token| async move { self.fetch(call, Some(&token)).await }).await
     }
 
     /// The session rule every authenticated request follows, whatever carries it (fetch or
     /// XMLHttpRequest): `attempt` with the current token; on a session problem refresh once
-    /// and attempt once more; a second session problem ends the session.
-    pub(super) async fn with_session<F, Fut>(&self, attempt: F) -> Result<Answer, ApiError>
+    /// and attempt once more; a second session problem ends the session. With an `owner`
+    /// (a sign-in id), nothing is sent unless that sign-in is still the current one.
+    pub(super) async fn with_session<F, Fut>(&self, owner: Option<&str>, attempt: F) -> Result<Answer, ApiError>
     where
         F: Fn(String) -> Fut,
         Fut: std::future::Future<Output = Result<Answer, ApiError>>,
     {
-        let Some(token) = self.access_token() else {
-            self.expire();
-            return Err(ApiError::SessionExpired);
-        };
+        let token = self.token_for(owner)?;
         let answer = attempt(token.clone()).await?;
         if !answer.is_session_problem() {
             return Ok(answer);
         }
         self.refresh_after_rejection(&token).await?;
-        let token = self.access_token().ok_or(ApiError::SessionExpired)?;
-        let replay = attempt(token).await?;
+        let replay = attempt(self.token_for(owner)?).await?;
         if replay.is_session_problem() {
             self.expire();
             return Err(ApiError::SessionExpired);
@@ -265,19 +367,23 @@ impl ApiClient {
         Ok(replay)
     }
 
-    /// Makes sure the session has a token newer than `rejected`: if another request already
-    /// refreshed, nothing to do; if a refresh is running, wait for it; else start one.
+    /// Makes sure the session has a token newer than `rejected`: if another request or tab
+    /// already refreshed, nothing to do; if a refresh is running, wait for it; else start one.
     pub async fn refresh_after_rejection(&self, rejected: &str) -> Result<(), ApiError> {
-        if self.access_token().as_deref() != Some(rejected) {
-            return Ok(());
+        self.sync();
+        match self.access_token() {
+            None => return Err(ApiError::SessionExpired),
+            Some(current) if current != rejected => return Ok(()),
+            Some(_) => {}
         }
         let running = self.inner.refreshing.borrow().clone();
         let refresh = match running {
             Some(refresh) => refresh,
             None => {
                 let client = self.clone();
+                let rejected = rejected.to_string();
                 let refresh = async move {
-                    let result = client.refresh_now().await;
+                    let result = client.refresh_now(&rejected).await;
                     client.inner.refreshing.borrow_mut().take();
                     result
                 }
@@ -290,8 +396,17 @@ impl ApiClient {
         refresh.await
     }
 
-    async fn refresh_now(&self) -> Result<(), ApiError> {
-        let Some(refresh_token) = self.inner.session.get().and_then(|s| s.refresh_token) else {
+    /// Refreshes the session whose token `rejected` was refused, one tab at a time.
+    async fn refresh_now(&self, rejected: &str) -> Result<(), ApiError> {
+        // Held (or unsupported) until this function returns.
+        let _lock = web_lock::acquire(REFRESH_LOCK, false).await;
+        // The tab that held the lock before may have refreshed, or signed out.
+        self.sync();
+        let Some(session) = self.inner.session.get() else { return Err(ApiError::SessionExpired) };
+        if session.access_token != rejected {
+            return Ok(());
+        }
+        let Some(refresh_token) = session.refresh_token else {
             self.expire();
             return Err(ApiError::SessionExpired);
         };
@@ -303,8 +418,13 @@ impl ApiClient {
             query: Vec::new(),
             json: Some(body),
             auth: false,
+            owner: None,
         };
         let answer = self.fetch(&call, None).await?;
+        // Signed out or replaced while the refresh was under way: its answer is thrown away.
+        if self.session_id().as_deref() != Some(session.session_id.as_str()) {
+            return Err(ApiError::SessionChanged);
+        }
         if !(200..300).contains(&answer.status) {
             let error = answer.into_error();
             // Only a refused refresh token ends the session; a flaky network or a failing
@@ -317,9 +437,16 @@ impl ApiClient {
         }
         let tokens: TokenResponse = answer.decode()?;
         let user = tokens.user.clone();
-        self.inner.session.apply_refresh(tokens.access_token, tokens.refresh_token, tokens.user);
+        if !self.inner.session.apply_refresh(
+            &session.session_id,
+            tokens.access_token,
+            tokens.refresh_token,
+            tokens.user,
+        ) {
+            return Err(ApiError::SessionChanged);
+        }
         if let Some(user) = user {
-            self.notify(SessionEvent::User(user));
+            self.notify(SessionEvent::User { session_id: session.session_id, user });
         }
         Ok(())
     }

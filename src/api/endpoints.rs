@@ -2,9 +2,14 @@
 
 use super::client::{encode_segment, ApiClient, Call, Lane, SessionEvent};
 use super::error::ApiError;
-use super::session_store::StoredSession;
-use super::types::{BatchListResponse, BatchProgress, BatchStatus, BatchStatusResponse, TokenResponse, UserInfo};
+use super::session_store::{new_session_id, StoredSession};
+use super::types::{
+    BatchListResponse, BatchProgress, BatchStatus, BatchStatusResponse, NaiveTimestamp, TokenResponse, UserInfo,
+};
 use gloo_net::http::Method;
+
+/// Newest batches searched for one whose upload answer was lost.
+const LOOKUP_PAGE: u32 = 20;
 
 impl ApiClient {
     /// `POST /api/auth/login`: stores the session and returns the signed-in user.
@@ -17,9 +22,12 @@ impl ApiClient {
             query: Vec::new(),
             json: Some(body),
             auth: false,
+            owner: None,
         };
         let tokens: TokenResponse = self.send(&call).await?.decode()?;
+        let session_id = new_session_id();
         self.store_session(StoredSession {
+            session_id: session_id.clone(),
             access_token: tokens.access_token,
             refresh_token: tokens.refresh_token,
             user: tokens.user.clone(),
@@ -27,7 +35,7 @@ impl ApiClient {
         // One captured login lacked `user`; /me fills it in.
         match tokens.user {
             Some(user) => {
-                self.notify(SessionEvent::User(user.clone()));
+                self.notify(SessionEvent::User { session_id, user: user.clone() });
                 Ok(user)
             }
             None => self.me().await,
@@ -36,12 +44,15 @@ impl ApiClient {
 
     /// `GET /api/auth/me`: the current user (re-cached in the session and told to its listener).
     pub async fn me(&self) -> Result<UserInfo, ApiError> {
-        let user: UserInfo = self.send(&Call::get("auth/me")).await?.decode()?;
-        if let Some(mut session) = self.session() {
+        let Some(session_id) = self.session_id() else { return Err(ApiError::SessionExpired) };
+        let call = Call::get("auth/me").owned_by(&session_id);
+        let user: UserInfo = self.send(&call).await?.decode()?;
+        // Re-read: a refresh may have changed the tokens while /me was under way.
+        if let Some(mut session) = self.session().filter(|s| s.session_id == session_id) {
             session.user = Some(user.clone());
             self.store_session(session);
         }
-        self.notify(SessionEvent::User(user.clone()));
+        self.notify(SessionEvent::User { session_id, user: user.clone() });
         Ok(user)
     }
 
@@ -57,6 +68,26 @@ impl ApiClient {
             call = call.query("status", status.as_str());
         }
         self.send(&call).await?.decode()
+    }
+
+    /// Looks for the batch an upload by sign-in `owner` may have created although its answer
+    /// was lost: among the user's newest batches, one with this name (ZIPs; `None` for image
+    /// sets, which the server names itself) and size, created no earlier than `not_before`.
+    pub async fn find_uploaded_batch(
+        &self,
+        owner: &str,
+        name: Option<&str>,
+        size: u64,
+        not_before: &NaiveTimestamp,
+    ) -> Result<Option<String>, ApiError> {
+        let call = Call::get("batches/").query("limit", LOOKUP_PAGE).query("offset", 0).owned_by(owner);
+        let page: BatchListResponse = self.send(&call).await?.decode()?;
+        let username = self.session().and_then(|s| s.user).map(|u| u.username);
+        Ok(page
+            .batches
+            .iter()
+            .find(|item| item.may_be_upload_of(name, size, not_before, username.as_deref()))
+            .map(|item| item.batch_uuid.clone()))
     }
 
     /// `GET /api/batches/{uuid}/progress`: counts and percentage, for polling.

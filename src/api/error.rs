@@ -23,6 +23,10 @@ pub enum ApiError {
     /// 401, or 403 "Not authenticated", after the one refresh attempt failed.
     #[error("{}", strings().err_session_expired)]
     SessionExpired,
+    /// The sign-in this work belonged to ended (signed out, or another user signed in):
+    /// nothing more is sent for it.
+    #[error("{}", strings().err_session_changed)]
+    SessionChanged,
     /// Any other 403, with the server's reason.
     #[error("{0}")]
     Forbidden(String),
@@ -79,6 +83,15 @@ impl ApiError {
     /// True when the session should be refreshed (or ended): any 401, or 403 "Not authenticated".
     pub fn is_session_problem(status: u16, detail: Option<&str>) -> bool {
         status == 401 || (status == 403 && detail == Some("Not authenticated"))
+    }
+
+    /// True for the chunk service's "Upload <id> not found. Please restart upload." answer:
+    /// the server no longer holds the chunk session. An empty id ("Upload  not found") is a
+    /// chunk sent without its `upload_id`, a client bug, and is not a lost session.
+    pub fn is_lost_upload_session(&self) -> bool {
+        let ApiError::NotFound(detail) = self else { return false };
+        let id = detail.strip_prefix("Upload ").and_then(|rest| rest.split(" not found").next());
+        id.is_some_and(|id| !id.trim().is_empty()) && detail.contains(" not found")
     }
 
     /// True for failures worth retrying later: network, 408, 429, 5xx.
@@ -282,6 +295,15 @@ mod tests {
     fn old_error_envelope_message_is_used() {
         let body = r#"{"error":"Unauthorized","message":"Invalid username or password","status_code":401,"path":"/api/auth/login"}"#;
         assert_eq!(error_from_response(400, None, body, true).to_string(), "Invalid username or password");
+    }
+
+    #[test]
+    fn a_lost_upload_session_needs_an_id() {
+        let lost = ApiError::NotFound("Upload e41a8c37 not found. Please restart upload.".into());
+        assert!(lost.is_lost_upload_session());
+        assert!(!ApiError::NotFound("Upload  not found. Please restart upload.".into()).is_lost_upload_session());
+        assert!(!ApiError::NotFound("Batch x not found".into()).is_lost_upload_session());
+        assert!(!ApiError::Rejected { status: 400, message: "Upload x not found".into() }.is_lost_upload_session());
     }
 
     #[test]

@@ -1,9 +1,13 @@
-//! The signed-in session: tokens and cached user, kept in memory and in `localStorage` so a
-//! reload stays signed in.
+//! The signed-in session: tokens and cached user, kept in memory and in `localStorage`.
+//!
+//! `localStorage` is the one source of truth for the whole browser: every tab re-reads it when
+//! another tab writes it (the `storage` event) and before refreshing, so a sign-out, a sign-in
+//! as someone else or a refresh in one tab reaches every other tab.
 
 use super::types::UserInfo;
 use serde::{Deserialize, Serialize};
 use std::cell::RefCell;
+use web_sys::Storage;
 
 /// `localStorage` key of the session.
 pub const STORAGE_KEY: &str = "omr.session";
@@ -11,33 +15,73 @@ pub const STORAGE_KEY: &str = "omr.session";
 /// What is persisted about a signed-in user.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct StoredSession {
+    /// Minted at sign-in and kept by refreshes: two sessions with different ids belong to
+    /// different sign-ins, so nothing started under one may continue under the other.
+    #[serde(default)]
+    pub session_id: String,
     pub access_token: String,
     /// Absent when the server did not issue one: then no silent refresh is possible.
     pub refresh_token: Option<String>,
     pub user: Option<UserInfo>,
 }
 
+/// How the stored session differs from the one a tab holds.
+#[derive(Clone, Debug, PartialEq)]
+pub enum SessionChange {
+    /// Nothing that matters changed.
+    Same,
+    /// The same sign-in with new tokens or a newer cached user (another tab refreshed).
+    Refreshed,
+    /// Signed in where nobody was.
+    SignedIn,
+    /// Signed out (or the session ended) where somebody was.
+    SignedOut,
+    /// A different sign-in replaced this one (another user, or the same user again).
+    Replaced,
+}
+
+/// Compares the session a tab holds with the one now stored (pure).
+pub fn classify(held: Option<&StoredSession>, stored: Option<&StoredSession>) -> SessionChange {
+    match (held, stored) {
+        (None, None) => SessionChange::Same,
+        (None, Some(_)) => SessionChange::SignedIn,
+        (Some(_), None) => SessionChange::SignedOut,
+        (Some(held), Some(stored)) if held.session_id != stored.session_id => SessionChange::Replaced,
+        (Some(held), Some(stored)) if held == stored => SessionChange::Same,
+        (Some(_), Some(_)) => SessionChange::Refreshed,
+    }
+}
+
+/// Reads a stored session text; anything unreadable or without a token counts as signed out.
+pub fn parse(text: Option<&str>) -> Option<StoredSession> {
+    text.and_then(|text| serde_json::from_str::<StoredSession>(text).ok()).filter(|s| !s.access_token.is_empty())
+}
+
+/// A fresh id for a new sign-in.
+pub fn new_session_id() -> String {
+    let part = || format!("{:08x}", (js_sys::Math::random() * f64::from(u32::MAX)) as u32);
+    format!("{}{}{}", part(), part(), part())
+}
+
 /// In-memory session mirrored to `localStorage` (when the browser allows storage).
-#[derive(Default)]
 pub struct SessionStore {
+    storage: Option<Storage>,
     current: RefCell<Option<StoredSession>>,
 }
 
-fn local_storage() -> Option<web_sys::Storage> {
-    web_sys::window()?.local_storage().ok()?
-}
-
 impl SessionStore {
-    /// Loads what a previous page load stored; a corrupt entry counts as signed out.
-    pub fn load() -> SessionStore {
-        let stored = local_storage()
-            .and_then(|storage| storage.get_item(STORAGE_KEY).ok().flatten())
-            .and_then(|text| serde_json::from_str::<StoredSession>(&text).ok())
-            .filter(|session| !session.access_token.is_empty());
-        SessionStore { current: RefCell::new(stored) }
+    /// Loads what is stored in `storage` (a window's `localStorage`).
+    pub fn load(storage: Option<Storage>) -> SessionStore {
+        let store = SessionStore { storage, current: RefCell::new(None) };
+        *store.current.borrow_mut() = store.read();
+        store
     }
 
-    /// The session as it is now.
+    fn read(&self) -> Option<StoredSession> {
+        parse(self.storage.as_ref().and_then(|s| s.get_item(STORAGE_KEY).ok().flatten()).as_deref())
+    }
+
+    /// The session as this tab holds it.
     pub fn get(&self) -> Option<StoredSession> {
         self.current.borrow().clone()
     }
@@ -47,9 +91,22 @@ impl SessionStore {
         self.current.borrow().as_ref().map(|s| s.access_token.clone())
     }
 
+    /// The id of the sign-in this tab holds.
+    pub fn session_id(&self) -> Option<String> {
+        self.current.borrow().as_ref().map(|s| s.session_id.clone())
+    }
+
+    /// Re-reads `localStorage` (another tab may have written it) and adopts what is there.
+    pub fn reload(&self) -> SessionChange {
+        let stored = self.read();
+        let change = classify(self.current.borrow().as_ref(), stored.as_ref());
+        *self.current.borrow_mut() = stored;
+        change
+    }
+
     /// Replaces the session and persists it (`None` signs out).
     pub fn set(&self, session: Option<StoredSession>) {
-        if let Some(storage) = local_storage() {
+        if let Some(storage) = &self.storage {
             // Storage can be full or disabled (private mode): the in-memory copy still works.
             let _ = match &session {
                 Some(session) => storage.set_item(STORAGE_KEY, &serde_json::to_string(session).unwrap_or_default()),
@@ -59,9 +116,18 @@ impl SessionStore {
         *self.current.borrow_mut() = session;
     }
 
-    /// Applies a refresh answer: the access token always, the refresh token and user only when sent.
-    pub fn apply_refresh(&self, access_token: String, refresh_token: Option<String>, user: Option<UserInfo>) {
-        let Some(mut session) = self.get() else { return };
+    /// Applies a refresh answer to the sign-in `session_id`: the access token always, the
+    /// refresh token and user only when sent. Returns false (and changes nothing) when that
+    /// sign-in is no longer the stored one: a late answer never revives a signed-out session.
+    pub fn apply_refresh(
+        &self,
+        session_id: &str,
+        access_token: String,
+        refresh_token: Option<String>,
+        user: Option<UserInfo>,
+    ) -> bool {
+        self.reload();
+        let Some(mut session) = self.get().filter(|s| s.session_id == session_id) else { return false };
         session.access_token = access_token;
         if let Some(refresh) = refresh_token.filter(|t| !t.is_empty()) {
             session.refresh_token = Some(refresh);
@@ -70,5 +136,35 @@ impl SessionStore {
             session.user = user;
         }
         self.set(Some(session));
+        true
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn session(id: &str, token: &str) -> StoredSession {
+        StoredSession { session_id: id.into(), access_token: token.into(), refresh_token: Some("r".into()), user: None }
+    }
+
+    #[test]
+    fn changes_are_classified_by_sign_in() {
+        let a = session("a", "t1");
+        assert_eq!(classify(None, None), SessionChange::Same);
+        assert_eq!(classify(None, Some(&a)), SessionChange::SignedIn);
+        assert_eq!(classify(Some(&a), None), SessionChange::SignedOut);
+        assert_eq!(classify(Some(&a), Some(&a.clone())), SessionChange::Same);
+        assert_eq!(classify(Some(&a), Some(&session("a", "t2"))), SessionChange::Refreshed);
+        assert_eq!(classify(Some(&a), Some(&session("b", "t1"))), SessionChange::Replaced);
+    }
+
+    #[test]
+    fn unreadable_entries_count_as_signed_out() {
+        assert_eq!(parse(None), None);
+        assert_eq!(parse(Some("{")), None);
+        assert_eq!(parse(Some(r#"{"access_token":"","refresh_token":null,"user":null}"#)), None);
+        let old = parse(Some(r#"{"access_token":"t","refresh_token":null,"user":null}"#)).unwrap();
+        assert_eq!(old.session_id, "", "entries from before session ids still load");
     }
 }

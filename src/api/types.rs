@@ -239,6 +239,28 @@ pub struct BatchListItem {
     pub username: Option<String>,
 }
 
+impl BatchListItem {
+    /// Whether this batch may be the one an upload created (pure): same name (unless the
+    /// server names it, `None`), same size, made no earlier than `not_before`, and by
+    /// `username` when both sides name the uploader (an admin's list holds everyone's).
+    pub fn may_be_upload_of(
+        &self,
+        name: Option<&str>,
+        size: u64,
+        not_before: &NaiveTimestamp,
+        username: Option<&str>,
+    ) -> bool {
+        let same_name = name.is_none_or(|name| self.batch_name.as_deref() == Some(name));
+        let same_size = self.file_size_bytes == Some(size);
+        let recent = self.created_at.as_deref().and_then(NaiveTimestamp::parse).is_some_and(|at| at >= *not_before);
+        let same_user = match (username, self.username.as_deref()) {
+            (Some(mine), Some(theirs)) => mine == theirs,
+            _ => true,
+        };
+        same_name && same_size && recent && same_user
+    }
+}
+
 /// `GET /api/batches/` answer.
 #[derive(Clone, Debug, PartialEq, Deserialize)]
 pub struct BatchListResponse {

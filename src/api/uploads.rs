@@ -20,6 +20,17 @@ pub struct ChunkFields<'a> {
     pub is_final: bool,
 }
 
+/// How one upload request travels: for whom, with which progress callback and abort handle.
+pub struct Transfer<'a> {
+    /// The sign-in (session id) the upload belongs to: nothing is sent once it has ended.
+    pub owner: &'a str,
+    /// Called with the bytes sent so far.
+    pub on_progress: Rc<dyn Fn(f64)>,
+    pub abort: &'a AbortHandle,
+    /// The request is aborted (a network error) when its upload shows no progress this long.
+    pub stall_ms: u32,
+}
+
 /// The form fields of a direct upload besides the files.
 pub struct DirectFields<'a> {
     /// `true` for QR ZIPs; sent as `has_qr` for ZIPs only.
@@ -43,17 +54,14 @@ fn new_form() -> Result<FormData, ApiError> {
 
 impl ApiClient {
     /// POSTs a multipart form on the long lane; on a session problem refreshes once and resends.
-    async fn send_form(
-        &self,
-        path: &str,
-        form: &FormData,
-        on_progress: Rc<dyn Fn(f64)>,
-        abort: &AbortHandle,
-    ) -> Result<Answer, ApiError> {
+    async fn send_form(&self, path: &str, form: &FormData, transfer: Transfer<'_>) -> Result<Answer, ApiError> {
         let url = self.url(Lane::Realtime, path);
-        self.with_session(|token| {
+        let Transfer { owner, on_progress, abort, stall_ms } = transfer;
+        self.with_session(Some(owner), |token| {
             let (url, on_progress) = (url.clone(), on_progress.clone());
-            async move { post_form(&url, Some(&token), form, on_progress, abort).await.map_err(failure_to_error) }
+            async move {
+                post_form(&url, Some(&token), form, on_progress, abort, stall_ms).await.map_err(failure_to_error)
+            }
         })
         .await
     }
@@ -66,8 +74,7 @@ impl ApiClient {
         start: u64,
         end: u64,
         fields: &ChunkFields<'_>,
-        on_progress: Rc<dyn Fn(f64)>,
-        abort: &AbortHandle,
+        transfer: Transfer<'_>,
     ) -> Result<ChunkAccepted, ApiError> {
         let slice = file
             .slice_with_f64_and_f64(start as f64, end as f64)
@@ -85,7 +92,7 @@ impl ApiClient {
             append(&form, "task_id", task_id)?;
         }
         append(&form, "is_final_chunk", if fields.is_final { "true" } else { "false" })?;
-        self.send_form("batches/upload-chunk", &form, on_progress, abort).await?.decode()
+        self.send_form("batches/upload-chunk", &form, transfer).await?.decode()
     }
 
     /// `POST /api/realtime/batches/upload`: one ZIP as `file`, or images as repeated `files`.
@@ -95,8 +102,7 @@ impl ApiClient {
         files: &[File],
         images: bool,
         fields: &DirectFields<'_>,
-        on_progress: Rc<dyn Fn(f64)>,
-        abort: &AbortHandle,
+        transfer: Transfer<'_>,
     ) -> Result<UploadAccepted, ApiError> {
         let form = new_form()?;
         for file in files {
@@ -111,6 +117,6 @@ impl ApiClient {
         if let Some(notes) = fields.notes.filter(|n| !n.trim().is_empty()) {
             append(&form, "notes", notes)?;
         }
-        self.send_form("batches/upload", &form, on_progress, abort).await?.decode()
+        self.send_form("batches/upload", &form, transfer).await?.decode()
     }
 }

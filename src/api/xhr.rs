@@ -4,7 +4,9 @@
 use super::client::Answer;
 use super::error::ApiError;
 use futures_channel::oneshot;
-use std::cell::RefCell;
+use futures_util::future::{select, Either};
+use gloo_timers::future::TimeoutFuture;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
@@ -43,17 +45,43 @@ impl AbortHandle {
 pub enum SendFailure {
     /// The connection failed (reset, refused, CORS, offline).
     Network,
+    /// The upload showed no progress for the stall limit and was aborted.
+    Stalled,
     /// `AbortHandle::abort` was called.
     Aborted,
 }
 
-/// Sends `form` with POST; `on_progress(sent_bytes)` follows the upload.
+/// Event handlers attached to one request; dropping the guard detaches them before their
+/// closures are freed, whichever way the request ended.
+struct Handlers {
+    request: XmlHttpRequest,
+    _closures: Vec<Closure<dyn FnMut()>>,
+    _progress: Closure<dyn FnMut(ProgressEvent)>,
+}
+
+impl Drop for Handlers {
+    fn drop(&mut self) {
+        self.request.set_onload(None);
+        self.request.set_onerror(None);
+        self.request.set_ontimeout(None);
+        self.request.set_onabort(None);
+        if let Ok(upload) = self.request.upload() {
+            upload.set_onprogress(None);
+            upload.set_onload(None);
+        }
+    }
+}
+
+/// Sends `form` with POST; `on_progress(sent_bytes)` follows the upload. A request whose
+/// upload makes no progress for `stall_ms` is aborted as `Stalled` (once the body is sent,
+/// waiting for the answer — a long reassembly — is not a stall).
 pub async fn post_form(
     url: &str,
     token: Option<&str>,
     form: &FormData,
     on_progress: Rc<dyn Fn(f64)>,
     abort: &AbortHandle,
+    stall_ms: u32,
 ) -> Result<Answer, SendFailure> {
     if abort.is_aborted() {
         return Err(SendFailure::Aborted);
@@ -74,30 +102,51 @@ pub async fn post_form(
             }
         })
     };
+    let last_progress = Rc::new(Cell::new(js_sys::Date::now()));
+    let body_sent = Rc::new(Cell::new(false));
     let on_load = finish(Ok(()));
     let on_error = finish(Err(SendFailure::Network));
     let on_abort = finish(Err(SendFailure::Aborted));
-    let on_upload_progress =
-        Closure::<dyn FnMut(ProgressEvent)>::new(move |event: ProgressEvent| on_progress(event.loaded()));
+    let on_sent = {
+        let body_sent = body_sent.clone();
+        Closure::<dyn FnMut()>::new(move || body_sent.set(true))
+    };
+    let on_upload_progress = {
+        let last_progress = last_progress.clone();
+        Closure::<dyn FnMut(ProgressEvent)>::new(move |event: ProgressEvent| {
+            last_progress.set(js_sys::Date::now());
+            on_progress(event.loaded());
+        })
+    };
     request.set_onload(Some(on_load.as_ref().unchecked_ref()));
     request.set_onerror(Some(on_error.as_ref().unchecked_ref()));
     request.set_ontimeout(Some(on_error.as_ref().unchecked_ref()));
     request.set_onabort(Some(on_abort.as_ref().unchecked_ref()));
     if let Ok(upload) = request.upload() {
         upload.set_onprogress(Some(on_upload_progress.as_ref().unchecked_ref()));
+        upload.set_onload(Some(on_sent.as_ref().unchecked_ref()));
     }
+    let _handlers = Handlers {
+        request: request.clone(),
+        _closures: vec![on_load, on_error, on_abort, on_sent],
+        _progress: on_upload_progress,
+    };
     *abort.request.borrow_mut() = Some(request.clone());
-    request.send_with_opt_form_data(Some(form)).map_err(|_| SendFailure::Network)?;
-    let outcome = receiver.await.unwrap_or(Err(SendFailure::Aborted));
+    let sent = request.send_with_opt_form_data(Some(form)).map_err(|_| SendFailure::Network);
+    let outcome = match sent {
+        Err(failure) => Err(failure),
+        Ok(()) => {
+            let stalled = watch_for_stall(last_progress, body_sent, stall_ms);
+            match select(receiver, Box::pin(stalled)).await {
+                Either::Left((outcome, _)) => outcome.unwrap_or(Err(SendFailure::Aborted)),
+                Either::Right(((), _)) => {
+                    let _ = request.abort();
+                    Err(SendFailure::Stalled)
+                }
+            }
+        }
+    };
     abort.request.borrow_mut().take();
-    // The closures above must outlive every event they handle: they drop here, after the end.
-    request.set_onload(None);
-    request.set_onerror(None);
-    request.set_ontimeout(None);
-    request.set_onabort(None);
-    if let Ok(upload) = request.upload() {
-        upload.set_onprogress(None);
-    }
     outcome?;
     Ok(Answer {
         status: request.status().unwrap_or(0),
@@ -107,10 +156,22 @@ pub async fn post_form(
     })
 }
 
+/// Ends when the upload has shown no progress for `stall_ms` before its body was sent.
+async fn watch_for_stall(last_progress: Rc<Cell<f64>>, body_sent: Rc<Cell<bool>>, stall_ms: u32) {
+    let check_ms = (stall_ms / 4).clamp(100, 5_000);
+    loop {
+        TimeoutFuture::new(check_ms).await;
+        if !body_sent.get() && js_sys::Date::now() - last_progress.get() >= f64::from(stall_ms) {
+            return;
+        }
+    }
+}
+
 /// Turns a transport failure into the error the user sees.
 pub fn failure_to_error(failure: SendFailure) -> ApiError {
     match failure {
         SendFailure::Aborted => ApiError::Cancelled,
+        SendFailure::Stalled => super::client::network_error("the upload stalled"),
         SendFailure::Network => super::client::network_error("the connection was interrupted"),
     }
 }

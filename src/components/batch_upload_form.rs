@@ -4,11 +4,13 @@
 use crate::config::AppConfig;
 use crate::format::human_bytes;
 use crate::hooks::use_api::use_api;
+use crate::hooks::use_session::use_session;
 use crate::hooks::use_uploads::use_uploads;
 use crate::i18n::{self, upload_strings};
 use crate::upload::plan::{plan, Plan};
 use crate::upload::queue::{Files, NewUpload};
 use crate::upload::resume::{self, fingerprint};
+use crate::upload::runner::ResumeKey;
 use crate::upload::validate::{check_files, normalize_task_id, FileFacts, FormError, Strategy};
 use std::rc::Rc;
 use web_sys::{File, FileList, HtmlInputElement, HtmlTextAreaElement};
@@ -19,58 +21,84 @@ fn files_of(list: Option<FileList>) -> Vec<File> {
     (0..list.length()).filter_map(|i| list.get(i)).collect()
 }
 
-/// Turns a valid form into queue entries: one per ZIP, one for a whole image set.
+/// Turns a valid form into queue entries for sign-in `session_id`: one per ZIP, one for a
+/// whole image set. Resume keys are added by [`with_resume_records`].
 pub fn prepare_uploads(
     strategy: Strategy,
     task_input: &str,
     notes: &str,
     files: &[File],
     config: &AppConfig,
+    session_id: &str,
 ) -> Result<Vec<NewUpload>, FormError> {
     let task_id = if strategy.needs_task_id() { Some(normalize_task_id(task_input)?) } else { None };
     let facts: Vec<FileFacts> = files.iter().map(|f| FileFacts { name: f.name(), size: f.size() as u64 }).collect();
     check_files(strategy, &facts, config.max_file_bytes, config.chunk_threshold_bytes)?;
     let notes = Some(notes.trim().to_string()).filter(|n| !n.is_empty());
+    let upload = |files: Vec<File>, label: String, size: u64| NewUpload {
+        files: Files(Rc::new(files)),
+        label,
+        size,
+        strategy,
+        task_id: task_id.clone(),
+        notes: notes.clone(),
+        session_id: session_id.to_string(),
+        resume_key: None,
+        resume: None,
+    };
     if strategy == Strategy::Images {
         let size = facts.iter().map(|f| f.size).sum();
-        return Ok(vec![NewUpload {
-            files: Files(Rc::new(files.to_vec())),
-            label: i18n::images_label(files.len(), &facts[0].name),
-            size,
-            strategy,
-            task_id,
-            notes,
-            fingerprint: None,
-            resume: None,
-        }]);
+        return Ok(vec![upload(files.to_vec(), i18n::images_label(files.len(), &facts[0].name), size)]);
     }
-    let now = js_sys::Date::now();
-    Ok(files
-        .iter()
-        .zip(facts)
-        .map(|(file, facts)| {
-            let chunks = match plan(facts.size, config.chunk_threshold_bytes, config.chunk_size_bytes) {
-                Plan::Chunked(ranges) => Some(ranges.len() as u32),
-                Plan::Direct => None,
-            };
-            let fingerprint = chunks.map(|_| {
-                fingerprint(&facts.name, facts.size, file.last_modified(), strategy.key(), task_id.as_deref())
-            });
-            let resume = fingerprint.as_deref().and_then(|fp| resume::find(fp, now)).filter(|entry| {
-                Some(entry.total_chunks) == chunks && entry.fits(entry.total_chunks, config.chunk_size_bytes)
-            });
-            NewUpload {
-                files: Files(Rc::new(vec![file.clone()])),
-                label: facts.name,
-                size: facts.size,
-                strategy,
-                task_id: task_id.clone(),
-                notes: notes.clone(),
-                fingerprint,
-                resume,
+    Ok(files.iter().zip(facts).map(|(file, facts)| upload(vec![file.clone()], facts.name, facts.size)).collect())
+}
+
+/// The first and last 64 KiB of `file`, read without loading the rest.
+async fn read_sample(file: &File) -> Vec<u8> {
+    let mut sample = Vec::new();
+    for (start, end) in resume::sample_ranges(file.size() as u64) {
+        let Ok(part) = file.slice_with_f64_and_f64(start as f64, end as f64) else { continue };
+        if let Ok(buffer) = wasm_bindgen_futures::JsFuture::from(part.array_buffer()).await {
+            sample.extend(js_sys::Uint8Array::new(&buffer).to_vec());
+        }
+    }
+    sample
+}
+
+/// Gives every chunked ZIP its resume key (owner and fingerprint with a content sample) and
+/// the owner's earlier attempt of that very file, if one fits the plan.
+pub async fn with_resume_records(
+    uploads: Vec<NewUpload>,
+    owner: Option<resume::Owner>,
+    config: &AppConfig,
+) -> Vec<NewUpload> {
+    let Some(owner) = owner else { return uploads };
+    let mut ready = Vec::with_capacity(uploads.len());
+    for mut upload in uploads {
+        let chunks = match plan(upload.size, config.chunk_threshold_bytes, config.chunk_size_bytes) {
+            Plan::Chunked(ranges) if upload.strategy != Strategy::Images && upload.files.0.len() == 1 => {
+                Some(ranges.len() as u32)
             }
-        })
-        .collect())
+            _ => None,
+        };
+        if let Some(chunks) = chunks {
+            let file = &upload.files.0[0];
+            let sample = resume::sample_hash(&read_sample(file).await);
+            let fingerprint = fingerprint(
+                &upload.label,
+                upload.size,
+                file.last_modified(),
+                upload.strategy.key(),
+                upload.task_id.as_deref(),
+                sample,
+            );
+            upload.resume = resume::find(&owner, &fingerprint, js_sys::Date::now())
+                .filter(|entry| entry.fits(chunks, config.chunk_size_bytes));
+            upload.resume_key = Some(ResumeKey { owner: owner.clone(), fingerprint });
+        }
+        ready.push(upload);
+    }
+    ready
 }
 
 /// The upload form, collapsible, above the batch list.
@@ -78,6 +106,7 @@ pub fn prepare_uploads(
 pub fn BatchUploadForm() -> Html {
     let text = upload_strings();
     let client = use_api();
+    let session = use_session();
     let uploads = use_uploads();
     let strategy = use_state(|| Strategy::ZipWithQr);
     let task_input = use_state(String::new);
@@ -86,6 +115,8 @@ pub fn BatchUploadForm() -> Html {
     let error = use_state(|| None::<String>);
     let status = use_state(|| None::<String>);
     let preparing = use_state(|| false);
+    // Read at click time: a second click before the re-render must see the first one.
+    let submitting = use_mut_ref(|| false);
     let dragging = use_state(|| false);
 
     let pick = {
@@ -152,7 +183,7 @@ pub fn BatchUploadForm() -> Html {
         Callback::from(move |event: InputEvent| notes.set(event.target_unchecked_into::<HtmlTextAreaElement>().value()))
     };
     let onsubmit = {
-        let (strategy, task_input, notes, files, error, status, preparing) = (
+        let (strategy, task_input, notes, files, error, status, preparing, submitting) = (
             strategy.clone(),
             task_input.clone(),
             notes.clone(),
@@ -160,27 +191,47 @@ pub fn BatchUploadForm() -> Html {
             error.clone(),
             status.clone(),
             preparing.clone(),
+            submitting.clone(),
         );
         Callback::from(move |event: SubmitEvent| {
             event.prevent_default();
-            if *preparing || (files.is_empty() && status.is_some()) {
-                return; // A double click after a successful submit adds nothing.
+            if *submitting.borrow() || (files.is_empty() && status.is_some()) {
+                return; // A double click while preparing or after a successful submit adds nothing.
             }
-            preparing.set(true);
-            match prepare_uploads(*strategy, &task_input, &notes, &files, client.config()) {
+            let Some(session_id) = session.session_id.clone() else { return };
+            let config = client.config().clone();
+            match prepare_uploads(*strategy, &task_input, &notes, &files, &config, &session_id) {
                 Ok(prepared) => {
-                    status.set(Some(i18n::uploads_added(prepared.len())));
-                    uploads.add(prepared);
-                    files.set(Vec::new());
-                    notes.set(String::new());
+                    *submitting.borrow_mut() = true;
+                    preparing.set(true);
                     error.set(None);
+                    let owner = session
+                        .user
+                        .as_ref()
+                        .map(|user| resume::Owner { server: config.api_base.clone(), user_id: user.user_id });
+                    let (uploads, files, notes, status, preparing, submitting) = (
+                        uploads.clone(),
+                        files.clone(),
+                        notes.clone(),
+                        status.clone(),
+                        preparing.clone(),
+                        submitting.clone(),
+                    );
+                    wasm_bindgen_futures::spawn_local(async move {
+                        let prepared = with_resume_records(prepared, owner, &config).await;
+                        status.set(Some(i18n::uploads_added(prepared.len())));
+                        uploads.add(prepared);
+                        files.set(Vec::new());
+                        notes.set(String::new());
+                        preparing.set(false);
+                        *submitting.borrow_mut() = false;
+                    });
                 }
                 Err(problem) => {
                     status.set(None);
                     error.set(Some(problem.to_string()));
                 }
             }
-            preparing.set(false);
         })
     };
 

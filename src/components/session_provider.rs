@@ -19,7 +19,14 @@ pub fn SessionProvider(props: &SessionProviderProps) -> Html {
     let client = props.client.clone();
     let state = use_reducer({
         let client = client.clone();
-        move || SessionState { user: client.session().and_then(|s| s.user), expired: false }
+        move || {
+            let stored = client.session();
+            SessionState {
+                user: stored.as_ref().and_then(|s| s.user.clone()),
+                expired: false,
+                session_id: stored.map(|s| s.session_id),
+            }
+        }
     });
     {
         let dispatcher = state.dispatcher();

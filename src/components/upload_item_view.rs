@@ -82,7 +82,7 @@ pub fn UploadItemView(props: &UploadItemViewProps) -> Html {
             }
             if let Some(message) = &item.message {
                 <p class={if item.phase == Phase::Failed { "upload-message form-error" } else { "upload-message" }}
-                   role={if item.phase == Phase::Failed { "alert" } else { "status" }}>{ message.clone() }</p>
+                   role={if item.phase == Phase::Failed { "alert" } else { "status" }}>{ i18n::upload_message(&item.upload.label, message) }</p>
             }
             <div class="upload-actions">
                 if item.phase == Phase::AwaitingChoice {

@@ -4,6 +4,7 @@
 use crate::batch_cache::{self, BatchFacts};
 use crate::dom_listener::DomListener;
 use crate::hooks::use_api::use_api;
+use crate::hooks::use_session::use_session;
 use crate::hooks::use_uploads::UploadsContext;
 use crate::upload::queue::{QueueAction, QueueState};
 use crate::upload::runner::{run, Cancel, Job, UploadEvent};
@@ -23,8 +24,21 @@ pub struct UploadProviderProps {
 #[component]
 pub fn UploadProvider(props: &UploadProviderProps) -> Html {
     let client = use_api();
+    let session = use_session();
     let state = use_reducer(QueueState::default);
     let cancels = use_mut_ref(HashMap::<u32, Cancel>::new);
+    // Signing out, expiring or another user signing in (in any tab) ends this user's uploads:
+    // running ones are cancelled and the queue is emptied. Their requests are also bound to
+    // the sign-in, so nothing still in flight can go out under someone else.
+    {
+        let (dispatcher, cancels) = (state.dispatcher(), cancels.clone());
+        use_effect_with(session.session_id.clone(), move |_| {
+            for (_, cancel) in cancels.borrow_mut().drain() {
+                cancel.cancel();
+            }
+            dispatcher.dispatch(QueueAction::Clear);
+        });
+    }
     {
         let (dispatcher, cancels) = (state.dispatcher(), cancels.clone());
         use_effect_with(state.clone(), move |state| {
@@ -33,16 +47,7 @@ pub fn UploadProvider(props: &UploadProviderProps) -> Html {
                 dispatcher.dispatch(QueueAction::Start(id));
                 let cancel = Cancel::default();
                 cancels.borrow_mut().insert(id, cancel.clone());
-                let config = client.config();
-                let upload = &item.upload;
-                let job = Job {
-                    files: upload.files.0.to_vec(),
-                    label: upload.label.clone(),
-                    notes: upload.notes.clone(),
-                    fingerprint: upload.fingerprint.clone(),
-                    resume: item.use_resume,
-                    ..Job::for_file(upload.files.0[0].clone(), upload.strategy, upload.task_id.clone(), config)
-                };
+                let job = Job::new(item.upload.clone(), item.use_resume, client.config());
                 let report: Rc<dyn Fn(UploadEvent)> = {
                     let dispatcher = dispatcher.clone();
                     let upload = &item.upload;
@@ -52,7 +57,7 @@ pub fn UploadProvider(props: &UploadProviderProps) -> Html {
                         upload_type: Some(upload.strategy.upload_type()),
                     };
                     Rc::new(move |event| {
-                        if let UploadEvent::Done { batch_uuid } = &event {
+                        if let UploadEvent::Done { batch_uuid, .. } = &event {
                             // The details page shows name, size and type, which /status lacks.
                             batch_cache::remember(batch_uuid, facts.clone());
                         }

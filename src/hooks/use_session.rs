@@ -12,6 +12,8 @@ pub struct SessionState {
     pub user: Option<UserInfo>,
     /// True after the session ended against the user's will (the login page says so).
     pub expired: bool,
+    /// The sign-in the user belongs to: whatever was started under one ends with it.
+    pub session_id: Option<String>,
 }
 
 impl SessionState {
@@ -26,9 +28,11 @@ impl Reducible for SessionState {
 
     fn reduce(self: Rc<Self>, event: SessionEvent) -> Rc<Self> {
         let next = match event {
-            SessionEvent::User(user) => SessionState { user: Some(user), expired: false },
-            SessionEvent::Expired => SessionState { user: None, expired: true },
-            SessionEvent::SignedOut => SessionState { user: None, expired: false },
+            SessionEvent::User { session_id, user } => {
+                SessionState { user: Some(user), expired: false, session_id: Some(session_id) }
+            }
+            SessionEvent::Expired => SessionState { user: None, expired: true, session_id: None },
+            SessionEvent::SignedOut => SessionState { user: None, expired: false, session_id: None },
         };
         // Same value → same Rc, so nothing re-renders for a no-op.
         if *self == next {
@@ -59,10 +63,11 @@ mod tests {
     #[test]
     fn events_move_the_session() {
         let state = Rc::new(SessionState::default());
-        let signed_in = state.reduce(SessionEvent::User(user(true)));
+        let signed_in = state.reduce(SessionEvent::User { session_id: "s1".into(), user: user(true) });
         assert!(signed_in.is_admin());
+        assert_eq!(signed_in.session_id.as_deref(), Some("s1"));
         let expired = signed_in.reduce(SessionEvent::Expired);
-        assert_eq!(*expired, SessionState { user: None, expired: true });
+        assert_eq!(*expired, SessionState { user: None, expired: true, session_id: None });
         let out = expired.reduce(SessionEvent::SignedOut);
         assert!(!out.expired && out.user.is_none());
     }

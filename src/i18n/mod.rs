@@ -3,6 +3,10 @@
 
 pub mod form;
 
+use crate::upload::protocol::Note;
+use crate::upload::queue::ItemMessage;
+use crate::upload::runner::UploadFailure;
+
 /// The catalogue. Fixed texts are fields; texts with values are functions below.
 pub struct Strings {
     pub app_name: &'static str,
@@ -29,6 +33,7 @@ pub struct Strings {
     pub retry: &'static str,
     pub err_offline: &'static str,
     pub err_session_expired: &'static str,
+    pub err_session_changed: &'static str,
     pub err_payload_too_large: &'static str,
     pub err_rate_limited: &'static str,
     pub err_undecodable: &'static str,
@@ -87,6 +92,7 @@ pub const EN: Strings = Strings {
     retry: "Retry",
     err_offline: "You are offline. Check the network connection and try again.",
     err_session_expired: "Your session has expired. Please sign in again.",
+    err_session_changed: "You were signed out, so this was stopped.",
     err_payload_too_large: "The upload is larger than the server accepts in one request.",
     err_rate_limited: "The server is busy (too many requests).",
     err_undecodable: "The server sent a response this page cannot read",
@@ -144,29 +150,34 @@ pub fn page_title(page: &str) -> String {
     format!("{page} · {}", EN.app_name)
 }
 
-/// "“103.zip”: chunk 3 of 5 failed: <reason>"
-pub fn upload_chunk_failed(file: &str, chunk: u32, total: u32, reason: &str) -> String {
-    format!("“{file}”: chunk {chunk} of {total} failed: {reason}")
-}
-
-/// "“103.zip” could not be uploaded: <reason>"
-pub fn upload_failed(file: &str, reason: &str) -> String {
-    format!("“{file}” could not be uploaded: {reason}")
-}
-
-/// The server lost the chunk session again after a restart.
-pub fn upload_lost_twice() -> String {
-    "The server lost this upload twice. Check the connection and press Retry.".to_string()
-}
-
-/// "Chunk 3 failed (attempt 1): <reason>. Retrying in 2 s…"
-pub fn upload_retrying(chunk: u32, attempt: u32, delay_ms: u64, reason: &str) -> String {
-    format!("Chunk {chunk} failed (attempt {attempt}): {reason} Retrying in {} s…", delay_ms.div_ceil(1000))
-}
-
-/// Said when the server forgot the chunk session and the upload began again.
-pub fn upload_restarted() -> String {
-    "The server no longer had this upload, so it started over from the beginning.".to_string()
+/// The line under a queued upload: a note on the way or why it stopped.
+pub fn upload_message(file: &str, message: &ItemMessage) -> String {
+    match message {
+        ItemMessage::Note(Note::Retrying { chunk, attempt, delay_ms, cause }) => format!(
+            "Request {} failed (attempt {attempt}): {cause} Retrying in {} s…",
+            chunk + 1,
+            delay_ms.div_ceil(1000)
+        ),
+        ItemMessage::Note(Note::Restarted) => {
+            "The server no longer had this upload, so it started over from the beginning.".to_string()
+        }
+        ItemMessage::Note(Note::Verifying) => {
+            "The server's answer was lost; checking whether it already has this file…".to_string()
+        }
+        ItemMessage::AlreadyReceived => "The server had already received this file.".to_string(),
+        ItemMessage::Failure(UploadFailure::Request { chunk, total, cause }) if *total > 1 => {
+            format!("“{file}”: chunk {chunk} of {total} failed: {cause}")
+        }
+        ItemMessage::Failure(UploadFailure::Request { cause, .. }) => {
+            format!("“{file}” could not be uploaded: {cause}")
+        }
+        ItemMessage::Failure(UploadFailure::LostTwice) => {
+            "The server lost this upload twice. Check the connection and press Retry.".to_string()
+        }
+        ItemMessage::Failure(UploadFailure::OtherTab) => {
+            format!("“{file}” is being uploaded in another tab of this browser. Follow it there, or press Retry once it has stopped.")
+        }
+    }
 }
 
 /// Texts of the upload form and queue.

@@ -2,6 +2,7 @@
 //! the queue state that lives above the router so navigation never interrupts an upload.
 
 pub mod plan;
+pub mod protocol;
 pub mod queue;
 pub mod resume;
 pub mod retry;

@@ -1,8 +1,9 @@
 //! The upload queue's state (a reducer): one item per file or image set, each with its own
 //! phase and progress. Files upload one after another.
 
+use super::protocol::Note;
 use super::resume::ResumeEntry;
-use super::runner::UploadEvent;
+use super::runner::{ResumeKey, UploadEvent, UploadFailure};
 use super::speed::{shown_percentage, SpeedMeter};
 use super::validate::Strategy;
 use std::rc::Rc;
@@ -50,7 +51,7 @@ impl std::fmt::Debug for Files {
     }
 }
 
-/// What the form hands to the queue.
+/// What the form hands to the queue: one file (or image set) to upload, and whose it is.
 #[derive(Clone, Debug, PartialEq)]
 pub struct NewUpload {
     pub files: Files,
@@ -59,9 +60,21 @@ pub struct NewUpload {
     pub strategy: Strategy,
     pub task_id: Option<String>,
     pub notes: Option<String>,
-    pub fingerprint: Option<String>,
+    /// The sign-in this upload belongs to; it never sends anything under another.
+    pub session_id: String,
+    /// Where its resume record lives (chunked single files only).
+    pub resume_key: Option<ResumeKey>,
     /// A stored earlier attempt of this very file.
     pub resume: Option<ResumeEntry>,
+}
+
+/// The line an item shows besides its phase.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ItemMessage {
+    Note(Note),
+    Failure(UploadFailure),
+    /// The batch was found after its answer was lost: the server already had the file.
+    AlreadyReceived,
 }
 
 /// One queued upload and its progress.
@@ -78,10 +91,8 @@ pub struct UploadItem {
     pub acked_bytes: u64,
     pub inflight_bytes: u64,
     pub speed: SpeedMeter,
-    /// Latest retry note or the failure reason.
-    pub message: Option<String>,
-    /// Set when the server lost the session and the upload started over.
-    pub restarted: bool,
+    /// Latest note or the failure reason.
+    pub message: Option<ItemMessage>,
     /// Failed for a reason that may pass (network, 5xx): resumed when the browser is online again.
     pub resume_when_online: bool,
     pub batch_uuid: Option<String>,
@@ -123,6 +134,8 @@ pub enum QueueAction {
     /// The browser is online again: every item that failed on a passing cause resumes.
     BackOnline,
     Remove(u32),
+    /// The sign-in ended: every item goes (the runner of an active one was cancelled first).
+    Clear,
 }
 
 /// The queue.
@@ -167,28 +180,26 @@ impl QueueState {
                 item.chunks_done = chunks_done;
                 item.speed.sample(acked_bytes + inflight_bytes, now_ms);
             }
-            UploadEvent::Retrying { chunk, attempt, delay_ms, reason } => {
-                item.message = Some(crate::i18n::upload_retrying(chunk + 1, attempt, delay_ms, &reason));
-                item.speed.rebase();
-            }
-            UploadEvent::Restarted => {
-                item.restarted = true;
-                item.message = Some(crate::i18n::upload_restarted());
+            UploadEvent::Note(note) => {
+                if matches!(note, Note::Retrying { .. }) {
+                    item.speed.rebase();
+                }
+                item.message = Some(ItemMessage::Note(note));
             }
             UploadEvent::Finishing => item.phase = Phase::Finishing,
-            UploadEvent::Done { batch_uuid } => {
+            UploadEvent::Done { batch_uuid, recovered } => {
                 item.phase = Phase::Done;
                 item.batch_uuid = Some(batch_uuid);
-                item.message = None;
+                item.message = recovered.then_some(ItemMessage::AlreadyReceived);
                 item.inflight_bytes = 0;
                 item.acked_bytes = item.upload.size;
                 item.chunks_done = item.total_chunks;
                 completed = true;
             }
-            UploadEvent::Failed { message, transient } => {
+            UploadEvent::Failed(failure) => {
                 item.phase = Phase::Failed;
-                item.resume_when_online = transient;
-                item.message = Some(message);
+                item.resume_when_online = failure.is_transient();
+                item.message = Some(ItemMessage::Failure(failure));
                 item.inflight_bytes = 0;
             }
             UploadEvent::Cancelled => {
@@ -225,7 +236,6 @@ impl Reducible for QueueState {
                         inflight_bytes: 0,
                         speed: SpeedMeter::default(),
                         message: None,
-                        restarted: false,
                         resume_when_online: false,
                         batch_uuid: None,
                     });
@@ -261,6 +271,7 @@ impl Reducible for QueueState {
                 }
             }
             QueueAction::Remove(id) => next.items.retain(|i| i.id != id || i.phase.is_active()),
+            QueueAction::Clear => next.items.clear(),
         }
         if next == *self {
             self
@@ -282,9 +293,14 @@ mod tests {
             strategy: Strategy::ZipWithQr,
             task_id: None,
             notes: None,
-            fingerprint: Some(label.into()),
+            session_id: "s1".into(),
+            resume_key: None,
             resume,
         }
+    }
+
+    fn refusal() -> crate::api::ApiError {
+        crate::api::ApiError::Rejected { status: 400, message: "Invalid upload_type".into() }
     }
 
     fn event(state: Rc<QueueState>, id: u32, event: UploadEvent) -> Rc<QueueState> {
@@ -298,7 +314,7 @@ mod tests {
         assert_eq!(state.next_to_start(), Some(1));
         let state = state.reduce(QueueAction::Start(1));
         assert_eq!(state.next_to_start(), None, "one at a time");
-        let state = event(state, 1, UploadEvent::Done { batch_uuid: "u".into() });
+        let state = event(state, 1, UploadEvent::Done { batch_uuid: "u".into(), recovered: false });
         assert_eq!(state.next_to_start(), Some(2));
         assert_eq!(state.completed, 1);
         assert_eq!(state.items[0].percentage(), 100.0);
@@ -323,6 +339,7 @@ mod tests {
             chunk_size: 10,
             acknowledged: vec![0, 1],
             saved_at_ms: 0.0,
+            completion_unknown: false,
         };
         let state = Rc::new(QueueState::default()).reduce(QueueAction::Add(vec![upload("a.zip", Some(entry))]));
         assert_eq!(state.items[0].phase, Phase::AwaitingChoice);
@@ -340,8 +357,9 @@ mod tests {
             .reduce(QueueAction::Start(1));
         let same = state.clone().reduce(QueueAction::Remove(1));
         assert_eq!(same.items.len(), 1, "an active upload stays");
-        let state = event(state, 1, UploadEvent::Failed { message: "chunk 3 of 4 failed".into(), transient: false });
-        assert_eq!(state.items[0].message.as_deref(), Some("chunk 3 of 4 failed"));
+        let refused = UploadFailure::Request { chunk: 3, total: 4, cause: refusal() };
+        let state = event(state, 1, UploadEvent::Failed(refused.clone()));
+        assert_eq!(state.items[0].message, Some(ItemMessage::Failure(refused)));
         assert!(!state.has_pending());
         let state = state.reduce(QueueAction::Retry(1));
         assert_eq!(state.items[0].phase, Phase::Queued);
@@ -355,12 +373,24 @@ mod tests {
         let state = Rc::new(QueueState::default())
             .reduce(QueueAction::Add(vec![upload("net.zip", None), upload("bad.zip", None)]))
             .reduce(QueueAction::Start(1));
-        let state = event(state, 1, UploadEvent::Failed { message: "offline".into(), transient: true })
-            .reduce(QueueAction::Start(2));
-        let state = event(state, 2, UploadEvent::Failed { message: "Invalid upload_type".into(), transient: false });
+        let offline = UploadFailure::Request { chunk: 2, total: 4, cause: crate::api::ApiError::Offline };
+        let state = event(state, 1, UploadEvent::Failed(offline)).reduce(QueueAction::Start(2));
+        let state =
+            event(state, 2, UploadEvent::Failed(UploadFailure::Request { chunk: 1, total: 4, cause: refusal() }));
         let state = state.reduce(QueueAction::BackOnline);
         assert_eq!(state.items[0].phase, Phase::Queued);
         assert!(state.items[0].use_resume);
         assert_eq!(state.items[1].phase, Phase::Failed, "a refusal does not come back by itself");
+    }
+
+    #[test]
+    fn a_found_batch_says_the_server_already_had_it_and_clear_empties_the_queue() {
+        let state = Rc::new(QueueState::default())
+            .reduce(QueueAction::Add(vec![upload("a.zip", None), upload("b.zip", None)]))
+            .reduce(QueueAction::Start(1));
+        let state = event(state, 1, UploadEvent::Done { batch_uuid: "u".into(), recovered: true });
+        assert_eq!(state.items[0].message, Some(ItemMessage::AlreadyReceived));
+        let state = state.reduce(QueueAction::Clear);
+        assert!(state.items.is_empty() && state.next_to_start().is_none());
     }
 }

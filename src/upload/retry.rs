@@ -1,12 +1,18 @@
-//! Retry policy (pure): which chunk failures are retried, and after how long.
+//! Retry policy (pure): which request failures are retried, and after how long. One policy
+//! serves chunks and direct uploads.
+//!
+//! While the browser believes it is online, passing failures (network errors, 408, 429, 5xx,
+//! gateway pages) are retried on a timer for about four minutes, so a storm of 429/503 answers
+//! or a flaky gateway heals by itself. When the browser says it is offline the request fails
+//! at once; the queue carries on when the `online` event comes.
 
 use crate::api::ApiError;
 
-/// Attempts per chunk, the first one included.
-pub const MAX_ATTEMPTS: u32 = 3;
-/// First back-off; doubled each time (about 1 s, 2 s, 4 s).
+/// Attempts per request, the first one included (waits 1, 2, 4 … 60, 60, 60 s: about 4 min).
+pub const MAX_ATTEMPTS: u32 = 10;
+/// First back-off; doubled each time up to [`MAX_DELAY_MS`].
 pub const BASE_DELAY_MS: u64 = 1_000;
-/// A `Retry-After` longer than this is capped (the user can always cancel).
+/// The longest wait between two attempts, `Retry-After` included (the user can always cancel).
 pub const MAX_DELAY_MS: u64 = 60_000;
 
 /// What to do after a failed chunk request.
@@ -20,15 +26,10 @@ pub enum Decision {
     Fail,
 }
 
-/// True for the chunk service's "Upload <id> not found. Please restart upload." answer.
-pub fn is_lost_session(error: &ApiError) -> bool {
-    matches!(error, ApiError::NotFound(detail) if detail.starts_with("Upload ") && detail.contains("not found"))
-}
-
 /// Back-off before attempt `attempt + 1` (attempt counts from 1), with ±20 % jitter.
 /// `jitter` is a number in `[0, 1)` (random in the app, fixed in tests).
 pub fn backoff_ms(attempt: u32, jitter: f64) -> u64 {
-    let base = BASE_DELAY_MS.saturating_mul(1 << attempt.saturating_sub(1).min(10));
+    let base = BASE_DELAY_MS.saturating_mul(1 << attempt.saturating_sub(1).min(10)).min(MAX_DELAY_MS);
     let factor = 0.8 + 0.4 * jitter.clamp(0.0, 1.0);
     ((base as f64) * factor).round() as u64
 }
@@ -36,10 +37,11 @@ pub fn backoff_ms(attempt: u32, jitter: f64) -> u64 {
 /// Decides after `attempt` attempts failed with `error`. Sending again after a refreshed
 /// session (401) is handled below this, by the API client, and spends no attempt.
 pub fn decide(error: &ApiError, attempt: u32, jitter: f64) -> Decision {
-    if is_lost_session(error) {
+    if error.is_lost_upload_session() {
         return Decision::RestartUpload;
     }
-    if !error.is_transient() || attempt >= MAX_ATTEMPTS {
+    // Offline: nothing to gain from a timer; the `online` event resumes the queue.
+    if !error.is_transient() || *error == ApiError::Offline || attempt >= MAX_ATTEMPTS {
         return Decision::Fail;
     }
     let delay_ms = match error {
@@ -58,26 +60,42 @@ mod tests {
     }
 
     #[test]
-    fn backoff_doubles_around_one_two_four_seconds() {
+    fn backoff_doubles_from_one_second_up_to_a_minute() {
         assert_eq!(backoff_ms(1, 0.5), 1_000);
         assert_eq!(backoff_ms(2, 0.5), 2_000);
         assert_eq!(backoff_ms(3, 0.5), 4_000);
+        assert_eq!(backoff_ms(7, 0.5), 60_000);
+        assert_eq!(backoff_ms(40, 0.5), 60_000);
         assert_eq!(backoff_ms(1, 0.0), 800);
         assert_eq!(backoff_ms(1, 0.999_999), 1_200);
     }
 
     #[test]
-    fn transient_failures_retry_until_the_third_attempt() {
+    fn passing_failures_retry_on_a_timer_for_minutes_while_online() {
         for error in [
             ApiError::Network("reset".into()),
             server(502),
+            server(503),
             server(500),
             ApiError::Rejected { status: 408, message: String::new() },
         ] {
             assert_eq!(decide(&error, 1, 0.5), Decision::RetryAfter { delay_ms: 1_000 }, "{error:?}");
             assert_eq!(decide(&error, 2, 0.5), Decision::RetryAfter { delay_ms: 2_000 });
-            assert_eq!(decide(&error, 3, 0.5), Decision::Fail);
+            let waited: u64 = (1..MAX_ATTEMPTS)
+                .map(|attempt| match decide(&error, attempt, 0.5) {
+                    Decision::RetryAfter { delay_ms } => delay_ms,
+                    other => panic!("attempt {attempt}: {other:?}"),
+                })
+                .sum();
+            assert!((180_000..=300_000).contains(&waited), "a few minutes in all: {waited} ms");
+            assert_eq!(decide(&error, MAX_ATTEMPTS, 0.5), Decision::Fail);
         }
+    }
+
+    #[test]
+    fn offline_fails_at_once_and_waits_for_the_online_event() {
+        assert_eq!(decide(&ApiError::Offline, 1, 0.5), Decision::Fail);
+        assert!(ApiError::Offline.is_transient(), "the queue resumes it when back online");
     }
 
     #[test]
@@ -106,7 +124,7 @@ mod tests {
     #[test]
     fn lost_session_restarts() {
         let error = ApiError::NotFound("Upload e41a8c37 not found. Please restart upload.".into());
-        assert!(is_lost_session(&error));
+        assert!(error.is_lost_upload_session());
         assert_eq!(decide(&error, 1, 0.5), Decision::RestartUpload);
     }
 }

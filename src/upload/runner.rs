@@ -1,76 +1,117 @@
-//! Runs one upload job: direct, or chunk 0 → middle chunks (bounded concurrency) → final
-//! chunk, with retries, resume data after every acknowledged chunk, and cancellation.
+//! Runs one upload job: the thin browser driver of [`protocol`](super::protocol). It sends
+//! what the machine asks (XHR with `File.slice`), waits, looks batches up, keeps the resume
+//! record, holds the per-file Web Lock and reports every step to the queue.
 
 use super::plan::{plan, ChunkRange, Plan};
+use super::protocol::{Answer, Command, Event, Note, Outcome, Protocol, Request, Resume};
+use super::queue::NewUpload;
 use super::resume::{self, ResumeEntry};
-use super::retry::{decide, Decision};
 use super::validate::Strategy;
-use crate::api::uploads::{ChunkFields, DirectFields};
+use crate::api::types::NaiveTimestamp;
+use crate::api::uploads::{ChunkFields, DirectFields, Transfer};
 use crate::api::xhr::AbortHandle;
 use crate::api::{ApiClient, ApiError};
-use crate::i18n;
-use futures_util::future::join_all;
+use crate::config::AppConfig;
+use crate::web_lock::{self, Lock};
+use futures_util::future::LocalBoxFuture;
+use futures_util::stream::{FuturesUnordered, StreamExt};
+use futures_util::FutureExt;
 use gloo_timers::future::sleep;
 use std::cell::{Cell, RefCell};
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::collections::BTreeMap;
 use std::rc::Rc;
 use std::time::Duration;
-use web_sys::File;
+
+/// How far the server's clock may run behind this browser's when looking for a batch that a
+/// lost answer created.
+pub const CLOCK_SKEW_MS: f64 = 10.0 * 60.0 * 1000.0;
+
+/// Why an upload stopped without a batch.
+#[derive(Clone, Debug, PartialEq)]
+pub enum UploadFailure {
+    /// Request `chunk` of `total` (1-based; `total` 1 for a direct upload) failed with `cause`.
+    Request { chunk: u32, total: u32, cause: ApiError },
+    /// The server lost the chunk session again after one restart.
+    LostTwice,
+    /// Another tab of this browser is uploading the same file.
+    OtherTab,
+}
+
+impl UploadFailure {
+    /// Whether the cause may pass by itself (network, 5xx): the queue resumes it when online.
+    pub fn is_transient(&self) -> bool {
+        matches!(self, UploadFailure::Request { cause, .. } if cause.is_transient())
+    }
+}
 
 /// What a running job tells the queue.
 #[derive(Clone, Debug, PartialEq)]
 pub enum UploadEvent {
     /// Sending began: `total_chunks` is 1 for a direct upload.
-    Started { total_chunks: u32, chunked: bool },
+    Started {
+        total_chunks: u32,
+        chunked: bool,
+    },
     /// Bytes the server acknowledged, and bytes on the wire for unacknowledged chunks.
-    Progress { acked_bytes: u64, inflight_bytes: u64, chunks_done: u32 },
-    /// A chunk failed and is retried after a pause.
-    Retrying { chunk: u32, attempt: u32, delay_ms: u64, reason: String },
-    /// The server no longer knew the upload: starting over from chunk 0.
-    Restarted,
-    /// Every chunk is in; waiting for the server to assemble the file.
+    Progress {
+        acked_bytes: u64,
+        inflight_bytes: u64,
+        chunks_done: u32,
+    },
+    /// Something worth saying on the way (a retry, a restart, a look-up).
+    Note(Note),
+    /// Every byte is sent; waiting for the server to assemble the file.
     Finishing,
-    /// The server confirmed: the new batch's UUID.
-    Done { batch_uuid: String },
-    /// Gave up, with a message naming the file, the chunk and the reason. `transient` when the
-    /// cause may pass by itself (network, 5xx): the queue then resumes when the browser is back
-    /// online.
-    Failed { message: String, transient: bool },
-    /// Stopped by the user.
+    /// The server has the batch; `recovered` when it was found after its answer was lost.
+    Done {
+        batch_uuid: String,
+        recovered: bool,
+    },
+    Failed(UploadFailure),
+    /// Stopped by the user, or by the end of the sign-in it belonged to.
     Cancelled,
+}
+
+/// The resume record of a chunked single-file upload: whose, and for which file.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ResumeKey {
+    pub owner: resume::Owner,
+    pub fingerprint: String,
+}
+
+impl ResumeKey {
+    /// The Web Lock that keeps two tabs from uploading this file at once.
+    fn lock_name(&self) -> String {
+        format!("omr.upload.{}.{}.{}", self.owner.server, self.owner.user_id, self.fingerprint)
+    }
 }
 
 /// Everything needed to run one upload.
 #[derive(Clone)]
 pub struct Job {
-    pub files: Vec<File>,
-    pub label: String,
-    pub strategy: Strategy,
-    pub task_id: Option<String>,
-    pub notes: Option<String>,
-    /// Resume key for single-file uploads.
-    pub fingerprint: Option<String>,
-    /// Continue a stored session instead of starting a new one.
+    pub upload: NewUpload,
+    /// Continue the stored record instead of starting a new session.
     pub resume: bool,
     pub threshold: u64,
     pub chunk_size: u64,
     pub concurrency: u32,
+    /// Interval between look-ups for a batch whose answer was lost.
+    pub lookup_interval_ms: u64,
+    /// A request whose upload shows no progress this long is aborted and sent again.
+    pub stall_ms: u32,
 }
 
 impl Job {
-    /// A fresh (not resumed) job for one file, sized by the app configuration.
-    pub fn for_file(file: File, strategy: Strategy, task_id: Option<String>, config: &crate::config::AppConfig) -> Job {
+    /// The job for a queued upload, sized by the app configuration.
+    pub fn new(upload: NewUpload, resume: bool, config: &AppConfig) -> Job {
         Job {
-            label: file.name(),
-            files: vec![file],
-            strategy,
-            task_id,
-            notes: None,
-            fingerprint: None,
-            resume: false,
+            upload,
+            resume,
             threshold: config.chunk_threshold_bytes,
             chunk_size: config.chunk_size_bytes,
             concurrency: config.chunk_concurrency,
+            lookup_interval_ms: u64::from(config.poll_interval_ms),
+            stall_ms: config.upload_stall_ms,
         }
     }
 }
@@ -121,270 +162,227 @@ impl Cancel {
     }
 }
 
-/// Why a phase of the job stopped.
-enum Stop {
-    Restart,
-    Cancelled,
-    Failed { message: String, transient: bool },
-}
-
-struct Ctx {
+/// The browser side of one job.
+struct Driver {
     client: ApiClient,
     job: Job,
     report: Rc<dyn Fn(UploadEvent)>,
     cancel: Cancel,
+    /// Empty for a direct upload.
     ranges: Vec<ChunkRange>,
-    upload_id: RefCell<Option<String>>,
-    acked: RefCell<BTreeSet<u32>>,
-    inflight: RefCell<BTreeMap<u32, u64>>,
+    inflight: Rc<RefCell<BTreeMap<u32, u64>>>,
+    /// Acknowledged bytes and chunks, for progress reported from inside a request.
+    acked: Rc<Cell<(u64, u32)>>,
+    /// The oldest `created_at` a batch made by this upload can have (server wall clock).
+    not_before: NaiveTimestamp,
 }
 
-impl Ctx {
-    fn report_progress(&self) {
-        let acked = self.acked.borrow();
-        let acked_bytes = acked.iter().map(|i| self.ranges[*i as usize].len()).sum();
+/// The browser's wall clock at `ms` (since the epoch), as the server writes timestamps.
+fn local_timestamp(ms: f64) -> NaiveTimestamp {
+    let date = js_sys::Date::new(&ms.into());
+    NaiveTimestamp {
+        year: date.get_full_year() as i32,
+        month: date.get_month() + 1,
+        day: date.get_date(),
+        hour: date.get_hours(),
+        minute: date.get_minutes(),
+        second: date.get_seconds(),
+    }
+}
+
+impl Driver {
+    fn total(&self) -> u32 {
+        (self.ranges.len() as u32).max(1)
+    }
+
+    fn report_progress(&self, protocol: &Protocol) {
+        let acked = protocol.acknowledged();
+        let acked_bytes = acked.iter().filter_map(|i| self.ranges.get(*i as usize)).map(ChunkRange::len).sum();
+        let chunks_done = acked.len() as u32;
+        self.acked.set((acked_bytes, chunks_done));
         let inflight_bytes = self.inflight.borrow().values().sum();
-        (self.report)(UploadEvent::Progress { acked_bytes, inflight_bytes, chunks_done: acked.len() as u32 });
+        (self.report)(UploadEvent::Progress { acked_bytes, inflight_bytes, chunks_done });
     }
 
-    fn remember(&self) {
-        let (Some(fingerprint), Some(upload_id)) = (&self.job.fingerprint, self.upload_id.borrow().clone()) else {
-            return;
-        };
-        let entry = ResumeEntry {
-            upload_id,
-            total_chunks: self.ranges.len() as u32,
-            chunk_size: self.job.chunk_size,
-            acknowledged: self.acked.borrow().iter().copied().collect(),
-            saved_at_ms: js_sys::Date::now(),
-        };
-        resume::remember(fingerprint, entry);
-    }
-
-    fn failure(&self, chunk: u32, error: &ApiError) -> Stop {
-        let message =
-            i18n::upload_chunk_failed(&self.job.label, chunk + 1, self.ranges.len() as u32, &error.to_string());
-        Stop::Failed { message, transient: error.is_transient() }
-    }
-
-    /// Sends one chunk until it is acknowledged, retrying transient failures.
-    async fn send_chunk(self: &Rc<Self>, index: u32, is_final: bool) -> Result<crate::api::types::ChunkAccepted, Stop> {
-        let range = self.ranges[index as usize];
-        let file = &self.job.files[0];
-        let upload_type = self.job.strategy.upload_type();
-        let mut attempt = 1;
-        loop {
-            if self.cancel.is_cancelled() {
-                return Err(Stop::Cancelled);
-            }
-            let upload_id = self.upload_id.borrow().clone();
-            let fields = ChunkFields {
-                index,
-                total: self.ranges.len() as u32,
-                filename: &self.job.label,
-                upload_type: &upload_type,
-                upload_id: upload_id.as_deref(),
-                task_id: self.job.task_id.as_deref(),
-                is_final,
-            };
-            let handle = self.cancel.handle();
-            let on_progress: Rc<dyn Fn(f64)> = {
-                let ctx = self.clone();
-                Rc::new(move |sent: f64| {
-                    ctx.inflight.borrow_mut().insert(index, (sent as u64).min(range.len()));
-                    ctx.report_progress();
-                })
-            };
-            let result = self.client.upload_chunk(file, range.start, range.end, &fields, on_progress, &handle).await;
-            self.cancel.release(&handle);
-            self.inflight.borrow_mut().remove(&index);
-            match result {
-                Ok(accepted) => {
-                    if self.upload_id.borrow().is_none() {
-                        *self.upload_id.borrow_mut() = Some(accepted.upload_id.clone());
-                    }
-                    self.acked.borrow_mut().insert(index);
-                    self.remember();
-                    self.report_progress();
-                    return Ok(accepted);
-                }
-                Err(ApiError::Cancelled) => return Err(Stop::Cancelled),
-                Err(error) => match decide(&error, attempt, js_sys::Math::random()) {
-                    Decision::RetryAfter { delay_ms } => {
-                        (self.report)(UploadEvent::Retrying {
-                            chunk: index,
-                            attempt,
-                            delay_ms,
-                            reason: error.to_string(),
-                        });
-                        self.report_progress();
-                        self.cancel.pause(delay_ms).await;
-                        attempt += 1;
-                    }
-                    Decision::RestartUpload => return Err(Stop::Restart),
-                    Decision::Fail => return Err(self.failure(index, &error)),
+    fn save(&self, protocol: &Protocol) {
+        let Some(key) = &self.job.upload.resume_key else { return };
+        let progress = protocol.progress();
+        let now = js_sys::Date::now();
+        match progress.upload_id {
+            Some(upload_id) => resume::remember(
+                &key.owner,
+                &key.fingerprint,
+                ResumeEntry {
+                    upload_id,
+                    total_chunks: self.ranges.len() as u32,
+                    chunk_size: self.job.chunk_size,
+                    acknowledged: progress.acknowledged,
+                    saved_at_ms: now,
+                    completion_unknown: progress.completion_unknown,
                 },
-            }
+            ),
+            None => resume::forget(&key.owner, &key.fingerprint, now),
         }
     }
 
-    /// Sends the middle chunks not yet acknowledged, `concurrency` at a time; after the first
-    /// failure no new chunk starts (those in flight finish and stay acknowledged for resume).
-    async fn send_middle(self: &Rc<Self>) -> Result<(), Stop> {
-        let last = self.ranges.len() as u32 - 1;
-        let queue: VecDeque<u32> = (1..last).filter(|i| !self.acked.borrow().contains(i)).collect();
-        let queue = Rc::new(RefCell::new(queue));
-        let stop: Rc<RefCell<Option<Stop>>> = Rc::default();
-        let workers = (0..self.job.concurrency.max(1)).map(|_| {
-            let (ctx, queue, stop) = (self.clone(), queue.clone(), stop.clone());
-            async move {
-                loop {
-                    if stop.borrow().is_some() {
-                        return;
-                    }
-                    let Some(index) = queue.borrow_mut().pop_front() else { return };
-                    if let Err(reason) = ctx.send_chunk(index, false).await {
-                        stop.borrow_mut().get_or_insert(reason);
-                    }
+    async fn send(&self, request: Request, delay_ms: u64) -> Event {
+        let index = request.index();
+        let jitter = js_sys::Math::random();
+        self.cancel.pause(delay_ms).await;
+        if self.cancel.is_cancelled() {
+            return Event::Answered { index, answer: Answer::Failed(ApiError::Cancelled), jitter };
+        }
+        let handle = self.cancel.handle();
+        let on_progress: Rc<dyn Fn(f64)> = {
+            let (inflight, acked, report) = (self.inflight.clone(), self.acked.clone(), self.report.clone());
+            let limit = self.ranges.get(index as usize).map_or(self.job.upload.size, ChunkRange::len);
+            Rc::new(move |sent: f64| {
+                inflight.borrow_mut().insert(index, (sent as u64).min(limit));
+                let (acked_bytes, chunks_done) = acked.get();
+                let inflight_bytes = inflight.borrow().values().sum();
+                report(UploadEvent::Progress { acked_bytes, inflight_bytes, chunks_done });
+            })
+        };
+        let upload = &self.job.upload;
+        let transfer = Transfer { owner: &upload.session_id, on_progress, abort: &handle, stall_ms: self.job.stall_ms };
+        let answer = match &request {
+            Request::Chunk { index, upload_id, is_final } => {
+                if *is_final {
+                    (self.report)(UploadEvent::Finishing);
                 }
+                let range = self.ranges[*index as usize];
+                let fields = ChunkFields {
+                    index: *index,
+                    total: self.total(),
+                    filename: &upload.label,
+                    upload_type: &upload.strategy.upload_type(),
+                    upload_id: upload_id.as_deref(),
+                    task_id: upload.task_id.as_deref(),
+                    is_final: *is_final,
+                };
+                let file = &upload.files.0[0];
+                self.client.upload_chunk(file, range.start, range.end, &fields, transfer).await.map(|a| {
+                    Answer::Accepted { upload_id: Some(a.upload_id), complete: a.is_complete, batch_id: a.batch_id }
+                })
             }
-        });
-        join_all(workers).await;
-        let stopped = stop.borrow_mut().take();
-        match stopped {
-            Some(reason) => Err(reason),
-            None => Ok(()),
-        }
+            Request::Direct => {
+                let fields = DirectFields {
+                    has_qr: upload.strategy == Strategy::ZipWithQr,
+                    task_id: upload.task_id.as_deref(),
+                    notes: upload.notes.as_deref(),
+                };
+                let images = upload.strategy == Strategy::Images;
+                self.client.upload_direct(&upload.files.0, images, &fields, transfer).await.map(|a| Answer::Accepted {
+                    upload_id: None,
+                    complete: true,
+                    batch_id: Some(a.batch_id),
+                })
+            }
+        };
+        self.cancel.release(&handle);
+        self.inflight.borrow_mut().remove(&index);
+        Event::Answered { index, answer: answer.unwrap_or_else(Answer::Failed), jitter }
     }
 
-    /// One pass of the chunk protocol; `Ok` carries the new batch's UUID.
-    async fn send_all_chunks(self: &Rc<Self>) -> Result<String, Stop> {
-        let total = self.ranges.len() as u32;
-        if self.upload_id.borrow().is_none() {
-            self.acked.borrow_mut().clear();
-            let first = self.send_chunk(0, total == 1).await?;
-            if total == 1 {
-                return self.completed(first);
-            }
+    async fn look_up(&self, delay_ms: u64) -> Event {
+        self.cancel.pause(delay_ms).await;
+        if self.cancel.is_cancelled() {
+            return Event::Cancelled;
         }
-        self.send_middle().await?;
-        (self.report)(UploadEvent::Finishing);
-        let last = self.send_chunk(total - 1, true).await?;
-        self.completed(last)
+        let upload = &self.job.upload;
+        // The server names an image set itself; a ZIP's batch carries the file name.
+        let name = (upload.strategy != Strategy::Images).then_some(upload.label.as_str());
+        Event::LookedUp(self.client.find_uploaded_batch(&upload.session_id, name, upload.size, &self.not_before).await)
     }
 
-    fn completed(&self, answer: crate::api::types::ChunkAccepted) -> Result<String, Stop> {
-        match answer.batch_id.filter(|_| answer.is_complete) {
-            Some(batch_uuid) => Ok(batch_uuid),
-            // Every chunk was acknowledged but the server did not assemble them: a new
-            // session is the only way forward.
-            None => Err(Stop::Restart),
+    fn finish(&self, outcome: Outcome) {
+        // Whatever is still in flight (a middle chunk when another completed) is not needed.
+        for handle in self.cancel.handles.borrow_mut().drain(..) {
+            handle.abort();
         }
+        let event = match outcome {
+            Outcome::Done { batch_uuid, recovered } => {
+                if let Some(key) = &self.job.upload.resume_key {
+                    resume::forget(&key.owner, &key.fingerprint, js_sys::Date::now());
+                }
+                UploadEvent::Done { batch_uuid, recovered }
+            }
+            Outcome::Cancelled => UploadEvent::Cancelled,
+            Outcome::LostTwice => UploadEvent::Failed(UploadFailure::LostTwice),
+            // The sign-in ended: the queue is being cleared, nothing to say.
+            Outcome::Failed { cause: ApiError::SessionChanged, .. } => UploadEvent::Cancelled,
+            Outcome::Failed { chunk, cause } => {
+                UploadEvent::Failed(UploadFailure::Request { chunk: chunk + 1, total: self.total(), cause })
+            }
+        };
+        (self.report)(event);
     }
 }
 
-fn finish(report: &Rc<dyn Fn(UploadEvent)>, fingerprint: Option<&str>, result: Result<String, Stop>) {
-    match result {
-        Ok(batch_uuid) => {
-            if let Some(fingerprint) = fingerprint {
-                resume::forget(fingerprint, js_sys::Date::now());
-            }
-            report(UploadEvent::Done { batch_uuid });
-        }
-        Err(Stop::Cancelled) => report(UploadEvent::Cancelled),
-        Err(Stop::Failed { message, transient }) => report(UploadEvent::Failed { message, transient }),
-        Err(Stop::Restart) => report(UploadEvent::Failed { message: i18n::upload_lost_twice(), transient: false }),
+/// The stored record this job may continue, checked against its plan, and when the upload
+/// it continues last sent something (now for a fresh one).
+fn stored_resume(job: &Job, total: u32, now_ms: f64) -> (Resume, f64) {
+    let Some(key) = job.upload.resume_key.as_ref().filter(|_| job.resume) else { return (Resume::default(), now_ms) };
+    match resume::find(&key.owner, &key.fingerprint, now_ms).filter(|e| e.fits(total, job.chunk_size)) {
+        Some(entry) => (
+            Resume {
+                upload_id: Some(entry.upload_id),
+                acknowledged: entry.acknowledged,
+                completion_unknown: entry.completion_unknown,
+            },
+            entry.saved_at_ms.min(now_ms),
+        ),
+        None => (Resume::default(), now_ms),
     }
 }
 
 /// Runs `job` to its end, reporting every step through `report`.
 pub async fn run(client: ApiClient, job: Job, report: Rc<dyn Fn(UploadEvent)>, cancel: Cancel) {
-    let size: u64 = job.files.iter().map(|f| f.size() as u64).sum();
-    let chunked = job.strategy != Strategy::Images && job.files.len() == 1;
+    // Two tabs never upload the same file at once; the lock is held until this returns.
+    let _lock = match &job.upload.resume_key {
+        Some(key) => match web_lock::acquire(&key.lock_name(), true).await {
+            Lock::Taken => return report(UploadEvent::Failed(UploadFailure::OtherTab)),
+            Lock::Held(lock) => Some(lock),
+            Lock::Unsupported => None,
+        },
+        None => None,
+    };
+    let size = job.upload.size;
+    let chunked = job.upload.strategy != Strategy::Images && job.upload.files.0.len() == 1;
     let ranges = match plan(size, job.threshold, job.chunk_size) {
         Plan::Chunked(ranges) if chunked => ranges,
-        _ => {
-            report(UploadEvent::Started { total_chunks: 1, chunked: false });
-            let result = send_direct(&client, &job, &report, &cancel, size).await;
-            return finish(&report, None, result);
-        }
+        _ => Vec::new(),
     };
-    let stored = job
-        .fingerprint
-        .as_deref()
-        .filter(|_| job.resume)
-        .and_then(|fp| resume::find(fp, js_sys::Date::now()))
-        .filter(|entry| entry.fits(ranges.len() as u32, job.chunk_size));
-    report(UploadEvent::Started { total_chunks: ranges.len() as u32, chunked: true });
-    let ctx = Rc::new(Ctx {
-        client,
-        report: report.clone(),
-        cancel,
-        upload_id: RefCell::new(stored.as_ref().map(|e| e.upload_id.clone())),
-        acked: RefCell::new(stored.map(|e| e.acknowledged.into_iter().collect()).unwrap_or_default()),
-        inflight: RefCell::default(),
-        ranges,
-        job,
-    });
-    ctx.report_progress();
-    let mut result = ctx.send_all_chunks().await;
-    if matches!(result, Err(Stop::Restart)) {
-        // The server lost the session (404 "Upload … not found"): once, start over.
-        report(UploadEvent::Restarted);
-        *ctx.upload_id.borrow_mut() = None;
-        ctx.acked.borrow_mut().clear();
-        ctx.report_progress();
-        result = ctx.send_all_chunks().await;
-    }
-    finish(&report, ctx.job.fingerprint.as_deref(), result);
-}
-
-/// One request for a small ZIP or an image set, retried like a chunk.
-async fn send_direct(
-    client: &ApiClient,
-    job: &Job,
-    report: &Rc<dyn Fn(UploadEvent)>,
-    cancel: &Cancel,
-    size: u64,
-) -> Result<String, Stop> {
-    let images = job.strategy == Strategy::Images;
-    let fields = DirectFields {
-        has_qr: job.strategy == Strategy::ZipWithQr,
-        task_id: job.task_id.as_deref(),
-        notes: job.notes.as_deref(),
+    let now = js_sys::Date::now();
+    let (mut protocol, (resume, started_at)) = if ranges.is_empty() {
+        (Protocol::direct(job.lookup_interval_ms), (Resume::default(), now))
+    } else {
+        let total = ranges.len() as u32;
+        (Protocol::chunked(total, job.concurrency, job.lookup_interval_ms), stored_resume(&job, total, now))
     };
-    let mut attempt = 1;
+    report(UploadEvent::Started { total_chunks: (ranges.len() as u32).max(1), chunked: !ranges.is_empty() });
+    // A batch made by this upload is no older than its first request, give or take clock skew.
+    let not_before = local_timestamp(started_at - CLOCK_SKEW_MS);
+    let driver =
+        Driver { client, job, report, cancel, ranges, inflight: Rc::default(), acked: Rc::default(), not_before };
+    let mut tasks: FuturesUnordered<LocalBoxFuture<'_, Event>> = FuturesUnordered::new();
+    let mut commands = protocol.start(resume);
     loop {
-        if cancel.is_cancelled() {
-            return Err(Stop::Cancelled);
+        for command in std::mem::take(&mut commands) {
+            match command {
+                Command::Send { request, delay_ms } => tasks.push(driver.send(request, delay_ms).boxed_local()),
+                Command::LookUp { delay_ms } => tasks.push(driver.look_up(delay_ms).boxed_local()),
+                Command::Save => driver.save(&protocol),
+                Command::Tell(note) => (driver.report)(UploadEvent::Note(note)),
+                Command::Finish(outcome) => return driver.finish(outcome),
+            }
         }
-        let handle = cancel.handle();
-        let on_progress: Rc<dyn Fn(f64)> = {
-            let report = report.clone();
-            Rc::new(move |sent: f64| {
-                report(UploadEvent::Progress {
-                    acked_bytes: 0,
-                    inflight_bytes: (sent as u64).min(size),
-                    chunks_done: 0,
-                })
-            })
+        driver.report_progress(&protocol);
+        let Some(event) = tasks.next().await else {
+            // Nothing in flight and nothing to do cannot happen; end as failed rather than hang.
+            return driver.finish(Outcome::Failed { chunk: 0, cause: ApiError::Cancelled });
         };
-        let result = client.upload_direct(&job.files, images, &fields, on_progress, &handle).await;
-        cancel.release(&handle);
-        match result {
-            Ok(accepted) => return Ok(accepted.batch_id),
-            Err(ApiError::Cancelled) => return Err(Stop::Cancelled),
-            Err(error) => match decide(&error, attempt, js_sys::Math::random()) {
-                Decision::RetryAfter { delay_ms } => {
-                    report(UploadEvent::Retrying { chunk: 0, attempt, delay_ms, reason: error.to_string() });
-                    cancel.pause(delay_ms).await;
-                    attempt += 1;
-                }
-                _ => {
-                    let message = i18n::upload_failed(&job.label, &error.to_string());
-                    return Err(Stop::Failed { message, transient: error.is_transient() });
-                }
-            },
-        }
+        let event = if driver.cancel.is_cancelled() { Event::Cancelled } else { event };
+        commands = protocol.handle(event);
     }
 }
