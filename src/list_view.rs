@@ -115,12 +115,7 @@ pub fn sorted(items: &[BatchListItem], sort: Option<Sort>) -> Vec<BatchListItem>
 
 /// True while any listed batch may still change (the list then refreshes itself).
 pub fn has_unfinished(items: &[BatchListItem]) -> bool {
-    items.iter().any(|i| {
-        matches!(
-            i.status,
-            BatchStatus::Uploaded | BatchStatus::Validating | BatchStatus::Processing | BatchStatus::Reprocessing
-        )
-    })
+    items.iter().any(|i| i.status.is_running())
 }
 
 #[cfg(test)]

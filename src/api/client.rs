@@ -97,9 +97,14 @@ impl Answer {
         ApiError::is_session_problem(self.status, detail.as_deref())
     }
 
+    /// Any 2xx: the one definition of success for every transport.
+    pub fn is_success(&self) -> bool {
+        (200..300).contains(&self.status)
+    }
+
     /// The JSON body of a 2xx as `T`, or the error the answer stands for.
     pub fn decode<T: DeserializeOwned>(self) -> Result<T, ApiError> {
-        if !(200..300).contains(&self.status) {
+        if !self.is_success() {
             return Err(self.into_error());
         }
         serde_json::from_str(&self.body).map_err(|e| ApiError::Undecodable(e.to_string()))
@@ -107,14 +112,14 @@ impl Answer {
 
     /// `Ok` for any 2xx, ignoring the body (204 answers).
     pub fn expect_success(self) -> Result<(), ApiError> {
-        if (200..300).contains(&self.status) {
+        if self.is_success() {
             Ok(())
         } else {
             Err(self.into_error())
         }
     }
 
-    fn into_error(self) -> ApiError {
+    pub(super) fn into_error(self) -> ApiError {
         error_from_response(self.status, self.retry_after.as_deref(), &self.body, self.authenticated)
     }
 }
@@ -154,6 +159,16 @@ impl PartialEq for ApiClient {
     fn eq(&self, other: &Self) -> bool {
         Rc::ptr_eq(&self.inner, &other.inner)
     }
+}
+
+/// What a second session problem (right after a successful refresh) means.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum SecondRefusal {
+    /// The session is over (ordinary requests).
+    EndsSession,
+    /// The answer is returned as it is: this endpoint refuses the user (the event stream,
+    /// which then leaves the page to polling instead of looping on refreshes).
+    IsAnswer,
 }
 
 /// `Offline` when the browser says so, else `Network` with what failed.
@@ -341,14 +356,20 @@ impl ApiClient {
         if !call.auth {
             return self.fetch(call, None).await;
         }
-        self.with_session(call.owner.as_deref(), |token| async move { self.fetch(call, Some(&token)).await }).await
+        let attempt = |token: String| async move { self.fetch(call, Some(&token)).await };
+        self.with_session(call.owner.as_deref(), SecondRefusal::EndsSession, attempt).await
     }
 
     /// The session rule every authenticated request follows, whatever carries it (fetch or
     /// XMLHttpRequest): `attempt` with the current token; on a session problem refresh once
     /// and attempt once more; a second session problem ends the session. With an `owner`
     /// (a sign-in id), nothing is sent unless that sign-in is still the current one.
-    pub(super) async fn with_session<F, Fut>(&self, owner: Option<&str>, attempt: F) -> Result<Answer, ApiError>
+    pub(super) async fn with_session<F, Fut>(
+        &self,
+        owner: Option<&str>,
+        second_refusal: SecondRefusal,
+        attempt: F,
+    ) -> Result<Answer, ApiError>
     where
         F: Fn(String) -> Fut,
         Fut: std::future::Future<Output = Result<Answer, ApiError>>,
@@ -360,7 +381,7 @@ impl ApiClient {
         }
         self.refresh_after_rejection(&token).await?;
         let replay = attempt(self.token_for(owner)?).await?;
-        if replay.is_session_problem() {
+        if replay.is_session_problem() && second_refusal == SecondRefusal::EndsSession {
             self.expire();
             return Err(ApiError::SessionExpired);
         }
@@ -425,7 +446,7 @@ impl ApiClient {
         if self.session_id().as_deref() != Some(session.session_id.as_str()) {
             return Err(ApiError::SessionChanged);
         }
-        if !(200..300).contains(&answer.status) {
+        if !answer.is_success() {
             let error = answer.into_error();
             // Only a refused refresh token ends the session; a flaky network or a failing
             // server keeps it for the next attempt.

@@ -4,6 +4,7 @@
 pub mod client;
 pub mod endpoints;
 pub mod error;
+pub mod lenient;
 pub mod session_store;
 pub mod sse;
 pub mod stream;

@@ -1,12 +1,13 @@
 //! The batch event stream: `fetch` with the bearer header (EventSource cannot send one) and a
 //! `ReadableStream` reader, on the long lane. One call follows one connection to its end.
 
-use super::client::{network_error, ApiClient, Lane};
-use super::error::{error_from_response, ApiError};
+use super::client::{network_error, Answer, ApiClient, Lane, SecondRefusal};
+use super::error::{status_text, ApiError};
 use super::sse::{interpret, SseParser, StreamMessage};
 use futures_util::future::{select, Either};
 use gloo_net::http::RequestBuilder;
 use gloo_timers::future::TimeoutFuture;
+use std::cell::RefCell;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortController, ReadableStreamDefaultReader};
@@ -16,9 +17,8 @@ use web_sys::{AbortController, ReadableStreamDefaultReader};
 pub enum StreamEnd {
     /// `complete` or `error` arrived: the batch is finished; do not reconnect.
     Finished,
-    /// The session was refreshed after a 401: reconnect at once.
-    SessionRefreshed,
-    /// Refused before streaming (403, 404, ...): reconnecting would not help.
+    /// Refused before streaming (403, 404, or a session problem right after a successful
+    /// refresh): reconnecting would not help; polling carries the page.
     Refused(ApiError),
     /// Ended without a final event, went silent too long, or failed: reconnect with back-off.
     Interrupted(String),
@@ -27,7 +27,8 @@ pub enum StreamEnd {
 impl ApiClient {
     /// Follows `/api/realtime/batches/{uuid}/stream`, calling `on_message` per event, until the
     /// connection ends. `abort` stops it from outside; `idle_ms` without a byte (not even a
-    /// ping) counts as a dead connection.
+    /// ping) counts as a dead connection. Opening follows the session rule of every request
+    /// (token at send time, one shared refresh, one replay).
     pub async fn follow_stream(
         &self,
         batch_uuid: &str,
@@ -35,35 +36,45 @@ impl ApiClient {
         abort: &AbortController,
         idle_ms: u32,
     ) -> StreamEnd {
-        let Some(token) = self.access_token() else {
-            return StreamEnd::Refused(ApiError::SessionExpired);
-        };
         let url = self.url(Lane::Realtime, &format!("batches/{}/stream", super::client::encode_segment(batch_uuid)));
-        let request = RequestBuilder::new(&url)
-            .header("Authorization", &format!("Bearer {token}"))
-            .header("Accept", "text/event-stream")
-            .abort_signal(Some(&abort.signal()))
-            .build();
-        let response = match request {
-            Ok(request) => request.send().await,
-            Err(err) => return StreamEnd::Interrupted(err.to_string()),
+        // The open response leaves through here; every other answer goes through the rule.
+        let opened: RefCell<Option<gloo_net::http::Response>> = RefCell::new(None);
+        let attempt = |token: String| {
+            let (url, opened) = (&url, &opened);
+            async move {
+                let request = RequestBuilder::new(url)
+                    .header("Authorization", &format!("Bearer {token}"))
+                    .header("Accept", "text/event-stream")
+                    .abort_signal(Some(&abort.signal()))
+                    .build()
+                    .map_err(network_error)?;
+                let response = request.send().await.map_err(network_error)?;
+                let status = response.status();
+                let retry_after = response.headers().get("retry-after");
+                if (200..300).contains(&status) {
+                    *opened.borrow_mut() = Some(response);
+                    return Ok(Answer { status, authenticated: true, retry_after, body: String::new() });
+                }
+                let body = response.text().await.unwrap_or_default();
+                Ok(Answer { status, authenticated: true, retry_after, body })
+            }
         };
-        let response = match response {
-            Ok(response) => response,
-            Err(err) => return StreamEnd::Interrupted(network_error(err).to_string()),
+        let answer = match self.with_session(None, SecondRefusal::IsAnswer, attempt).await {
+            Ok(answer) => answer,
+            Err(err) if err.is_transient() => return StreamEnd::Interrupted(err.to_string()),
+            Err(err) => return StreamEnd::Refused(err),
         };
-        if response.status() != 200 {
-            let retry_after = response.headers().get("retry-after");
-            let body = response.text().await.unwrap_or_default();
-            return match error_from_response(response.status(), retry_after.as_deref(), &body, true) {
-                ApiError::SessionExpired => match self.refresh_after_rejection(&token).await {
-                    Ok(()) => StreamEnd::SessionRefreshed,
-                    Err(err) => StreamEnd::Refused(err),
-                },
+        if !answer.is_success() {
+            return match answer.into_error() {
+                // Refused again with a token that was just refreshed: this is a refusal.
+                ApiError::SessionExpired => StreamEnd::Refused(ApiError::Forbidden(status_text(403).into())),
                 err if err.is_transient() => StreamEnd::Interrupted(err.to_string()),
                 err => StreamEnd::Refused(err),
             };
         }
+        let Some(response) = opened.borrow_mut().take() else {
+            return StreamEnd::Interrupted("the response has no body".into());
+        };
         let Some(body) = response.body() else {
             return StreamEnd::Interrupted("the response has no body".into());
         };

@@ -1,5 +1,6 @@
 //! Response types of the contract, tolerant of unknown fields, nulls and the documented quirks.
 
+use super::lenient;
 use serde::{Deserialize, Deserializer, Serialize};
 use std::fmt;
 
@@ -88,9 +89,16 @@ impl BatchStatus {
         }
     }
 
-    /// Completed and failed end polling and streaming.
+    /// Completed and failed: finished; polling and streaming end.
     pub fn is_terminal(&self) -> bool {
         matches!(self, BatchStatus::Completed | BatchStatus::Failed)
+    }
+
+    /// A documented status of a batch still on its way (uploaded, validating, processing,
+    /// reprocessing). The one definition of "unfinished": lists refresh and streams open only
+    /// for these. A status this client does not know is neither running nor finished.
+    pub fn is_running(&self) -> bool {
+        !self.is_terminal() && !matches!(self, BatchStatus::Other(_))
     }
 }
 
@@ -207,35 +215,36 @@ pub enum DbKey {
     Text(String),
 }
 
-/// One row of `GET /api/batches/`.
+/// One row of `GET /api/batches/`. Only `batch_uuid` and `status` are needed; any other
+/// field of the wrong shape reads as unknown ("—").
 #[derive(Clone, Debug, PartialEq, Deserialize)]
 pub struct BatchListItem {
     /// The database key (an integer) — not usable in URLs.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::opt")]
     pub batch_id: Option<DbKey>,
     /// The public id used in every path.
     pub batch_uuid: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub batch_name: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::opt")]
     pub upload_type: Option<UploadType>,
     pub status: BatchStatus,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::opt_u64")]
     pub sheet_count: Option<u64>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::opt_u64")]
     pub file_size_bytes: Option<u64>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub created_at: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub processing_started_at: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub completed_at: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub error_message: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub notes: Option<String>,
     /// Sent by newer servers only.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub username: Option<String>,
 }
 
@@ -261,19 +270,45 @@ impl BatchListItem {
     }
 }
 
-/// `GET /api/batches/` answer.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+/// `GET /api/batches/` answer. A row that cannot be read (no usable `batch_uuid` or
+/// `status`) is left out and counted in `skipped`, so one bad row never hides the others.
+#[derive(Clone, Debug, PartialEq)]
 pub struct BatchListResponse {
-    #[serde(default)]
     pub batches: Vec<BatchListItem>,
-    #[serde(default)]
     pub total: u64,
-    #[serde(default)]
     pub limit: Option<u64>,
-    #[serde(default)]
     pub offset: Option<u64>,
-    #[serde(default)]
     pub showing: Option<u64>,
+    /// Rows left out because they could not be read.
+    pub skipped: usize,
+}
+
+impl<'de> Deserialize<'de> for BatchListResponse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        struct Raw {
+            #[serde(default, deserialize_with = "lenient::opt")]
+            batches: Option<Vec<serde_json::Value>>,
+            #[serde(default, deserialize_with = "lenient::u64_or_zero")]
+            total: u64,
+            #[serde(default, deserialize_with = "lenient::opt_u64")]
+            limit: Option<u64>,
+            #[serde(default, deserialize_with = "lenient::opt_u64")]
+            offset: Option<u64>,
+            #[serde(default, deserialize_with = "lenient::opt_u64")]
+            showing: Option<u64>,
+        }
+        let raw = Raw::deserialize(deserializer)?;
+        let (batches, skipped) = lenient::rows(raw.batches.unwrap_or_default());
+        Ok(BatchListResponse {
+            batches,
+            total: raw.total,
+            limit: raw.limit,
+            offset: raw.offset,
+            showing: raw.showing,
+            skipped,
+        })
+    }
 }
 
 /// `GET /api/batches/{uuid}/progress`.
@@ -281,37 +316,38 @@ pub struct BatchListResponse {
 pub struct BatchProgress {
     pub batch_uuid: String,
     pub status: BatchStatus,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::u64_or_zero")]
     pub sheet_count: u64,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::u64_or_zero")]
     pub processed_count: u64,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::u64_or_zero")]
     pub failed_count: u64,
     /// May arrive as an integer (`0`) or a float (`63.97`).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::f64_or_zero")]
     pub progress_percentage: f64,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub created_at: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub completed_at: Option<String>,
 }
 
 /// One sheet in `/status?include_sheets=true`; two documented shapes, both accepted.
 #[derive(Clone, Debug, PartialEq, Deserialize)]
 pub struct SheetItem {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub sheet_uuid: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::opt_i64_rounded")]
     pub sequence_number: Option<i64>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::opt_i64_rounded")]
     pub sheet_number: Option<i64>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub status: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub error_message: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub image_path: Option<String>,
-    #[serde(default)]
+    /// Sometimes a float on the wire; rounded.
+    #[serde(default, deserialize_with = "lenient::opt_i64_rounded")]
     pub processing_time_ms: Option<i64>,
 }
 
@@ -321,24 +357,40 @@ pub struct BatchStatusResponse {
     /// Here `batch_id` is the UUID.
     pub batch_id: String,
     pub status: BatchStatus,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::u64_or_zero")]
     pub total_sheets: u64,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::u64_or_zero")]
     pub processed_sheets: u64,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::u64_or_zero")]
     pub failed_sheets: u64,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::opt_u64")]
     pub pending_sheets: Option<u64>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub created_at: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub processing_started_at: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub processing_completed_at: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub error_message: Option<String>,
-    #[serde(default)]
-    pub sheets: Option<Vec<SheetItem>>,
+    /// The readable sheets (`include_sheets=true`), and how many were left out.
+    #[serde(default, deserialize_with = "sheet_rows")]
+    pub sheets: Option<SheetRows>,
+}
+
+/// The sheets of a status answer: the readable ones, and how many could not be read.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SheetRows {
+    pub rows: Vec<SheetItem>,
+    pub skipped: usize,
+}
+
+fn sheet_rows<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<SheetRows>, D::Error> {
+    let values: Option<Vec<serde_json::Value>> = lenient::opt(deserializer)?;
+    Ok(values.map(|values| {
+        let (rows, skipped) = lenient::rows(values);
+        SheetRows { rows, skipped }
+    }))
 }
 
 /// 202 of `POST /api/batches/upload`.

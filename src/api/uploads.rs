@@ -1,7 +1,7 @@
 //! Upload endpoints: `POST /upload` (one request) and `POST /upload-chunk`, on the long lane,
 //! through `XMLHttpRequest` for byte progress, with the same refresh-once rule as every call.
 
-use super::client::{Answer, ApiClient, Lane};
+use super::client::{Answer, ApiClient, Lane, SecondRefusal};
 use super::error::ApiError;
 use super::types::{ChunkAccepted, UploadAccepted, UploadType};
 use super::xhr::{failure_to_error, post_form, AbortHandle};
@@ -57,7 +57,7 @@ impl ApiClient {
     async fn send_form(&self, path: &str, form: &FormData, transfer: Transfer<'_>) -> Result<Answer, ApiError> {
         let url = self.url(Lane::Realtime, path);
         let Transfer { owner, on_progress, abort, stall_ms } = transfer;
-        self.with_session(Some(owner), |token| {
+        self.with_session(Some(owner), SecondRefusal::EndsSession, |token| {
             let (url, on_progress) = (url.clone(), on_progress.clone());
             async move {
                 post_form(&url, Some(&token), form, on_progress, abort, stall_ms).await.map_err(failure_to_error)

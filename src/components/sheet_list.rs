@@ -1,13 +1,13 @@
 //! `SheetList`: the batch's sheets from `/status?include_sheets=true`, with a failed-only filter.
 
-use crate::api::types::SheetItem;
-use crate::i18n::{details_strings, strings};
+use crate::api::types::{SheetItem, SheetRows};
+use crate::i18n::{self, details_strings, strings};
 use yew::prelude::*;
 
-/// Props: the sheets the server returned.
+/// Props: the sheets the server returned (and how many could not be read).
 #[derive(Properties, PartialEq)]
 pub struct SheetListProps {
-    pub sheets: Vec<SheetItem>,
+    pub sheets: SheetRows,
 }
 
 /// The sheet table.
@@ -20,14 +20,17 @@ pub fn SheetList(props: &SheetListProps) -> Html {
         Callback::from(move |_: Event| failed_only.set(!*failed_only))
     };
     let shown: Vec<&SheetItem> =
-        props.sheets.iter().filter(|s| !*failed_only || s.status.as_deref() == Some("failed")).collect();
+        props.sheets.rows.iter().filter(|s| !*failed_only || s.status.as_deref() == Some("failed")).collect();
     let na = || strings().not_available.to_string();
     html! {
         <section class="sheet-list" aria-labelledby="sheets-heading">
             <div class="list-toolbar">
-                <h2 id="sheets-heading">{ format!("{} ({})", text.sheets, props.sheets.len()) }</h2>
+                <h2 id="sheets-heading">{ format!("{} ({})", text.sheets, props.sheets.rows.len()) }</h2>
                 <label class="checkbox"><input type="checkbox" id="failed-only" checked={*failed_only} onchange={toggle} />{ text.failed_only }</label>
             </div>
+            if props.sheets.skipped > 0 {
+                <p class="hint" role="note" data-testid="rows-skipped">{ i18n::rows_skipped(props.sheets.skipped) }</p>
+            }
             if shown.is_empty() {
                 <p class="hint">{ text.no_sheets }</p>
             } else {

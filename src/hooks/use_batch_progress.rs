@@ -4,7 +4,7 @@
 //! RAII: the pending `Timeout` lives in the effect and its teardown drops it (unmount, another
 //! batch, the tab hidden). A hidden tab pauses polling; showing it again polls at once.
 
-use crate::api::types::BatchProgress;
+use crate::api::types::{BatchProgress, BatchStatus};
 use crate::api::{ApiClient, ApiError};
 use crate::hooks::use_api::use_api;
 use crate::hooks::use_visibility::use_visibility;
@@ -14,8 +14,15 @@ use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use yew::prelude::*;
 
-/// Errors in a row stretch the interval up to this.
+/// Errors in a row, or a status this client does not know, stretch the interval up to this.
 const MAX_BACKOFF_MS: u32 = 30_000;
+
+/// The wait before the next poll (pure): the interval, doubled per error in a row and per
+/// answer in a row with an unknown status (2 s, 4 s … up to 30 s).
+pub fn poll_delay_ms(interval_ms: u32, failures: u32, unknown_answers: u32) -> u32 {
+    let doublings = failures.max(unknown_answers).min(5);
+    interval_ms.saturating_mul(1 << doublings).min(MAX_BACKOFF_MS.max(interval_ms))
+}
 
 /// What polling has learned.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -44,6 +51,7 @@ struct Poller {
     timer: RefCell<Option<Timeout>>,
     stopped: Cell<bool>,
     failures: Cell<u32>,
+    unknown_answers: Cell<u32>,
 }
 
 impl Poller {
@@ -58,6 +66,8 @@ impl Poller {
             match result {
                 Ok(progress) => {
                     poller.failures.set(0);
+                    let unknown = matches!(progress.status, BatchStatus::Other(_));
+                    poller.unknown_answers.set(if unknown { poller.unknown_answers.get() + 1 } else { 0 });
                     add_sample(
                         &mut view.samples,
                         js_sys::Date::now(),
@@ -80,10 +90,7 @@ impl Poller {
             if terminal || hopeless {
                 return;
             }
-            let delay = poller
-                .interval_ms
-                .saturating_mul(1 << poller.failures.get().min(4))
-                .min(MAX_BACKOFF_MS.max(poller.interval_ms));
+            let delay = poll_delay_ms(poller.interval_ms, poller.failures.get(), poller.unknown_answers.get());
             let next = poller.clone();
             *poller.timer.borrow_mut() = Some(Timeout::new(delay, move || next.poll()));
         });
@@ -116,6 +123,7 @@ pub fn use_batch_progress(batch_uuid: &str, interval_ms: u32) -> ProgressView {
                     timer: RefCell::new(None),
                     stopped: Cell::new(false),
                     failures: Cell::new(0),
+                    unknown_answers: Cell::new(0),
                 });
                 poller.poll();
                 poller
@@ -128,4 +136,20 @@ pub fn use_batch_progress(batch_uuid: &str, interval_ms: u32) -> ProgressView {
         });
     }
     (*view).clone()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_statuses_and_errors_slow_polling_down_to_30_s() {
+        assert_eq!(poll_delay_ms(2_000, 0, 0), 2_000);
+        assert_eq!(poll_delay_ms(2_000, 0, 1), 4_000);
+        assert_eq!(poll_delay_ms(2_000, 0, 2), 8_000);
+        assert_eq!(poll_delay_ms(2_000, 0, 4), 30_000);
+        assert_eq!(poll_delay_ms(2_000, 0, 40), 30_000, "never longer than 30 s");
+        assert_eq!(poll_delay_ms(2_000, 3, 0), 16_000);
+        assert_eq!(poll_delay_ms(60_000, 1, 0), 60_000, "a long configured interval is kept");
+    }
 }

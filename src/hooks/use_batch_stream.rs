@@ -142,7 +142,6 @@ pub fn use_batch_stream(batch_uuid: &str, enabled: bool) -> StreamView {
                             StreamEnd::Finished => {
                                 return dispatcher.dispatch(StreamAction::Connection(Connection::Finished))
                             }
-                            StreamEnd::SessionRefreshed => continue,
                             StreamEnd::Refused(error) => {
                                 return dispatcher
                                     .dispatch(StreamAction::Connection(Connection::Unavailable(error.to_string())));

@@ -150,6 +150,15 @@ pub fn page_title(page: &str) -> String {
     format!("{page} · {}", EN.app_name)
 }
 
+/// "2 rows could not be read and are not shown."
+pub fn rows_skipped(count: usize) -> String {
+    if count == 1 {
+        "1 row from the server could not be read and is not shown.".to_string()
+    } else {
+        format!("{count} rows from the server could not be read and are not shown.")
+    }
+}
+
 /// The line under a queued upload: a note on the way or why it stopped.
 pub fn upload_message(file: &str, message: &ItemMessage) -> String {
     match message {

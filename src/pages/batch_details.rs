@@ -58,10 +58,11 @@ fn BatchDetails(props: &BatchDetailsPageProps) -> Html {
     let navigator = use_navigator();
     let id = props.id.to_string();
     let progress = use_batch_progress(&id, client.config().poll_interval_ms);
-    let terminal = progress.is_terminal();
-    // The stream only for unfinished batches: a finished one's log may have expired, and then
-    // the stream would send nothing but pings forever (contract §5.6).
-    let stream = use_batch_stream(&id, progress.latest.is_some() && !terminal);
+    // The stream only for running batches: a finished one's log may have expired, and then
+    // the stream would send nothing but pings forever (contract §5.6); an unknown status is
+    // polled slowly instead.
+    let running = progress.latest.as_ref().is_some_and(|p| p.status.is_running());
+    let stream = use_batch_stream(&id, running);
     let status = use_state(|| None::<Result<BatchStatusResponse, ApiError>>);
     let facts = use_state(|| batch_cache::recall(&id));
     let phase = progress.latest.as_ref().map(|p| p.status.clone());

@@ -149,6 +149,9 @@ pub fn BatchesPage() -> Html {
         }
         Some(Ok(list)) => html! {
             <>
+                if list.skipped > 0 {
+                    <p class="hint" role="note" data-testid="rows-skipped">{ i18n::rows_skipped(list.skipped) }</p>
+                }
                 <BatchList items={list.batches.clone()} is_admin={session.is_admin()} sort={*sort} on_sort={on_sort} on_deleted={on_deleted} />
                 <Pagination page={page} rows={list.batches.len() as u64} total={list.total} on_page={on_page} />
             </>

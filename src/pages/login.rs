@@ -22,19 +22,39 @@ pub struct LoginQuery {
     pub expired: Option<u8>,
 }
 
-/// Only same-site paths are followed after login (no `//evil.example`, no loop to /login).
+/// Whether `target` is a plain path on this site (pure): it starts with one `/`, holds no
+/// backslash and no control character (browsers drop tabs and newlines, so `/\t/evil` would
+/// become `//evil`), and does not lead back to the login page.
+pub fn is_plain_path(target: &str) -> bool {
+    target.starts_with('/')
+        && !target.starts_with("//")
+        && !target.contains('\\')
+        && !target.chars().any(char::is_control)
+        && !target.starts_with("/login")
+}
+
+/// Where to go after signing in: `target` when it is a plain path that `resolve` (the
+/// browser's URL parser against this page's origin) keeps on this origin, else the list.
+pub fn redirect_target(target: Option<&str>, resolve: impl Fn(&str) -> Option<String>) -> String {
+    target
+        .filter(|t| is_plain_path(t))
+        .and_then(resolve)
+        .filter(|resolved| is_plain_path(resolved))
+        .unwrap_or_else(|| DEFAULT_AFTER_LOGIN.to_string())
+}
+
+/// Parses `target` with `URL` against the page's origin: its path, query and fragment when it
+/// stays on this origin.
+fn same_origin_path(target: &str) -> Option<String> {
+    let origin = web_sys::window()?.location().origin().ok()?;
+    let url = web_sys::Url::new_with_base(target, &origin).ok()?;
+    (url.origin() == origin).then(|| format!("{}{}{}", url.pathname(), url.search(), url.hash()))
+}
+
+/// The page to open after signing in, checked so that no address a user can type sends
+/// them elsewhere or makes the router throw.
 pub fn safe_redirect(target: Option<&str>) -> String {
-    match target {
-        Some(path)
-            if path.starts_with('/')
-                && !path.starts_with("//")
-                && !path.starts_with("/\\")
-                && !path.starts_with("/login") =>
-        {
-            path.to_string()
-        }
-        _ => DEFAULT_AFTER_LOGIN.to_string(),
-    }
+    redirect_target(target, same_origin_path)
 }
 
 /// The server's own length rules (username 3–50, password at least 8), checked before sending.
@@ -135,12 +155,27 @@ mod tests {
 
     #[test]
     fn redirects_stay_on_this_site() {
-        assert_eq!(safe_redirect(Some("/dashboard/batches/abc?x=1")), "/dashboard/batches/abc?x=1");
-        assert_eq!(safe_redirect(Some("//evil.example/")), DEFAULT_AFTER_LOGIN);
-        assert_eq!(safe_redirect(Some("/\\evil.example")), DEFAULT_AFTER_LOGIN);
-        assert_eq!(safe_redirect(Some("https://evil.example/")), DEFAULT_AFTER_LOGIN);
-        assert_eq!(safe_redirect(Some("/login?redirect=/login")), DEFAULT_AFTER_LOGIN);
-        assert_eq!(safe_redirect(None), DEFAULT_AFTER_LOGIN);
+        let keep = |t: &str| Some(t.to_string());
+        let to = |t: &str| redirect_target(Some(t), keep);
+        assert_eq!(to("/dashboard/batches/abc?x=1"), "/dashboard/batches/abc?x=1");
+        for bad in [
+            "//evil.example/",
+            "/\\evil.example",
+            "/x\\y",
+            "https://evil.example/",
+            "/login?redirect=/login",
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/\u{7f}x",
+            "",
+            "dashboard",
+        ] {
+            assert_eq!(to(bad), DEFAULT_AFTER_LOGIN, "{bad:?}");
+        }
+        assert_eq!(redirect_target(None, keep), DEFAULT_AFTER_LOGIN);
+        // What the URL parser makes of it counts too: off-origin or odd results are refused.
+        assert_eq!(redirect_target(Some("/a"), |_| None), DEFAULT_AFTER_LOGIN);
+        assert_eq!(redirect_target(Some("/a"), |_| Some("//evil.example".into())), DEFAULT_AFTER_LOGIN);
     }
 
     #[test]

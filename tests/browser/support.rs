@@ -3,6 +3,7 @@
 use gloo_net::http::Request;
 use gloo_timers::future::sleep;
 use omr_web::api::ApiClient;
+use omr_web::app::{App, AppProps};
 use omr_web::config::AppConfig;
 use serde_json::Value;
 use std::time::Duration;
@@ -38,6 +39,71 @@ pub fn clear_storage() {
     if let Some(storage) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
         storage.clear().expect("localStorage clears");
     }
+}
+
+thread_local! {
+    /// Every app a test mounted, so the next test can end what a failed one left running.
+    static MOUNTED: std::cell::RefCell<Vec<(yew::AppHandle<App>, web_sys::Element)>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Mounts the whole app with `config` at the current address; it is destroyed by
+/// [`unmount_all`] (called by [`start_clean`]) if the test does not do it itself.
+pub fn mount_app(config: AppConfig) -> web_sys::Element {
+    let root = mount_point();
+    let app = yew::Renderer::<App>::with_root_and_props(root.clone(), AppProps { config: Some(config) }).render();
+    MOUNTED.with(|mounted| mounted.borrow_mut().push((app, root.clone())));
+    root
+}
+
+/// Destroys every mounted app (their effects stop their timers, streams and uploads) and
+/// removes their elements.
+pub fn unmount_all() {
+    let apps = MOUNTED.with(|mounted| std::mem::take(&mut *mounted.borrow_mut()));
+    for (app, root) in apps {
+        app.destroy();
+        root.remove();
+    }
+}
+
+/// Every test starts here: no app of an earlier test running, no stored session or resume
+/// record, no fault rule or gateway limit left on the stand-in, an empty request log, the tab
+/// visible and online, and the page at `/`.
+pub async fn start_clean() {
+    unmount_all();
+    clear_storage();
+    set_tab_visible(true);
+    set_online(true);
+    go_to("/");
+    control("DELETE", "/__test/faults").await;
+    gateway_limit(None).await;
+    // A request the previous test's app had in flight may still arrive: let it, then forget it.
+    sleep(Duration::from_millis(50)).await;
+    control("DELETE", "/__test/requests").await;
+}
+
+/// Sets or clears the stand-in's Cloudflare-like body limit.
+pub async fn gateway_limit(bytes: Option<u64>) {
+    let body = serde_json::json!({ "bytes": bytes });
+    let response = Request::put(&format!("{}/__test/gateway-limit", standin())).json(&body).unwrap().send().await;
+    assert!(response.is_ok_and(|r| r.ok()), "gateway limit set");
+}
+
+/// Makes `navigator.onLine` say `online` (headless Chromium is always online by itself).
+pub fn set_online(online: bool) {
+    let navigator = web_sys::window().unwrap().navigator();
+    let descriptor = js_sys::Object::new();
+    js_sys::Reflect::set(&descriptor, &"value".into(), &online.into()).unwrap();
+    js_sys::Reflect::set(&descriptor, &"configurable".into(), &true.into()).unwrap();
+    js_sys::Object::define_property(&navigator, &"onLine".into(), &descriptor);
+}
+
+/// A same-origin frame: its window shares this page's `localStorage` and receives the
+/// `storage` events this page causes (and the other way round), as a second tab does.
+pub fn second_tab() -> web_sys::Window {
+    let document = web_sys::window().unwrap().document().unwrap();
+    let frame: web_sys::HtmlIFrameElement = document.create_element("iframe").unwrap().dyn_into().unwrap();
+    document.body().unwrap().append_child(&frame).unwrap();
+    frame.content_window().expect("the frame has a window")
 }
 
 /// Calls a `/__test/...` control endpoint.

@@ -30,6 +30,12 @@ pub enum FaultAction {
     /// connection lost mid-answer. Browsers never resend such a request on their own (they do
     /// resend once or twice when a reused connection closes before any answer byte).
     Cut,
+    /// Handle the request (the backend acts on it), then cut the connection mid-answer as
+    /// `cut` does: an answer lost on its way back.
+    CutAfter,
+    /// Handle the request, then leave these top-level fields out of its JSON answer (for
+    /// example `batch_id` from a completing chunk answer).
+    Omit { fields: Vec<String> },
     /// Wait this long, then handle the request normally.
     Delay { ms: u64 },
     /// 429 with a `Retry-After` header, as a rate limiter answers.
@@ -224,5 +230,10 @@ mod tests {
             FaultAction::Respond { status: 502, body: "bad".into(), content_type: "text/html".into() }
         );
         assert_eq!(rules[1].action, FaultAction::RateLimit { retry_after_secs: 3 });
+        let omit: FaultRule =
+            serde_json::from_str(r#"{"path":"/x","action":{"kind":"omit","fields":["batch_id"]}}"#).unwrap();
+        assert_eq!(omit.action, FaultAction::Omit { fields: vec!["batch_id".into()] });
+        let cut: FaultRule = serde_json::from_str(r#"{"path":"/x","action":{"kind":"cut_after"}}"#).unwrap();
+        assert_eq!(cut.action, FaultAction::CutAfter);
     }
 }

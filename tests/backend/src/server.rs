@@ -84,7 +84,7 @@ async fn handle(state: AppState, router: Router, req: Request<Incoming>) -> Resu
     let log = |status: u16, note| {
         state.faults.log(LoggedRequest { method: method.to_string(), path: original_path.clone(), status, note });
     };
-    let mut drop_after = false;
+    let mut after = After::Answer;
     if !path.starts_with("/__test/") {
         let length = req.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
         if let (Some(limit), Some(length)) = (state.faults.gateway_body_limit(), length) {
@@ -120,7 +120,7 @@ async fn handle(state: AppState, router: Router, req: Request<Incoming>) -> Resu
                 log(0, None);
                 return Err(DroppedConnection);
             }
-            Some(FaultAction::DropAfter) => drop_after = true,
+            Some(FaultAction::DropAfter) => after = After::Drop,
             Some(FaultAction::Stall) => {
                 log(200, None);
                 let silence = futures_util::stream::pending::<Result<axum::body::Bytes, std::io::Error>>();
@@ -131,34 +131,81 @@ async fn handle(state: AppState, router: Router, req: Request<Incoming>) -> Resu
             Some(FaultAction::Cut) => {
                 drain(req.into_body()).await;
                 log(0, None);
-                // The pause lets hyper flush the head and the first bytes before the error
-                // aborts the connection.
-                let partial = futures_util::stream::unfold(0, |step| async move {
-                    match step {
-                        0 => Some((Ok(axum::body::Bytes::from_static(b"{\"upload_id\": \"")), 1)),
-                        1 => {
-                            tokio::time::sleep(Duration::from_millis(100)).await;
-                            Some((Err(std::io::Error::other("connection cut by an injected fault")), 2))
-                        }
-                        _ => None,
-                    }
-                });
-                let mut response = Response::new(Body::from_stream(partial));
-                response.headers_mut().insert(header::CONTENT_LENGTH, HeaderValue::from_static("1000"));
-                response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
-                return Ok(with_cors(response));
+                return Ok(with_cors(cut_response(StatusCode::OK)));
             }
+            Some(FaultAction::CutAfter) => after = After::Cut,
+            Some(FaultAction::Omit { fields }) => after = After::Omit(fields),
             Some(FaultAction::Delay { ms }) => tokio::time::sleep(Duration::from_millis(ms)).await,
             None => {}
         }
     }
     let response = router.oneshot(req).await.unwrap_or_else(|never| match never {});
     let note = response.extensions().get::<RequestNote>().map(|note| note.0.clone());
-    log(if drop_after { 0 } else { response.status().as_u16() }, note);
-    if drop_after {
-        return Err(DroppedConnection);
+    let status = response.status().as_u16();
+    match after {
+        After::Drop => {
+            log(0, note);
+            Err(DroppedConnection)
+        }
+        After::Cut => {
+            // The note keeps what the backend did; status 0 says the answer never arrived.
+            log(0, note);
+            Ok(with_cors(cut_response(response.status())))
+        }
+        After::Omit(fields) => {
+            log(status, note);
+            Ok(with_cors(without_fields(response, &fields).await))
+        }
+        After::Answer => {
+            log(status, note);
+            Ok(with_cors(response))
+        }
     }
-    Ok(with_cors(response))
+}
+
+/// What happens to an answer the backend produced.
+enum After {
+    Answer,
+    Drop,
+    Cut,
+    Omit(Vec<String>),
+}
+
+/// The status line (`status`), headers and a few body bytes, then an aborted connection. The pause lets
+/// hyper flush the head and the first bytes before the error aborts the connection.
+fn cut_response(status: StatusCode) -> Response<Body> {
+    let partial = futures_util::stream::unfold(0, |step| async move {
+        match step {
+            0 => Some((Ok(axum::body::Bytes::from_static(b"{\"upload_id\": \"")), 1)),
+            1 => {
+                tokio::time::sleep(Duration::from_millis(100)).await;
+                Some((Err(std::io::Error::other("connection cut by an injected fault")), 2))
+            }
+            _ => None,
+        }
+    });
+    let mut response = Response::new(Body::from_stream(partial));
+    *response.status_mut() = status;
+    response.headers_mut().insert(header::CONTENT_LENGTH, HeaderValue::from_static("1000"));
+    response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    response
+}
+
+/// The same answer with `fields` removed from its JSON object (other bodies unchanged).
+async fn without_fields(response: Response<Body>, fields: &[String]) -> Response<Body> {
+    let (mut parts, body) = response.into_parts();
+    let bytes = axum::body::to_bytes(body, usize::MAX).await.unwrap_or_default();
+    let body = match serde_json::from_slice::<serde_json::Value>(&bytes) {
+        Ok(serde_json::Value::Object(mut object)) => {
+            for field in fields {
+                object.remove(field);
+            }
+            serde_json::Value::Object(object).to_string().into_bytes()
+        }
+        _ => bytes.to_vec(),
+    };
+    parts.headers.remove(header::CONTENT_LENGTH);
+    Response::from_parts(parts, Body::from(body))
 }
 
 /// Lets browser tests served from the test runner's origin call the stand-in.

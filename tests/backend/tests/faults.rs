@@ -74,6 +74,49 @@ async fn drop_after_handles_the_request_but_loses_the_answer() {
     assert_eq!(entry["note"]["chunk_index"], 0, "the backend did store the chunk");
 }
 
+fn one_chunk_form() -> Form {
+    Form::new()
+        .part("chunk", Part::bytes(support::sheets_zip("12300145", 2)).file_name("c"))
+        .text("chunk_index", "0")
+        .text("total_chunks", "1")
+        .text("filename", "whole.zip")
+        .text("upload_type", "zip_with_qr")
+        .text("is_final_chunk", "true")
+}
+
+#[tokio::test]
+async fn cut_after_makes_the_batch_then_loses_the_answer_mid_way() {
+    let server = Server::start().await;
+    let token = server.token("center07").await;
+    install(&server, json!({"method": "POST", "path": "/api/batches/upload-chunk", "action": {"kind": "cut_after"}}))
+        .await;
+    let response = server.post_form("/api/batches/upload-chunk", &token, one_chunk_form()).await;
+    assert_eq!(response.status(), 202, "the head arrives");
+    assert!(response.text().await.is_err(), "the body never arrives whole");
+    let list: Value = server.get("/api/batches/", &token).await.json().await.unwrap();
+    assert_eq!(list["batches"][0]["batch_name"], "whole.zip", "the backend made the batch");
+    let log: Value = server.http.get(server.url("/__test/requests")).send().await.unwrap().json().await.unwrap();
+    let entry = log["requests"].as_array().unwrap().iter().find(|r| r["path"] == "/api/batches/upload-chunk").unwrap();
+    assert_eq!(entry["status"], 0, "logged as an answer that never arrived");
+}
+
+#[tokio::test]
+async fn omit_leaves_fields_out_of_a_handled_answer() {
+    let server = Server::start().await;
+    let token = server.token("center07").await;
+    install(
+        &server,
+        json!({"method": "POST", "path": "/api/batches/upload-chunk", "action": {"kind": "omit", "fields": ["batch_id"]}}),
+    )
+    .await;
+    let answer: Value =
+        server.post_form("/api/batches/upload-chunk", &token, one_chunk_form()).await.json().await.unwrap();
+    assert_eq!(answer["is_complete"], true);
+    assert!(answer.get("batch_id").is_none(), "{answer}");
+    let list: Value = server.get("/api/batches/", &token).await.json().await.unwrap();
+    assert_eq!(list["batches"][0]["batch_name"], "whole.zip");
+}
+
 #[tokio::test]
 async fn delay_and_rate_limit() {
     let server = Server::start().await;
