@@ -52,11 +52,9 @@ pub async fn acquire(name: &str, if_available: bool) -> Lock {
         let mut release = None;
         let held = js_sys::Promise::new(&mut |resolve, _reject| release = Some(resolve));
         if let Some(release) = release {
-            if let Err(unsent) = sender.send(Some(release)) {
-                // Nobody waits any more: let go at once.
-                if let Some(release) = unsent {
-                    let _ = release.call0(&JsValue::NULL);
-                }
+            // Nobody waits any more: let go at once.
+            if let Err(Some(release)) = sender.send(Some(release)) {
+                let _ = release.call0(&JsValue::NULL);
             }
         }
         held.into()

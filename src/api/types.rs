@@ -448,3 +448,82 @@ pub struct ProgressEvent {
     #[serde(default)]
     pub error_details: Option<String>,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_bad_row_never_hides_the_others() {
+        let body = r#"{"batches": [
+            {"batch_id": 1, "batch_uuid": "a", "status": "completed", "file_size_bytes": 2048, "sheet_count": 3},
+            {"batch_id": 2, "batch_uuid": null, "status": "completed"},
+            {"batch_id": 3.5, "batch_uuid": "c", "status": "processing", "file_size_bytes": -5, "sheet_count": 2.5,
+             "created_at": 17, "upload_type": 4, "username": false},
+            {"batch_uuid": "d", "status": 5},
+            "junk"
+        ], "total": "4", "limit": 50}"#;
+        let list: BatchListResponse = serde_json::from_str(body).unwrap();
+        assert_eq!(list.batches.iter().map(|b| b.batch_uuid.as_str()).collect::<Vec<_>>(), ["a", "c"]);
+        assert_eq!(list.skipped, 3);
+        assert_eq!(list.total, 4);
+        let odd = &list.batches[1];
+        assert_eq!((odd.file_size_bytes, odd.sheet_count, odd.batch_id.clone()), (None, None, None), "shown as —");
+        assert_eq!((odd.created_at.clone(), odd.upload_type.clone(), odd.username.clone()), (None, None, None));
+        let empty: BatchListResponse = serde_json::from_str(r#"{"batches": null}"#).unwrap();
+        assert!(empty.batches.is_empty() && empty.skipped == 0);
+    }
+
+    #[test]
+    fn status_answers_survive_odd_numbers_and_bad_sheets() {
+        let body = r#"{"batch_id": "u", "status": "completed", "total_sheets": 2.0, "processed_sheets": -1,
+            "failed_sheets": null, "sheets": [
+                {"sheet_uuid": "s1", "sequence_number": 1, "status": "completed", "processing_time_ms": 812.6},
+                {"sheet_uuid": "s2", "sequence_number": "two", "status": 3},
+                7
+            ]}"#;
+        let status: BatchStatusResponse = serde_json::from_str(body).unwrap();
+        assert_eq!((status.total_sheets, status.processed_sheets, status.failed_sheets), (2, 0, 0));
+        let sheets = status.sheets.unwrap();
+        assert_eq!(sheets.rows.len(), 2);
+        assert_eq!(sheets.skipped, 1);
+        assert_eq!(sheets.rows[0].processing_time_ms, Some(813));
+        assert_eq!((sheets.rows[1].sequence_number, sheets.rows[1].status.clone()), (None, None));
+        let progress: BatchProgress =
+            serde_json::from_str(r#"{"batch_uuid": "u", "status": "processing", "progress_percentage": "x"}"#).unwrap();
+        assert_eq!(progress.progress_percentage, 0.0);
+    }
+
+    #[test]
+    fn an_uploads_batch_is_recognised_by_name_size_time_and_uploader() {
+        let item: BatchListItem = serde_json::from_str(
+            r#"{"batch_uuid": "b", "status": "uploaded", "batch_name": "103.zip", "file_size_bytes": 500,
+                "created_at": "2025-12-18T09:41:07", "username": "center07"}"#,
+        )
+        .unwrap();
+        let since = NaiveTimestamp::parse("2025-12-18T09:35:00").unwrap();
+        assert!(item.may_be_upload_of(Some("103.zip"), 500, &since, Some("center07")));
+        assert!(item.may_be_upload_of(None, 500, &since, None), "image sets are named by the server");
+        assert!(!item.may_be_upload_of(Some("104.zip"), 500, &since, None));
+        assert!(!item.may_be_upload_of(Some("103.zip"), 501, &since, None));
+        assert!(!item.may_be_upload_of(
+            Some("103.zip"),
+            500,
+            &NaiveTimestamp::parse("2025-12-18T09:41:08").unwrap(),
+            None
+        ));
+        assert!(!item.may_be_upload_of(Some("103.zip"), 500, &since, Some("center08")), "someone else's");
+    }
+
+    #[test]
+    fn running_finished_and_unknown_are_one_definition() {
+        for status in ["uploaded", "validating", "processing", "reprocessing"] {
+            assert!(BatchStatus::parse(status).is_running() && !BatchStatus::parse(status).is_terminal());
+        }
+        for status in ["completed", "failed"] {
+            assert!(BatchStatus::parse(status).is_terminal() && !BatchStatus::parse(status).is_running());
+        }
+        let unknown = BatchStatus::parse("archived");
+        assert!(!unknown.is_running() && !unknown.is_terminal(), "neither: polled slowly, never streamed");
+    }
+}

@@ -8,6 +8,7 @@ use crate::hooks::use_session::use_session;
 use crate::hooks::use_uploads::UploadsContext;
 use crate::upload::queue::{QueueAction, QueueState};
 use crate::upload::runner::{run, Cancel, Job, UploadEvent};
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
@@ -18,6 +19,12 @@ use yew::prelude::*;
 pub struct UploadProviderProps {
     #[prop_or_default]
     pub children: Html,
+}
+
+fn cancel_all(cancels: &RefCell<HashMap<u32, Cancel>>) {
+    for (_, cancel) in cancels.borrow_mut().drain() {
+        cancel.cancel();
+    }
 }
 
 /// Provides [`UploadsContext`].
@@ -33,11 +40,14 @@ pub fn UploadProvider(props: &UploadProviderProps) -> Html {
     {
         let (dispatcher, cancels) = (state.dispatcher(), cancels.clone());
         use_effect_with(session.session_id.clone(), move |_| {
-            for (_, cancel) in cancels.borrow_mut().drain() {
-                cancel.cancel();
-            }
+            cancel_all(&cancels);
             dispatcher.dispatch(QueueAction::Clear);
         });
+    }
+    // The app going away (a test tearing it down) ends its uploads too.
+    {
+        let cancels = cancels.clone();
+        use_effect_with((), move |_| move || cancel_all(&cancels));
     }
     {
         let (dispatcher, cancels) = (state.dispatcher(), cancels.clone());

@@ -429,7 +429,7 @@ impl Protocol {
             return self.look_up(Unfound::Resend { request, attempt, cause }, out);
         }
         // An unreadable 202 for a chunk that completes nothing: sending it again is harmless.
-        let policy_cause = if answer_lost { lost_answer() } else { cause.clone() };
+        let policy_cause = if matches!(cause, ApiError::Undecodable(_)) { lost_answer() } else { cause.clone() };
         match decide(&policy_cause, attempt, jitter) {
             Decision::RetryAfter { delay_ms } if self.stop.is_none() => {
                 out.push(Command::Tell(Note::Retrying { chunk: index, attempt, delay_ms, cause }));
@@ -445,6 +445,11 @@ impl Protocol {
             }
             _ => {
                 self.in_flight.retain(|(i, _)| *i != index);
+                if completing && !answer_lost {
+                    // A plain refusal of the completing request: the server made no batch.
+                    self.completion_unknown = false;
+                    out.push(Command::Save);
+                }
                 let outcome = Outcome::Failed { chunk: index, cause };
                 if self.total.is_none() {
                     return self.finish(outcome, out);
@@ -762,6 +767,22 @@ mod tests {
         let end = protocol.handle(ok(3));
         assert!(matches!(finished(&end), Some(Outcome::Failed { chunk: 2, .. })));
         assert_eq!(protocol.acknowledged().iter().copied().collect::<Vec<_>>(), vec![0, 1, 3], "kept for resume");
+    }
+
+    #[test]
+    fn offline_on_a_middle_chunk_stops_at_once_for_the_online_event() {
+        let mut protocol = Protocol::chunked(5, 1, POLL);
+        protocol.start(Resume::default());
+        protocol.handle(ok(0));
+        let end = protocol.handle(failed(1, ApiError::Offline));
+        assert_eq!(finished(&end), Some(Outcome::Failed { chunk: 1, cause: ApiError::Offline }));
+        assert!(sends(&end).is_empty());
+        // An unreadable 202 for a middle chunk is simply sent again.
+        let mut protocol = Protocol::chunked(5, 1, POLL);
+        protocol.start(Resume::default());
+        protocol.handle(ok(0));
+        let again = protocol.handle(failed(1, ApiError::Undecodable("eof".into())));
+        assert_eq!(indexes(&again), vec![1]);
     }
 
     #[test]

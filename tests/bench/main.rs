@@ -10,7 +10,7 @@
 #[path = "../browser/support.rs"]
 mod support;
 
-use omr_web::api::uploads::DirectFields;
+use omr_web::api::uploads::{DirectFields, Transfer};
 use omr_web::api::xhr::AbortHandle;
 use omr_web::config::AppConfig;
 use omr_web::upload::runner::{run, Cancel, Job, UploadEvent};
@@ -23,7 +23,8 @@ wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 const SIZE_MIB: u32 = 300;
 
 async fn chunked_seconds(client: &omr_web::api::ApiClient, file: &web_sys::File, concurrency: u32) -> f64 {
-    let job = Job { concurrency, ..Job::for_file(file.clone(), Strategy::ZipWithQr, None, &AppConfig::default()) };
+    let upload = support::queued(client, file.clone(), Strategy::ZipWithQr, None);
+    let job = Job { concurrency, ..Job::new(upload, false, &AppConfig::default()) };
     let finished = Rc::new(std::cell::Cell::new(false));
     let done = finished.clone();
     let report: Rc<dyn Fn(UploadEvent)> =
@@ -43,9 +44,10 @@ async fn upload_throughput_side_by_side() {
 
     let fields = DirectFields { has_qr: true, task_id: None, notes: None };
     let started = js_sys::Date::now();
-    let whole = client
-        .upload_direct(std::slice::from_ref(&file), false, &fields, Rc::new(|_| {}), &AbortHandle::default())
-        .await;
+    let session_id = client.session_id().expect("signed in");
+    let abort = AbortHandle::default();
+    let transfer = Transfer { owner: &session_id, on_progress: Rc::new(|_| {}), abort: &abort, stall_ms: 60_000 };
+    let whole = client.upload_direct(std::slice::from_ref(&file), false, &fields, transfer).await;
     let single = (js_sys::Date::now() - started) / 1000.0;
     assert!(whole.is_ok(), "{whole:?}");
 

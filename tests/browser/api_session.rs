@@ -1,6 +1,6 @@
 //! The API chokepoint and sessions against the stand-in: login, errors, me, refresh, sign-out.
 
-use crate::support::{clear_storage, config, control, count_requests, fresh_client};
+use crate::support::{clear_storage, config, control, count_requests, fresh_client, start_clean};
 use futures_util::future::join_all;
 use omr_web::api::session_store::STORAGE_KEY;
 use omr_web::api::{ApiClient, ApiError};
@@ -8,6 +8,7 @@ use wasm_bindgen_test::wasm_bindgen_test;
 
 #[wasm_bindgen_test]
 async fn login_stores_the_session_and_me_returns_the_user() {
+    start_clean().await;
     let client = fresh_client();
     let user = client.login("center07", "center07-pass").await.expect("login");
     assert_eq!(user.username, "center07");
@@ -24,6 +25,7 @@ async fn login_stores_the_session_and_me_returns_the_user() {
 
 #[wasm_bindgen_test]
 async fn wrong_password_gives_the_servers_reason() {
+    start_clean().await;
     let client = fresh_client();
     let err = client.login("center07", "not-the-password").await.unwrap_err();
     assert_eq!(err, ApiError::Rejected { status: 401, message: "Invalid username or password".into() });
@@ -33,12 +35,14 @@ async fn wrong_password_gives_the_servers_reason() {
 
 #[wasm_bindgen_test]
 async fn requests_without_a_session_end_as_expired() {
+    start_clean().await;
     let client = fresh_client();
     assert_eq!(client.me().await.unwrap_err(), ApiError::SessionExpired);
 }
 
 #[wasm_bindgen_test]
 async fn expired_token_is_refreshed_and_the_request_replayed() {
+    start_clean().await;
     let client = fresh_client();
     client.login("center08", "center08-pass").await.unwrap();
     let before = client.access_token();
@@ -53,6 +57,7 @@ async fn expired_token_is_refreshed_and_the_request_replayed() {
 
 #[wasm_bindgen_test]
 async fn five_concurrent_requests_share_one_refresh() {
+    start_clean().await;
     let client = fresh_client();
     client.login("admin", "admin-pass-2025").await.unwrap();
     control("POST", "/__test/expire-tokens").await;
@@ -66,6 +71,7 @@ async fn five_concurrent_requests_share_one_refresh() {
 
 #[wasm_bindgen_test]
 async fn a_refused_refresh_ends_the_session() {
+    start_clean().await;
     let client = fresh_client();
     client.login("center07", "center07-pass").await.unwrap();
     // Corrupt the stored refresh token, as a 7-day-old one would be.
@@ -86,6 +92,7 @@ async fn a_refused_refresh_ends_the_session() {
 
 #[wasm_bindgen_test]
 async fn sign_out_forgets_the_tokens() {
+    start_clean().await;
     let client = fresh_client();
     client.login("center07", "center07-pass").await.unwrap();
     client.sign_out();
@@ -96,6 +103,7 @@ async fn sign_out_forgets_the_tokens() {
 
 #[wasm_bindgen_test]
 async fn list_and_status_decode_real_answers() {
+    start_clean().await;
     let client = fresh_client();
     client.login("admin", "admin-pass-2025").await.unwrap();
     let page = client.list_batches(None, 100, 0).await.unwrap();
@@ -104,8 +112,11 @@ async fn list_and_status_decode_real_answers() {
     let first = &page.batches[0];
     let status = client.status(&first.batch_uuid, true, 10).await.unwrap();
     assert_eq!(status.batch_id, first.batch_uuid, "/status batch_id is the UUID");
-    let invalid = client.list_batches(None, 100, 0).await.map(|p| p.limit);
-    assert_eq!(invalid, Ok(Some(100)));
+    // Out of the server's 1–100 range: clamped, never a 422.
+    let clamped = client.list_batches(None, 500, 0).await.map(|p| (p.limit, p.batches.len()));
+    assert_eq!(clamped, Ok((Some(100), 100)));
+    let least = client.list_batches(None, 0, 0).await.map(|p| (p.limit, p.batches.len()));
+    assert_eq!(least, Ok((Some(1), 1)));
     let missing = client.progress("00000000-0000-0000-0000-000000000000").await.unwrap_err();
     assert_eq!(missing, ApiError::NotFound("Batch 00000000-0000-0000-0000-000000000000 not found".into()));
     let staff = fresh_client();
@@ -116,18 +127,12 @@ async fn list_and_status_decode_real_answers() {
 
 #[wasm_bindgen_test]
 async fn gateway_html_errors_read_as_server_errors() {
+    start_clean().await;
     let client = fresh_client();
     client.login("admin", "admin-pass-2025").await.unwrap();
     let rule = serde_json::json!({"method": "GET", "path": "/api/batches/", "action": {"kind": "respond", "status": 502, "body": "<html><h1>502 Bad Gateway</h1></html>"}});
-    let response = gloo_net::http::Request::post(&format!("{}/__test/faults", crate::support::standin()))
-        .json(&rule)
-        .unwrap()
-        .send()
-        .await
-        .unwrap();
-    assert!(response.ok());
+    crate::support::fault(rule).await;
     let err = client.list_batches(None, 10, 0).await.unwrap_err();
-    control("DELETE", "/__test/faults").await;
     assert!(matches!(err, ApiError::Server { status: 502, .. }), "{err:?}");
     assert!(err.is_transient());
 }

@@ -1,20 +1,27 @@
 //! The batch list against the stand-in's ~120 seeded batches: filter, paging, URL state,
 //! sorting, the admin-only uploader column and delete flow (with the server's 403 and 404).
 
-use crate::support::{clear_storage, config, control, current_url, fault, find, go_to, mount_point, text, wait_for};
-use omr_web::app::{App, AppProps};
+use crate::support::{
+    config, control, current_url, fault, find, go_to, mount_app, start_clean, text, unmount_all, wait_for,
+};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::wasm_bindgen_test;
 
-async fn mount_signed_in(user: &str, password: &str, path: &str) -> (web_sys::Element, yew::AppHandle<App>) {
-    clear_storage();
-    control("DELETE", "/__test/faults").await;
+async fn mount_signed_in(user: &str, password: &str, path: &str) -> web_sys::Element {
+    start_clean().await;
     omr_web::api::ApiClient::new(config()).login(user, password).await.unwrap();
     go_to(path);
-    let root = mount_point();
-    let app = yew::Renderer::<App>::with_root_and_props(root.clone(), AppProps { config: Some(config()) }).render();
+    let root = mount_app(config());
     wait_for("the first rows", || find(&root, "table.batch-table tbody tr[data-uuid]").is_some()).await;
-    (root, app)
+    root
+}
+
+/// N of "Showing a–b of N".
+fn total_shown(root: &web_sys::Element) -> u64 {
+    let text = text(root);
+    let showing = &text[text.find("Showing ").expect("a “Showing … of N” line")..];
+    let total = &showing[showing.find(" of ").expect("“of N”") + 4..];
+    total.chars().take_while(char::is_ascii_digit).collect::<String>().parse().expect("a number")
 }
 
 fn rows(root: &web_sys::Element) -> Vec<web_sys::HtmlElement> {
@@ -48,7 +55,7 @@ fn button_with_text(root: &web_sys::Element, selector: &str, label: &str) -> web
 
 #[wasm_bindgen_test]
 async fn filter_pages_and_url_state() {
-    let (root, app) = mount_signed_in("admin", "admin-pass-2025", "/dashboard/batches").await;
+    let root = mount_signed_in("admin", "admin-pass-2025", "/dashboard/batches").await;
     assert_eq!(rows(&root).len(), 50);
     assert!(text(&root).contains("Page 1 of"));
     assert!(text(&root).contains("Showing 1–50 of"));
@@ -87,24 +94,22 @@ async fn filter_pages_and_url_state() {
     })
     .await;
     assert!(!rows(&root).is_empty());
-    app.destroy();
+    unmount_all();
 
     // A reload (a new app on the same address) shows the same view; a page beyond the end shows the last.
     go_to("/dashboard/batches?status=failed&page=99");
-    let root = mount_point();
-    let app = yew::Renderer::<App>::with_root_and_props(root.clone(), AppProps { config: Some(config()) }).render();
+    let root = mount_app(config());
     wait_for("the clamped page", || current_url() == "/dashboard/batches?status=failed" && !rows(&root).is_empty())
         .await;
     let select: web_sys::HtmlSelectElement =
         root.query_selector("#status-filter").unwrap().unwrap().dyn_into().unwrap();
     assert_eq!(select.value(), "failed");
-    app.destroy();
-    clear_storage();
+    unmount_all();
 }
 
 #[wasm_bindgen_test]
 async fn sorting_within_the_page() {
-    let (root, app) = mount_signed_in("admin", "admin-pass-2025", "/dashboard/batches").await;
+    let root = mount_signed_in("admin", "admin-pass-2025", "/dashboard/batches").await;
     let sheets =
         |root: &web_sys::Element| -> Vec<u64> { cell_texts(root, 4).iter().map(|s| s.parse().unwrap_or(0)).collect() };
     find(&root, "button[data-sort=Sheets]").unwrap().click();
@@ -114,30 +119,28 @@ async fn sorting_within_the_page() {
     find(&root, "button[data-sort=Sheets]").unwrap().click();
     wait_for("descending sheets", || sheets(&root).windows(2).all(|w| w[0] >= w[1])).await;
     assert_eq!(rows(&root).len(), 50, "sorting stays within the page");
-    app.destroy();
-    clear_storage();
+    unmount_all();
 }
 
 #[wasm_bindgen_test]
 async fn staff_see_neither_uploader_nor_delete() {
-    let (root, app) = mount_signed_in("center07", "center07-pass", "/dashboard/batches").await;
+    let root = mount_signed_in("center07", "center07-pass", "/dashboard/batches").await;
     assert!(!text(&root).contains("Uploader"));
     assert!(root.query_selector("button[aria-haspopup=dialog]").unwrap().is_none());
     let row = &rows(&root)[0];
     let link = row.query_selector("a.row-link").unwrap().unwrap();
     assert!(link.get_attribute("href").unwrap().starts_with("/dashboard/batches/"), "rows are real links");
-    app.destroy();
-    clear_storage();
+    unmount_all();
 }
 
 #[wasm_bindgen_test]
 async fn admin_deletes_with_confirmation_and_sees_server_refusals() {
-    let (root, app) = mount_signed_in("admin", "admin-pass-2025", "/dashboard/batches?status=completed").await;
+    let root = mount_signed_in("admin", "admin-pass-2025", "/dashboard/batches?status=completed").await;
     assert!(text(&root).contains("Uploader"));
     let first = rows(&root)[0].clone();
     let uuid = first.get_attribute("data-uuid").unwrap();
     let name = first.query_selector("a.row-link").unwrap().unwrap().text_content().unwrap();
-    let total_before = text(&root);
+    let total_before = total_shown(&root);
 
     // Open, then Escape: the dialog closes and focus returns to the button.
     let trigger: web_sys::HtmlElement =
@@ -192,16 +195,15 @@ async fn admin_deletes_with_confirmation_and_sees_server_refusals() {
     })
     .await;
     wait_for("the confirmation", || text(&root).contains(&format!("Deleted “{name}”."))).await;
-    assert_ne!(text(&root), total_before);
+    wait_for("the total one less", || total_shown(&root) == total_before - 1).await;
     let client = omr_web::api::ApiClient::new(config());
     assert!(matches!(client.progress(&uuid).await, Err(omr_web::api::ApiError::NotFound(_))), "gone on the server");
-    app.destroy();
-    clear_storage();
+    unmount_all();
 }
 
 #[wasm_bindgen_test]
 async fn deleting_an_unfinished_batch_asks_twice() {
-    let (root, app) = mount_signed_in("admin", "admin-pass-2025", "/dashboard/batches?status=processing").await;
+    let root = mount_signed_in("admin", "admin-pass-2025", "/dashboard/batches?status=processing").await;
     let first = rows(&root)[0].clone();
     let uuid = first.get_attribute("data-uuid").unwrap();
     first
@@ -219,21 +221,17 @@ async fn deleting_an_unfinished_batch_asks_twice() {
         !rows(&root).iter().any(|r| r.get_attribute("data-uuid").as_deref() == Some(uuid.as_str()))
     })
     .await;
-    app.destroy();
-    clear_storage();
+    unmount_all();
 }
 
 #[wasm_bindgen_test]
 async fn the_list_refreshes_itself_only_while_batches_are_unfinished() {
-    clear_storage();
-    control("DELETE", "/__test/faults").await;
+    start_clean().await;
     omr_web::api::ApiClient::new(config()).login("admin", "admin-pass-2025").await.unwrap();
     let quick = omr_web::config::AppConfig { list_refresh_ms: 500, ..config() };
     for (filter, refreshes) in [("processing", true), ("completed", false)] {
         go_to(&format!("/dashboard/batches?status={filter}"));
-        let root = mount_point();
-        let app =
-            yew::Renderer::<App>::with_root_and_props(root.clone(), AppProps { config: Some(quick.clone()) }).render();
+        let root = mount_app(quick.clone());
         wait_for("the rows", || !rows(&root).is_empty()).await;
         control("DELETE", "/__test/requests").await;
         gloo_timers::future::sleep(std::time::Duration::from_millis(2_600)).await;
@@ -257,7 +255,35 @@ async fn the_list_refreshes_itself_only_while_batches_are_unfinished() {
         } else {
             assert_eq!(lists, 0, "{filter}: all finished, no refresh");
         }
-        app.destroy();
+        unmount_all();
     }
-    clear_storage();
+}
+
+#[wasm_bindgen_test]
+async fn unreadable_rows_are_skipped_and_counted_and_bad_fields_show_a_dash() {
+    start_clean().await;
+    let good = |uuid: &str, name: &str| {
+        serde_json::json!({"batch_id": 1, "batch_uuid": uuid, "batch_name": name, "upload_type": "zip_qr",
+            "status": "completed", "sheet_count": 3, "file_size_bytes": 2048, "created_at": "2025-12-18T09:41:07"})
+    };
+    let mut negative = good("bbbbbbbb-0000-0000-0000-000000000002", "negative.zip");
+    negative["file_size_bytes"] = serde_json::json!(-5);
+    negative["sheet_count"] = serde_json::json!(2.5);
+    negative["batch_id"] = serde_json::json!(7.5);
+    let mut no_uuid = good("x", "no-uuid.zip");
+    no_uuid["batch_uuid"] = serde_json::Value::Null;
+    let body = serde_json::json!({"batches": [good("aaaaaaaa-0000-0000-0000-000000000001", "good.zip"), negative, no_uuid,
+        {"batch_uuid": "cccccccc-0000-0000-0000-000000000003", "status": 5}], "total": 4, "limit": 50, "offset": 0, "showing": 4});
+    fault(serde_json::json!({"method": "GET", "path": "/api/batches/", "count": 0,
+        "action": {"kind": "respond", "status": 200, "content_type": "application/json", "body": body.to_string()}}))
+    .await;
+    omr_web::api::ApiClient::new(config()).login("center07", "center07-pass").await.unwrap();
+    go_to("/dashboard/batches");
+    let root = mount_app(config());
+    wait_for("the readable rows", || rows(&root).len() == 2).await;
+    let note = find(&root, "[data-testid=rows-skipped]").expect("a note on the skipped rows");
+    assert!(note.inner_text().contains("2 rows"), "{}", note.inner_text());
+    let odd = rows(&root).into_iter().find(|r| r.inner_text().contains("negative.zip")).unwrap();
+    assert!(odd.inner_text().contains('—'), "unknown size and sheets show a dash: {}", odd.inner_text());
+    unmount_all();
 }

@@ -3,8 +3,8 @@
 //! duplicate the replayed log; malformed, unknown and forbidden ids get their own pages.
 
 use crate::support::{
-    clear_storage, config, control, count_path_suffix, current_url, fault, find, go_to, mount_point, set_tab_visible,
-    small_zip, text, unique_task, wait_for,
+    clear_storage, config, control, count_path_suffix, count_requests, current_url, fault, find, go_to, mount_point,
+    queued, set_tab_visible, small_zip, start_clean, text, unique_task, wait_for,
 };
 use gloo_timers::future::sleep;
 use omr_web::api::ApiClient;
@@ -24,8 +24,7 @@ fn fast_config() -> AppConfig {
 }
 
 async fn signed_in(user: &str, password: &str) -> ApiClient {
-    clear_storage();
-    control("DELETE", "/__test/faults").await;
+    start_clean().await;
     let client = ApiClient::new(fast_config());
     client.login(user, password).await.unwrap();
     client
@@ -33,11 +32,11 @@ async fn signed_in(user: &str, password: &str) -> ApiClient {
 
 /// Uploads a ZIP straight through the runner and returns the batch UUID.
 async fn upload(client: &ApiClient, file: web_sys::File) -> String {
-    let job = Job::for_file(file, Strategy::ZipWithQr, None, &fast_config());
+    let job = Job::new(queued(client, file, Strategy::ZipWithQr, None), false, &fast_config());
     let done: Rc<RefCell<Option<String>>> = Rc::default();
     let sink = done.clone();
     let report: Rc<dyn Fn(UploadEvent)> = Rc::new(move |event| {
-        if let UploadEvent::Done { batch_uuid } = event {
+        if let UploadEvent::Done { batch_uuid, .. } = event {
             *sink.borrow_mut() = Some(batch_uuid);
         }
     });
@@ -234,4 +233,50 @@ async fn a_silent_stream_is_treated_as_dead_and_reopened() {
     app.destroy();
     control("DELETE", "/__test/faults").await;
     clear_storage();
+}
+
+#[wasm_bindgen_test]
+async fn a_stream_refused_right_after_a_refresh_falls_back_to_polling() {
+    let client = signed_in("admin", "admin-pass-2025").await;
+    let uuid = stuck_batch(&client).await;
+    // Every stream request is refused as if the token were bad, even a freshly refreshed one.
+    fault(serde_json::json!({"method": "GET", "path": format!("/api/batches/{uuid}/stream"), "count": 0,
+        "action": {"kind": "respond", "status": 401, "content_type": "application/json", "body": "{\"detail\":\"Could not validate credentials\"}"}}))
+    .await;
+    control("DELETE", "/__test/requests").await;
+    let (root, app) = mount_details(&uuid);
+    wait_for("the fallback note", || {
+        find(&root, ".live-status").is_some_and(|s| s.inner_text().contains("Live updates are not available"))
+    })
+    .await;
+    let polls = progress_requests(&uuid).await;
+    sleep(Duration::from_millis(1_500)).await;
+    assert_eq!(count_path_suffix(&format!("/{uuid}/stream")).await, 2, "the first try and one replay, no loop");
+    assert_eq!(count_requests("POST", "/api/auth/refresh").await, 1, "one refresh, no loop");
+    assert!(progress_requests(&uuid).await > polls, "polling carries the page");
+    assert!(text(&root).contains("Sign out"), "still signed in");
+    app.destroy();
+}
+
+#[wasm_bindgen_test]
+async fn an_unknown_status_is_polled_ever_more_slowly_and_never_streamed() {
+    let client = signed_in("admin", "admin-pass-2025").await;
+    let uuid = stuck_batch(&client).await;
+    let body = serde_json::json!({"batch_uuid": uuid, "status": "archived", "sheet_count": 3, "processed_count": 3,
+        "failed_count": 0, "progress_percentage": 100});
+    fault(serde_json::json!({"method": "GET", "path": format!("/api/batches/{uuid}/progress"), "count": 0,
+        "action": {"kind": "respond", "status": 200, "content_type": "application/json", "body": body.to_string()}}))
+    .await;
+    control("DELETE", "/__test/requests").await;
+    let (root, app) = mount_details(&uuid);
+    wait_for("the unknown status shown", || {
+        find(&root, ".batch-progress").is_some_and(|p| p.inner_text().contains("archived"))
+    })
+    .await;
+    sleep(Duration::from_millis(4_000)).await;
+    // At 250 ms that would be 16 polls; doubling from 250 ms it is at most 5 in 4 s.
+    let polls = progress_requests(&uuid).await;
+    assert!((2..=6).contains(&polls), "{polls} polls in 4 s");
+    assert_eq!(count_path_suffix(&format!("/{uuid}/stream")).await, 0, "no stream for an unknown status");
+    app.destroy();
 }

@@ -5,6 +5,10 @@ use gloo_timers::future::sleep;
 use omr_web::api::ApiClient;
 use omr_web::app::{App, AppProps};
 use omr_web::config::AppConfig;
+use omr_web::upload::queue::{Files, NewUpload};
+use omr_web::upload::resume;
+use omr_web::upload::runner::{ResumeKey, UploadEvent};
+use omr_web::upload::validate::Strategy;
 use serde_json::Value;
 use std::time::Duration;
 use wasm_bindgen::JsCast;
@@ -316,4 +320,72 @@ pub fn unique_task() -> String {
 pub fn wasm_memory_bytes() -> u64 {
     let memory: js_sys::WebAssembly::Memory = wasm_bindgen::memory().unchecked_into();
     js_sys::ArrayBuffer::from(memory.buffer()).byte_length() as u64
+}
+
+/// A queued upload of `file` for `client`'s sign-in, as the form makes it; chunked single
+/// files get a resume key (owner and a fingerprint from name, size and date).
+pub fn queued(client: &ApiClient, file: web_sys::File, strategy: Strategy, task_id: Option<&str>) -> NewUpload {
+    let session = client.session().expect("signed in");
+    let resume_key = session.user.as_ref().filter(|_| strategy != Strategy::Images).map(|user| ResumeKey {
+        owner: resume::Owner { server: client.config().api_base.clone(), user_id: user.user_id },
+        fingerprint: resume::fingerprint(
+            &file.name(),
+            file.size() as u64,
+            file.last_modified(),
+            strategy.key(),
+            task_id,
+            0,
+        ),
+    });
+    NewUpload {
+        label: file.name(),
+        size: file.size() as u64,
+        files: Files(std::rc::Rc::new(vec![file])),
+        strategy,
+        task_id: task_id.map(str::to_string),
+        notes: None,
+        session_id: session.session_id,
+        resume_key,
+        resume: None,
+    }
+}
+
+/// Events a job reported, in order.
+pub type Events = std::rc::Rc<std::cell::RefCell<Vec<UploadEvent>>>;
+
+/// A report callback that records every event.
+pub fn recorder() -> (Events, std::rc::Rc<dyn Fn(UploadEvent)>) {
+    let events: Events = std::rc::Rc::default();
+    let sink = events.clone();
+    (events, std::rc::Rc::new(move |event| sink.borrow_mut().push(event)))
+}
+
+/// The last event reported.
+pub fn last(events: &Events) -> UploadEvent {
+    events.borrow().last().cloned().expect("at least one event")
+}
+
+/// The batch a finished job made (and whether it was found after a lost answer).
+pub fn done(events: &Events) -> (String, bool) {
+    match last(events) {
+        UploadEvent::Done { batch_uuid, recovered } => (batch_uuid, recovered),
+        other => panic!("upload did not finish: {other:?} after {:?}", events.borrow()),
+    }
+}
+
+/// The SHA-256 of the file the stand-in made a batch from.
+pub async fn received_sha(batch_uuid: &str) -> String {
+    let files = control("GET", &format!("/__test/files/{batch_uuid}")).await;
+    files["files"][0]["sha256"].as_str().expect("recorded file").to_string()
+}
+
+/// How many of `client`'s batches carry `name` (the newest 100).
+pub async fn batches_named(client: &ApiClient, name: &str) -> usize {
+    let page = client.list_batches(None, 100, 0).await.expect("list");
+    page.batches.iter().filter(|b| b.batch_name.as_deref() == Some(name)).count()
+}
+
+/// A name no earlier test or run used.
+pub fn unique_name(stem: &str) -> String {
+    format!("{stem}-{}.zip", unique_task())
 }

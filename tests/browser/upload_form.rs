@@ -1,8 +1,13 @@
 //! The upload form and queue in the page: validation messages, Thai digits, a real upload
-//! through the queue, and the list showing the new batch.
+//! through the queue, the list showing the new batch, uploads across navigation and lost
+//! Wi-Fi, sign-out ending a user's uploads, and resume offers only for the very same file.
 
-use crate::support::{clear_storage, config, control, find, go_to, mount_point, small_zip, text, wait_for};
-use omr_web::app::{App, AppProps};
+use crate::support::{
+    chunk_log, config, control, fault, find, go_to, mount_app, patterned_file, set_online, small_zip, start_clean,
+    text, type_into, unmount_all, wait_for,
+};
+use omr_web::api::ApiClient;
+use omr_web::config::AppConfig;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::wasm_bindgen_test;
 
@@ -67,15 +72,33 @@ fn submit(root: &web_sys::Element) {
     find(root, ".upload-form button[type=submit]").unwrap().click();
 }
 
+/// Small chunks so that a few MiB make a chunked upload; one chunk at a time.
+fn chunky() -> AppConfig {
+    AppConfig {
+        chunk_threshold_bytes: 10 * 1024 * 1024,
+        chunk_size_bytes: 10 * 1024 * 1024,
+        chunk_concurrency: 1,
+        ..config()
+    }
+}
+
+/// Signs `user` in, opens the batch list with `config` and waits for the form.
+async fn open_batches(user: &str, password: &str, config: AppConfig) -> web_sys::Element {
+    ApiClient::new(config.clone()).login(user, password).await.unwrap();
+    go_to("/dashboard/batches");
+    let root = mount_app(config);
+    wait_for("the upload form", || find(&root, "#upload-files").is_some()).await;
+    root
+}
+
+fn phase(root: &web_sys::Element) -> Option<String> {
+    find(root, ".upload-item").and_then(|item| item.get_attribute("data-phase"))
+}
+
 #[wasm_bindgen_test]
 async fn form_refuses_bad_input_then_uploads_and_the_list_shows_the_batch() {
-    clear_storage();
-    control("DELETE", "/__test/faults").await;
-    omr_web::api::ApiClient::new(config()).login("center08", "center08-pass").await.unwrap();
-    go_to("/dashboard/batches");
-    let root = mount_point();
-    let app = yew::Renderer::<App>::with_root_and_props(root.clone(), AppProps { config: Some(config()) }).render();
-    wait_for("the upload form", || find(&root, "#upload-files").is_some()).await;
+    start_clean().await;
+    let root = open_batches("center08", "center08-pass", config()).await;
 
     submit(&root);
     wait_for("no-file message", || text(&root).contains("Choose a file to upload.")).await;
@@ -100,34 +123,31 @@ async fn form_refuses_bad_input_then_uploads_and_the_list_shows_the_batch() {
     let shown: web_sys::HtmlInputElement = root.query_selector("#upload-task-id").unwrap().unwrap().dyn_into().unwrap();
     assert_eq!(shown.value(), "12300145", "Thai digits shown converted");
     submit(&root);
-    wait_for("the finished upload", || find(&root, ".upload-item[data-phase=Done]").is_some()).await;
-    let bar = find(&root, ".upload-item [role=progressbar]").unwrap();
-    assert_eq!(bar.get_attribute("aria-valuenow").as_deref(), Some("100"));
+    // The finished row, with its bar at 100 % (the row and its bar render together).
+    wait_for("the finished upload at 100 %", || {
+        find(&root, ".upload-item[data-phase=Done] [role=progressbar]")
+            .is_some_and(|bar| bar.get_attribute("aria-valuenow").as_deref() == Some("100"))
+    })
+    .await;
     wait_for("the new batch in the list", || {
-        find(&root, "table.batch-table tbody tr").is_some_and(|row| row.inner_text().contains("day2.zip"))
+        find(&root, "table.batch-table tbody tr[data-uuid]").is_some_and(|row| row.inner_text().contains("day2.zip"))
     })
     .await;
     let link = find(&root, ".upload-item a.button").expect("link to the batch");
     assert!(link.get_attribute("href").unwrap().starts_with("/dashboard/batches/"));
-    app.destroy();
-    clear_storage();
+    unmount_all();
 }
 
 #[wasm_bindgen_test]
 async fn an_upload_keeps_going_while_the_user_moves_between_pages() {
-    clear_storage();
-    control("DELETE", "/__test/faults").await;
-    control("DELETE", "/__test/requests").await;
-    crate::support::fault(serde_json::json!({"method": "POST", "path": "/api/batches/upload-chunk", "count": 0, "action": {"kind": "delay", "ms": 400}})).await;
-    omr_web::api::ApiClient::new(config()).login("center08", "center08-pass").await.unwrap();
-    go_to("/dashboard/batches");
-    let root = mount_point();
-    let app = yew::Renderer::<App>::with_root_and_props(root.clone(), AppProps { config: Some(config()) }).render();
+    start_clean().await;
+    fault(serde_json::json!({"method": "POST", "path": "/api/batches/upload-chunk", "count": 0, "action": {"kind": "delay", "ms": 400}})).await;
+    let root = open_batches("center08", "center08-pass", config()).await;
     wait_for("the list", || find(&root, "a.row-link").is_some()).await;
-    let (file, sha) = crate::support::patterned_file("night-shift.zip", 120, 5);
+    let (file, sha) = patterned_file("night-shift.zip", 120, 5);
     choose_files(&root, &[file]);
     submit(&root);
-    wait_for("the upload to start", || find(&root, ".upload-item[data-phase=Uploading]").is_some()).await;
+    wait_for("the upload to start", || phase(&root).as_deref() == Some("Uploading")).await;
     assert!(leaving_is_questioned(), "leaving mid-upload asks for confirmation");
 
     find(&root, "a.row-link").unwrap().click();
@@ -136,58 +156,128 @@ async fn an_upload_keeps_going_while_the_user_moves_between_pages() {
     gloo_timers::future::sleep(std::time::Duration::from_millis(500)).await;
     find(&root, "main a[href='/dashboard/batches']").unwrap().click();
     wait_for("the queue, still there", || find(&root, ".upload-item").is_some()).await;
-    wait_for("the upload to finish", || find(&root, ".upload-item[data-phase=Done]").is_some()).await;
+    wait_for("the upload to finish", || phase(&root).as_deref() == Some("Done")).await;
     assert!(!leaving_is_questioned(), "nothing pending: leaving is free");
 
-    let log = crate::support::chunk_log().await;
+    let log = chunk_log().await;
     let ids: std::collections::HashSet<&String> = log.iter().map(|(_, id, _)| id).collect();
     assert_eq!(ids.len(), 1, "one session from start to end: never interrupted ({log:?})");
     let link = find(&root, ".upload-item a.button").unwrap().get_attribute("href").unwrap();
     let uuid = link.rsplit('/').next().unwrap();
     let files = control("GET", &format!("/__test/files/{uuid}")).await;
     assert_eq!(files["files"][0]["sha256"], sha.as_str());
-    control("DELETE", "/__test/faults").await;
-    app.destroy();
-    clear_storage();
+    unmount_all();
 }
 
 #[wasm_bindgen_test]
 async fn an_upload_cut_off_by_the_network_carries_on_when_the_browser_is_online_again() {
-    clear_storage();
-    control("DELETE", "/__test/faults").await;
-    control("DELETE", "/__test/requests").await;
-    // From the third chunk request on, the "network" is gone until the rules are cleared.
-    crate::support::fault(
-        serde_json::json!({"method": "POST", "path": "/api/batches/upload-chunk", "nth": 3, "count": 0,
-        "action": {"kind": "respond", "status": 503, "body": "<html>503 Service Temporarily Unavailable</html>"}}),
-    )
-    .await;
-    let quick = omr_web::config::AppConfig {
-        chunk_threshold_bytes: 10 * 1024 * 1024,
-        chunk_size_bytes: 10 * 1024 * 1024,
-        chunk_concurrency: 1,
-        ..config()
-    };
-    omr_web::api::ApiClient::new(quick.clone()).login("center07", "center07-pass").await.unwrap();
-    go_to("/dashboard/batches");
-    let root = mount_point();
-    let app = yew::Renderer::<App>::with_root_and_props(root.clone(), AppProps { config: Some(quick) }).render();
-    wait_for("the upload form", || find(&root, "#upload-files").is_some()).await;
-    let (file, sha) = crate::support::patterned_file("wifi.zip", 50, 7);
+    start_clean().await;
+    let root = open_batches("center07", "center07-pass", chunky()).await;
+    // From the third chunk request on the connection breaks, and the browser says it is offline.
+    fault(serde_json::json!({"method": "POST", "path": "/api/batches/upload-chunk", "nth": 3, "count": 0, "action": {"kind": "cut"}})).await;
+    let (file, sha) = patterned_file("wifi.zip", 50, 7);
     choose_files(&root, &[file]);
+    set_online(false);
     submit(&root);
-    wait_for("the failure after three attempts", || find(&root, ".upload-item[data-phase=Failed]").is_some()).await;
+    wait_for("the failure while offline", || phase(&root).as_deref() == Some("Failed")).await;
     assert!(text(&root).contains("carries on from its last confirmed chunk"));
 
     control("DELETE", "/__test/faults").await;
     control("DELETE", "/__test/requests").await;
+    set_online(true);
     web_sys::window().unwrap().dispatch_event(&web_sys::Event::new("online").unwrap()).unwrap();
-    wait_for("the upload to finish by itself", || find(&root, ".upload-item[data-phase=Done]").is_some()).await;
-    let sent: Vec<i64> = crate::support::chunk_log().await.iter().map(|(i, _, _)| *i).collect();
+    wait_for("the upload to finish by itself", || phase(&root).as_deref() == Some("Done")).await;
+    let sent: Vec<i64> = chunk_log().await.iter().map(|(i, _, _)| *i).collect();
     assert_eq!(sent, [2, 3, 4, 5], "only the chunks the server had not confirmed");
     let link = find(&root, ".upload-item a.button").unwrap().get_attribute("href").unwrap();
     let files = control("GET", &format!("/__test/files/{}", link.rsplit('/').next().unwrap())).await;
     assert_eq!(files["files"][0]["sha256"], sha.as_str());
-    app.destroy();
-    clear_storage();
+    unmount_all();
+}
+
+#[wasm_bindgen_test]
+async fn signing_out_ends_the_uploads_and_nothing_reaches_the_next_user() {
+    start_clean().await;
+    let root = open_batches("center07", "center07-pass", chunky()).await;
+    fault(serde_json::json!({"method": "POST", "path": "/api/batches/upload-chunk", "nth": 3, "count": 0, "action": {"kind": "cut"}})).await;
+    let (file, _) = patterned_file("shared-pc.zip", 35, 1);
+    choose_files(&root, std::slice::from_ref(&file));
+    set_online(false);
+    submit(&root);
+    wait_for("the upload waiting for the network", || phase(&root).as_deref() == Some("Failed")).await;
+
+    // The first user signs out and hands the PC over; then the Wi-Fi comes back.
+    find(&root, ".header-user button").unwrap().click();
+    wait_for("the login page", || find(&root, "#login-username").is_some()).await;
+    type_into(&root, "#login-username", "center08");
+    type_into(&root, "#login-password", "center08-pass");
+    find(&root, "button[type=submit]").unwrap().click();
+    wait_for("the second user's list", || find(&root, "#upload-files").is_some()).await;
+    assert!(find(&root, ".upload-item").is_none(), "the queue went with the first user");
+    control("DELETE", "/__test/faults").await;
+    control("DELETE", "/__test/requests").await;
+    set_online(true);
+    web_sys::window().unwrap().dispatch_event(&web_sys::Event::new("online").unwrap()).unwrap();
+    gloo_timers::future::sleep(std::time::Duration::from_millis(1_500)).await;
+    assert!(chunk_log().await.is_empty(), "nothing of the first user's file was sent");
+    let table = web_sys::window()
+        .unwrap()
+        .local_storage()
+        .unwrap()
+        .unwrap()
+        .get_item(omr_web::upload::resume::STORAGE_KEY)
+        .unwrap()
+        .unwrap_or_default();
+    assert!(table.contains("|14|shared-pc.zip|"), "the first user's record is kept for them: {table}");
+
+    // The second user picks the same file: it is theirs to upload afresh, not to resume.
+    choose_files(&root, &[file]);
+    submit(&root);
+    wait_for("a fresh upload", || matches!(phase(&root).as_deref(), Some("Uploading" | "Finishing" | "Done"))).await;
+    assert!(!text(&root).contains("Resume it"), "another user's record is never offered");
+    wait_for("done", || phase(&root).as_deref() == Some("Done")).await;
+    let log = chunk_log().await;
+    assert_eq!(log.first().map(|(i, _, _)| *i), Some(0), "from the first chunk, in a session of its own: {log:?}");
+    unmount_all();
+}
+
+/// A file of `mib` MiB filled from `seed`, dated `last_modified`.
+fn dated_file(name: &str, mib: usize, seed: u8, last_modified: f64) -> web_sys::File {
+    let bytes: Vec<u8> = (0..mib * 1024 * 1024).map(|i| (i as u8).wrapping_mul(31).wrapping_add(seed)).collect();
+    let options = web_sys::FilePropertyBag::new();
+    options.set_last_modified(last_modified);
+    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes.as_slice()));
+    web_sys::File::new_with_u8_array_sequence_and_options(&parts, name, &options).unwrap()
+}
+
+#[wasm_bindgen_test]
+async fn only_the_very_same_file_is_offered_to_resume() {
+    start_clean().await;
+    let root = open_batches("center07", "center07-pass", chunky()).await;
+    let refuse_third = serde_json::json!({"method": "POST", "path": "/api/batches/upload-chunk", "nth": 3,
+        "action": {"kind": "respond", "status": 400, "content_type": "application/json", "body": "{\"detail\":\"Invalid chunk_index\"}"}});
+    fault(refuse_third).await;
+    let date = 1_764_000_000_000.0;
+    choose_files(&root, &[dated_file("same-name.zip", 25, 1, date)]);
+    submit(&root);
+    wait_for("the refusal", || phase(&root).as_deref() == Some("Failed")).await;
+    find(&root, ".upload-item .button:last-child").unwrap().click();
+    wait_for("the row removed", || find(&root, ".upload-item").is_none()).await;
+
+    // Same name, size and date, other content: a different file, uploaded from the start.
+    control("DELETE", "/__test/requests").await;
+    choose_files(&root, &[dated_file("same-name.zip", 25, 2, date)]);
+    submit(&root);
+    wait_for("a fresh upload", || matches!(phase(&root).as_deref(), Some("Uploading" | "Finishing" | "Done"))).await;
+    wait_for("done", || phase(&root).as_deref() == Some("Done")).await;
+    assert_eq!(chunk_log().await.first().map(|(i, _, _)| *i), Some(0), "from the first chunk");
+    find(&root, ".upload-item .button:last-child").unwrap().click();
+    wait_for("the row removed", || find(&root, ".upload-item").is_none()).await;
+
+    // The first file again: its two confirmed chunks are offered.
+    choose_files(&root, &[dated_file("same-name.zip", 25, 1, date)]);
+    submit(&root);
+    wait_for("the resume offer", || text(&root).contains("stopped after 2 of 3 chunks")).await;
+    assert_eq!(phase(&root).as_deref(), Some("AwaitingChoice"));
+    unmount_all();
 }

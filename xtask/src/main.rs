@@ -2,6 +2,10 @@
 //!
 //! - `dev [--backend URL]`: tools, the stand-in backend with demo data, `trunk serve`.
 //! - `test`: tools, formatting, lints (host and wasm32), every test suite, a release build.
+//! - `browser [NAME]`: tools, then only the browser tests (those whose names contain NAME).
+//! - `bench`: upload throughput and memory, side by side in one run.
+//! - `dist`: the release bundle with compressed copies and a size table.
+//! - `deploy`: copy the bundle to the web hosts, switch, check, roll back.
 //! - `bootstrap`: install missing tools only.
 
 use std::process::ExitCode;
@@ -12,6 +16,7 @@ const USAGE: &str = "usage: cargo xtask <command>
                         (or, with --backend, a real API host such as http://gt-omr-api-1.gt:8000)
   test                  bootstrap, fmt --check, clippy (host + wasm32), all tests, release bundle,
                         nginx and deploy tests
+  browser [NAME]        only the browser tests against a fresh stand-in (those whose names contain NAME)
   bench                 upload throughput (one request vs chunked x3 and x1) and wasm memory growth
   dist                  the release bundle in target/dist/site with .gz/.br copies and a size table
   deploy [--hosts LIST] [--dry-run] [rollback]
@@ -23,6 +28,7 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("dev") => dev::run(&args[1..]),
         Some("test") => test::run(&args[1..]),
+        Some("browser") => test::run_browser(&args[1..]),
         Some("bootstrap") => bootstrap::all(),
         Some("dist") => dist::run(&args[1..]),
         Some("bench") => bench::run(&args[1..]),

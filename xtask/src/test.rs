@@ -47,20 +47,7 @@ pub fn run_all() -> Result<Timings, String> {
     step(&mut timings, "native tests (app units, stand-in backend over HTTP, xtask)", || {
         process::run(&mut cargo(&["test", "--workspace"]))
     })?;
-    step(&mut timings, "browser tests (headless Chromium against the stand-in)", || {
-        let data_dir = root().join("target").join("standin-browser-tests");
-        // A leftover from an earlier run would only add batches; start clean anyway.
-        let _ = std::fs::remove_dir_all(&data_dir);
-        let data_dir = data_dir.to_string_lossy().into_owned();
-        let (_standin, url) =
-            start_standin(&["--data-dir", &data_dir, "--test-mode", "--fast", "--seed-demo"], "127.0.0.1:0")?;
-        process::run(
-            cargo(&["test", "-p", "omr-web", "--target", "wasm32-unknown-unknown", "--test", "browser"])
-                .env("OMR_STANDIN_URL", &url)
-                .env("CHROMEDRIVER", "/usr/bin/chromedriver")
-                .env("WASM_BINDGEN_TEST_TIMEOUT", "300"),
-        )
-    })?;
+    step(&mut timings, "browser tests (headless Chromium against the stand-in)", || browser_tests(None))?;
     step(&mut timings, "release bundle (trunk, wasm-opt, .gz/.br)", || {
         let sizes = dist::build()?;
         println!("\n{}", dist::size_table(&sizes));
@@ -73,6 +60,37 @@ pub fn run_all() -> Result<Timings, String> {
         )
     })?;
     Ok(timings)
+}
+
+/// The browser suite against a fresh stand-in; `filter` (a part of test names) narrows it.
+pub fn browser_tests(filter: Option<&str>) -> Result<(), String> {
+    let data_dir = root().join("target").join("standin-browser-tests");
+    // A leftover from an earlier run would only add batches; start clean anyway.
+    let _ = std::fs::remove_dir_all(&data_dir);
+    let data_dir = data_dir.to_string_lossy().into_owned();
+    let (_standin, url) =
+        start_standin(&["--data-dir", &data_dir, "--test-mode", "--fast", "--seed-demo"], "127.0.0.1:0")?;
+    let mut command = cargo(&["test", "-p", "omr-web", "--target", "wasm32-unknown-unknown", "--test", "browser"]);
+    if let Some(filter) = filter {
+        command.args(["--", filter]);
+    }
+    process::run(
+        command
+            .env("OMR_STANDIN_URL", &url)
+            .env("CHROMEDRIVER", "/usr/bin/chromedriver")
+            .env("WASM_BINDGEN_TEST_TIMEOUT", "300"),
+    )
+}
+
+/// `cargo xtask browser [NAME]`: only the browser suite (tools bootstrapped first).
+pub fn run_browser(args: &[String]) -> Result<(), String> {
+    let filter = match args {
+        [] => None,
+        [name] => Some(name.as_str()),
+        _ => return Err("usage: cargo xtask browser [NAME]  (one part of a test name)".into()),
+    };
+    bootstrap::all()?;
+    browser_tests(filter)
 }
 
 /// Bootstraps the tools, runs every check and prints how long each took.
