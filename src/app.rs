@@ -1,5 +1,6 @@
-//! Routes and the providers at the root: config → API client → session → router.
+//! The route switch and the providers at the root: config → API client → session → uploads → router.
 
+use crate::api::config_file::load_config;
 use crate::api::ApiClient;
 use crate::components::dashboard_layout::DashboardLayout;
 use crate::components::session_provider::SessionProvider;
@@ -10,24 +11,9 @@ use crate::pages::batch_details::BatchDetailsPage;
 use crate::pages::batches::BatchesPage;
 use crate::pages::login::LoginPage;
 use crate::pages::not_found::NotFoundPage;
+use crate::routes::Route;
 use yew::prelude::*;
 use yew_router::prelude::*;
-
-/// Every address the app answers.
-#[derive(Clone, Debug, PartialEq, Routable)]
-pub enum Route {
-    #[at("/")]
-    Home,
-    #[at("/login")]
-    Login,
-    #[at("/dashboard/batches")]
-    Batches,
-    #[at("/dashboard/batches/:id")]
-    BatchDetails { id: String },
-    #[not_found]
-    #[at("/404")]
-    NotFound,
-}
 
 fn switch(route: Route) -> Html {
     match route {
@@ -41,22 +27,6 @@ fn switch(route: Route) -> Html {
         }
         Route::NotFound => html! { <NotFoundPage /> },
     }
-}
-
-/// Fetches `/config.json`; anything wrong with it means defaults plus a console warning.
-pub async fn load_config() -> AppConfig {
-    let text = match gloo_net::http::Request::get("/config.json").send().await {
-        Ok(response) if response.ok() => response.text().await.ok(),
-        _ => None,
-    };
-    let (config, warnings) = match text {
-        Some(text) => AppConfig::from_json(&text),
-        None => (AppConfig::default(), vec!["config.json could not be loaded; using defaults".to_string()]),
-    };
-    for warning in warnings {
-        web_sys::console::warn_1(&warning.into());
-    }
-    config
 }
 
 /// Props: a ready configuration skips loading `/config.json` (tests pass one).

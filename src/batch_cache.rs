@@ -1,7 +1,7 @@
 //! What this page session already knows about batches (name, size, upload type), so the
 //! details page can show them: `/status` does not return them.
 
-use crate::api::types::UploadType;
+use crate::api::types::{BatchListItem, UploadType};
 use std::cell::RefCell;
 use std::collections::HashMap;
 
@@ -11,6 +11,12 @@ pub struct BatchFacts {
     pub name: Option<String>,
     pub size: Option<u64>,
     pub upload_type: Option<UploadType>,
+}
+
+impl From<&BatchListItem> for BatchFacts {
+    fn from(item: &BatchListItem) -> BatchFacts {
+        BatchFacts { name: item.batch_name.clone(), size: item.file_size_bytes, upload_type: item.upload_type }
+    }
 }
 
 thread_local! {

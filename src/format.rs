@@ -49,7 +49,6 @@ pub fn upload_type(value: Option<&UploadType>) -> String {
         Some(UploadType::ZipWithQr) => text.type_zip_qr.into(),
         Some(UploadType::ZipNoQr) => text.type_zip_no_qr.into(),
         Some(UploadType::Images) => text.type_images.into(),
-        Some(UploadType::Other(other)) => other.clone(),
         None => text.not_available.into(),
     }
 }
@@ -90,8 +89,8 @@ mod tests {
 
     #[test]
     fn upload_types_have_names() {
-        assert_eq!(upload_type(Some(&UploadType::parse("zip_qr"))), "ZIP with QR codes");
-        assert_eq!(upload_type(Some(&UploadType::parse("zip_with_qr"))), "ZIP with QR codes");
+        assert_eq!(upload_type(UploadType::parse("zip_qr").as_ref()), "ZIP with QR codes");
+        assert_eq!(upload_type(UploadType::parse("zip_with_qr").as_ref()), "ZIP with QR codes");
         assert_eq!(upload_type(None), "—");
     }
 }

@@ -29,6 +29,11 @@ pub fn join_url(base: &str, path: &str) -> String {
     format!("{}/{}", base.trim_end_matches('/'), path.trim_start_matches('/'))
 }
 
+/// The `Authorization` header value for a token: written here only, for every transport.
+pub(super) fn bearer(token: &str) -> String {
+    format!("Bearer {token}")
+}
+
 /// Percent-encodes one path segment (a batch id taken from the address bar, say).
 pub fn encode_segment(segment: &str) -> String {
     segment
@@ -335,7 +340,7 @@ impl ApiClient {
             builder = builder.query(call.query.iter().map(|(k, v)| (*k, v.as_str())));
         }
         if let Some(token) = token {
-            builder = builder.header("Authorization", &format!("Bearer {token}"));
+            builder = builder.header("Authorization", &bearer(token));
         }
         let request = match &call.json {
             Some(json) => builder.header("Content-Type", "application/json").body(json.as_str()),

@@ -2,6 +2,7 @@
 //! codes; components call the typed functions on [`ApiClient`].
 
 pub mod client;
+pub mod config_file;
 pub mod endpoints;
 pub mod error;
 pub mod lenient;

@@ -1,7 +1,7 @@
 //! The batch event stream: `fetch` with the bearer header (EventSource cannot send one) and a
 //! `ReadableStream` reader, on the long lane. One call follows one connection to its end.
 
-use super::client::{network_error, Answer, ApiClient, Lane, SecondRefusal};
+use super::client::{bearer, network_error, Answer, ApiClient, Lane, SecondRefusal};
 use super::error::{status_text, ApiError};
 use super::sse::{interpret, SseParser, StreamMessage};
 use futures_util::future::{select, Either};
@@ -43,7 +43,7 @@ impl ApiClient {
             let (url, opened) = (&url, &opened);
             async move {
                 let request = RequestBuilder::new(url)
-                    .header("Authorization", &format!("Bearer {token}"))
+                    .header("Authorization", &bearer(&token))
                     .header("Accept", "text/event-stream")
                     .abort_signal(Some(&abort.signal()))
                     .build()
@@ -51,12 +51,12 @@ impl ApiClient {
                 let response = request.send().await.map_err(network_error)?;
                 let status = response.status();
                 let retry_after = response.headers().get("retry-after");
-                if (200..300).contains(&status) {
+                let opening = Answer { status, authenticated: true, retry_after, body: String::new() };
+                if opening.is_success() {
                     *opened.borrow_mut() = Some(response);
-                    return Ok(Answer { status, authenticated: true, retry_after, body: String::new() });
+                    return Ok(opening);
                 }
-                let body = response.text().await.unwrap_or_default();
-                Ok(Answer { status, authenticated: true, retry_after, body })
+                Ok(Answer { body: response.text().await.unwrap_or_default(), ..opening })
             }
         };
         let answer = match self.with_session(None, SecondRefusal::IsAnswer, attempt).await {

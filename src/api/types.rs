@@ -114,40 +114,59 @@ impl fmt::Display for BatchStatus {
     }
 }
 
-/// Upload strategy. The list says `zip_qr`, the chunk form wants `zip_with_qr`.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// The three ways to upload (contract §4.2–4.3), one type with both wire spellings: the
+/// list says `zip_qr`, the chunk form (and this client's storage keys) `zip_with_qr`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum UploadType {
+    /// ZIP whose groups start with a QR cover sheet: no task id.
     ZipWithQr,
+    /// ZIP of one task: 8-digit task id required.
     ZipNoQr,
+    /// Loose JPG/PNG images of one task, in one request: task id required.
     Images,
-    Other(String),
 }
 
 impl UploadType {
-    /// Reads either spelling.
-    pub fn parse(value: &str) -> UploadType {
+    /// Every type, in the order the form shows them.
+    pub const ALL: [UploadType; 3] = [UploadType::ZipWithQr, UploadType::ZipNoQr, UploadType::Images];
+
+    /// Reads either spelling; `None` for a value this client does not know.
+    pub fn parse(value: &str) -> Option<UploadType> {
         match value {
-            "zip_qr" | "zip_with_qr" => UploadType::ZipWithQr,
-            "zip_no_qr" => UploadType::ZipNoQr,
-            "images" => UploadType::Images,
-            other => UploadType::Other(other.to_string()),
+            "zip_qr" | "zip_with_qr" => Some(UploadType::ZipWithQr),
+            "zip_no_qr" => Some(UploadType::ZipNoQr),
+            "images" => Some(UploadType::Images),
+            _ => None,
         }
     }
 
-    /// The value the `upload-chunk` form field takes.
-    pub fn chunk_form_value(&self) -> &str {
+    /// The `upload-chunk` form spelling, also this client's key in storage and form values.
+    pub fn form_value(self) -> &'static str {
         match self {
             UploadType::ZipWithQr => "zip_with_qr",
             UploadType::ZipNoQr => "zip_no_qr",
             UploadType::Images => "images",
-            UploadType::Other(value) => value,
         }
+    }
+
+    /// The list's spelling.
+    pub fn list_value(self) -> &'static str {
+        match self {
+            UploadType::ZipWithQr => "zip_qr",
+            other => other.form_value(),
+        }
+    }
+
+    /// Whether this type needs a task id.
+    pub fn needs_task_id(self) -> bool {
+        !matches!(self, UploadType::ZipWithQr)
     }
 }
 
 impl<'de> Deserialize<'de> for UploadType {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        Ok(UploadType::parse(&String::deserialize(deserializer)?))
+        let value = String::deserialize(deserializer)?;
+        UploadType::parse(&value).ok_or_else(|| serde::de::Error::custom(format!("unknown upload type {value}")))
     }
 }
 
@@ -351,6 +370,13 @@ pub struct SheetItem {
     pub processing_time_ms: Option<i64>,
 }
 
+impl SheetItem {
+    /// The server's wording for a sheet that could not be read.
+    pub fn is_failed(&self) -> bool {
+        self.status.as_deref() == Some("failed")
+    }
+}
+
 /// `GET /api/batches/{uuid}/status` (field names as the live server sends them).
 #[derive(Clone, Debug, PartialEq, Deserialize)]
 pub struct BatchStatusResponse {
@@ -449,6 +475,14 @@ pub struct ProgressEvent {
     pub error_details: Option<String>,
 }
 
+impl ProgressEvent {
+    /// The server's announcement that a QR upload skipped tasks that already had sheets
+    /// ("Skipping N duplicate tasks: …", contract §4.3).
+    pub fn announces_skipped_duplicates(&self) -> bool {
+        self.message.starts_with("Skipping")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -469,7 +503,7 @@ mod tests {
         assert_eq!(list.total, 4);
         let odd = &list.batches[1];
         assert_eq!((odd.file_size_bytes, odd.sheet_count, odd.batch_id.clone()), (None, None, None), "shown as —");
-        assert_eq!((odd.created_at.clone(), odd.upload_type.clone(), odd.username.clone()), (None, None, None));
+        assert_eq!((odd.created_at.clone(), odd.upload_type, odd.username.clone()), (None, None, None));
         let empty: BatchListResponse = serde_json::from_str(r#"{"batches": null}"#).unwrap();
         assert!(empty.batches.is_empty() && empty.skipped == 0);
     }
@@ -513,6 +547,17 @@ mod tests {
             None
         ));
         assert!(!item.may_be_upload_of(Some("103.zip"), 500, &since, Some("center08")), "someone else's");
+    }
+
+    #[test]
+    fn upload_types_read_both_spellings_and_write_each_where_it_belongs() {
+        assert_eq!(UploadType::parse("zip_qr"), Some(UploadType::ZipWithQr));
+        assert_eq!(UploadType::parse("zip_with_qr"), Some(UploadType::ZipWithQr));
+        assert_eq!(UploadType::parse("pdf"), None);
+        assert_eq!(UploadType::ZipWithQr.form_value(), "zip_with_qr");
+        assert_eq!(UploadType::ZipWithQr.list_value(), "zip_qr");
+        assert!(UploadType::ALL.iter().all(|t| UploadType::parse(t.form_value()) == Some(*t)));
+        assert!(!UploadType::ZipWithQr.needs_task_id() && UploadType::Images.needs_task_id());
     }
 
     #[test]

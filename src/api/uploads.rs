@@ -13,7 +13,7 @@ pub struct ChunkFields<'a> {
     pub index: u32,
     pub total: u32,
     pub filename: &'a str,
-    pub upload_type: &'a UploadType,
+    pub upload_type: UploadType,
     /// Absent on chunk 0 of a new session.
     pub upload_id: Option<&'a str>,
     pub task_id: Option<&'a str>,
@@ -84,7 +84,7 @@ impl ApiClient {
         append(&form, "chunk_index", &fields.index.to_string())?;
         append(&form, "total_chunks", &fields.total.to_string())?;
         append(&form, "filename", fields.filename)?;
-        append(&form, "upload_type", fields.upload_type.chunk_form_value())?;
+        append(&form, "upload_type", fields.upload_type.form_value())?;
         if let Some(upload_id) = fields.upload_id {
             append(&form, "upload_id", upload_id)?;
         }

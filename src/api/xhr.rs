@@ -89,7 +89,7 @@ pub async fn post_form(
     let request = XmlHttpRequest::new().map_err(|_| SendFailure::Network)?;
     request.open_with_async("POST", url, true).map_err(|_| SendFailure::Network)?;
     if let Some(token) = token {
-        request.set_request_header("Authorization", &format!("Bearer {token}")).map_err(|_| SendFailure::Network)?;
+        request.set_request_header("Authorization", &super::client::bearer(token)).map_err(|_| SendFailure::Network)?;
     }
     let (sender, receiver) = oneshot::channel::<Result<(), SendFailure>>();
     let sender = Rc::new(RefCell::new(Some(sender)));

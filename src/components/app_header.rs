@@ -1,9 +1,9 @@
 //! `AppHeader`: product name, the signed-in user and sign-out.
 
-use crate::app::Route;
 use crate::hooks::use_api::use_api;
 use crate::hooks::use_session::use_session;
 use crate::i18n::strings;
+use crate::routes::Route;
 use yew::prelude::*;
 use yew_router::prelude::*;
 

@@ -31,9 +31,10 @@ pub fn BatchDetailsCard(props: &BatchDetailsCardProps) -> Html {
     );
     let end_label = if status.status == BatchStatus::Failed { text.step_failed } else { text.step_completed };
     let failed = status.status == BatchStatus::Failed;
-    let step = |label: &'static str, at: Option<&str>| {
+    // `ends_it`: the last step, red when the batch failed.
+    let step = |label: &'static str, at: Option<&str>, ends_it: bool| {
         let tone = match at {
-            Some(_) if failed && label == text.step_failed => Some("timeline-failed"),
+            Some(_) if failed && ends_it => Some("timeline-failed"),
             Some(_) => Some("timeline-done"),
             None => None,
         };
@@ -55,9 +56,9 @@ pub fn BatchDetailsCard(props: &BatchDetailsCardProps) -> Html {
             </dl>
             <h3>{ text.timeline }</h3>
             <ol class="timeline">
-                { step(text.step_uploaded, status.created_at.as_deref()) }
-                { step(text.step_started, status.processing_started_at.as_deref()) }
-                { step(end_label, status.processing_completed_at.as_deref()) }
+                { step(text.step_uploaded, status.created_at.as_deref(), false) }
+                { step(text.step_started, status.processing_started_at.as_deref(), false) }
+                { step(end_label, status.processing_completed_at.as_deref(), true) }
             </ol>
             <dl class="details-grid">
                 { span(text.total_time, times.total) }

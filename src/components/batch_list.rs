@@ -1,12 +1,12 @@
 //! `BatchList`: the table of one page of batches, sortable by column, each row a real link.
 
 use crate::api::types::BatchListItem;
-use crate::app::Route;
 use crate::components::batch_status_badge::BatchStatusBadge;
 use crate::components::delete_batch_button::DeleteBatchButton;
 use crate::format;
 use crate::i18n::{list_strings, strings};
 use crate::list_view::{sorted, Sort, SortKey};
+use crate::routes::Route;
 use yew::prelude::*;
 use yew_router::prelude::*;
 

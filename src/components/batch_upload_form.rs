@@ -1,6 +1,7 @@
 //! `BatchUploadForm`: strategy, task id, notes and files (picker or drag and drop); valid
 //! submissions become queued uploads.
 
+use crate::api::types::UploadType;
 use crate::config::AppConfig;
 use crate::format::human_bytes;
 use crate::hooks::use_api::use_api;
@@ -11,7 +12,7 @@ use crate::upload::plan::{plan, Plan};
 use crate::upload::queue::{Files, NewUpload};
 use crate::upload::resume::{self, fingerprint};
 use crate::upload::runner::ResumeKey;
-use crate::upload::validate::{check_files, normalize_task_id, FileFacts, FormError, Strategy};
+use crate::upload::validate::{check_files, normalize_task_id, FileFacts, FormError};
 use std::rc::Rc;
 use web_sys::{File, FileList, HtmlInputElement, HtmlTextAreaElement};
 use yew::prelude::*;
@@ -24,7 +25,7 @@ fn files_of(list: Option<FileList>) -> Vec<File> {
 /// Turns a valid form into queue entries for sign-in `session_id`: one per ZIP, one for a
 /// whole image set. Resume keys are added by [`with_resume_records`].
 pub fn prepare_uploads(
-    strategy: Strategy,
+    strategy: UploadType,
     task_input: &str,
     notes: &str,
     files: &[File],
@@ -46,7 +47,7 @@ pub fn prepare_uploads(
         resume_key: None,
         resume: None,
     };
-    if strategy == Strategy::Images {
+    if strategy == UploadType::Images {
         let size = facts.iter().map(|f| f.size).sum();
         return Ok(vec![upload(files.to_vec(), i18n::images_label(files.len(), &facts[0].name), size)]);
     }
@@ -76,7 +77,7 @@ pub async fn with_resume_records(
     let mut ready = Vec::with_capacity(uploads.len());
     for mut upload in uploads {
         let chunks = match plan(upload.size, config.chunk_threshold_bytes, config.chunk_size_bytes) {
-            Plan::Chunked(ranges) if upload.strategy != Strategy::Images && upload.files.0.len() == 1 => {
+            Plan::Chunked(ranges) if upload.strategy != UploadType::Images && upload.files.0.len() == 1 => {
                 Some(ranges.len() as u32)
             }
             _ => None,
@@ -88,7 +89,7 @@ pub async fn with_resume_records(
                 &upload.label,
                 upload.size,
                 file.last_modified(),
-                upload.strategy.key(),
+                upload.strategy.form_value(),
                 upload.task_id.as_deref(),
                 sample,
             );
@@ -108,7 +109,7 @@ pub fn BatchUploadForm() -> Html {
     let client = use_api();
     let session = use_session();
     let uploads = use_uploads();
-    let strategy = use_state(|| Strategy::ZipWithQr);
+    let strategy = use_state(|| UploadType::ZipWithQr);
     let task_input = use_state(String::new);
     let notes = use_state(String::new);
     let files = use_state(Vec::<File>::new);
@@ -235,13 +236,13 @@ pub fn BatchUploadForm() -> Html {
         })
     };
 
-    let strategy_option = |value: Strategy, label: &'static str, hint: &'static str| {
+    let strategy_option = |value: UploadType, label: &'static str, hint: &'static str| {
         let strategy_state = strategy.clone();
         let error = error.clone();
-        let id = format!("strategy-{}", value.key());
+        let id = format!("strategy-{}", value.form_value());
         html! {
             <div class="radio-option">
-                <input type="radio" name="strategy" id={id.clone()} value={value.key()} checked={*strategy == value}
+                <input type="radio" name="strategy" id={id.clone()} value={value.form_value()} checked={*strategy == value}
                     onchange={Callback::from(move |_: Event| { strategy_state.set(value); error.set(None); })} />
                 <label for={id.clone()}>{ label }</label>
                 <p class="hint" id={format!("{id}-hint")}>{ hint }</p>
@@ -249,17 +250,17 @@ pub fn BatchUploadForm() -> Html {
         }
     };
     let accept =
-        if *strategy == Strategy::Images { ".jpg,.jpeg,.png,image/jpeg,image/png" } else { ".zip,application/zip" };
-    let files_label = if *strategy == Strategy::Images { text.files_images } else { text.files_zip };
+        if *strategy == UploadType::Images { ".jpg,.jpeg,.png,image/jpeg,image/png" } else { ".zip,application/zip" };
+    let files_label = if *strategy == UploadType::Images { text.files_images } else { text.files_zip };
     html! {
         <details class="upload-panel" open=true>
             <summary><h2>{ text.panel_title }</h2></summary>
             <form class="upload-form" onsubmit={onsubmit} novalidate=true>
                 <fieldset>
                     <legend>{ text.strategy_legend }</legend>
-                    { strategy_option(Strategy::ZipWithQr, text.strategy_qr, text.strategy_qr_hint) }
-                    { strategy_option(Strategy::ZipNoQr, text.strategy_no_qr, text.strategy_no_qr_hint) }
-                    { strategy_option(Strategy::Images, text.strategy_images, text.strategy_images_hint) }
+                    { strategy_option(UploadType::ZipWithQr, text.strategy_qr, text.strategy_qr_hint) }
+                    { strategy_option(UploadType::ZipNoQr, text.strategy_no_qr, text.strategy_no_qr_hint) }
+                    { strategy_option(UploadType::Images, text.strategy_images, text.strategy_images_hint) }
                 </fieldset>
                 if strategy.needs_task_id() {
                     <div class="field">

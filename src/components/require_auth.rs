@@ -1,10 +1,9 @@
 //! `RequireAuth`: shows its children to a signed-in user; sends anyone else to the login page
 //! with the address to come back to.
 
-use crate::app::Route;
 use crate::hooks::use_session::use_session;
 use crate::i18n::strings;
-use crate::pages::login::LoginQuery;
+use crate::routes::{LoginQuery, Route};
 use yew::prelude::*;
 use yew_router::prelude::*;
 

@@ -19,8 +19,7 @@ pub fn SheetList(props: &SheetListProps) -> Html {
         let failed_only = failed_only.clone();
         Callback::from(move |_: Event| failed_only.set(!*failed_only))
     };
-    let shown: Vec<&SheetItem> =
-        props.sheets.rows.iter().filter(|s| !*failed_only || s.status.as_deref() == Some("failed")).collect();
+    let shown: Vec<&SheetItem> = props.sheets.rows.iter().filter(|s| !*failed_only || s.is_failed()).collect();
     let na = || strings().not_available.to_string();
     html! {
         <section class="sheet-list" aria-labelledby="sheets-heading">

@@ -1,10 +1,10 @@
 //! `UploadItemView`: one queued upload with its state, progress, speed and actions.
 
-use crate::app::Route;
 use crate::components::progress_bar::ProgressBar;
 use crate::format::{duration, human_bytes};
 use crate::hooks::use_uploads::use_uploads;
 use crate::i18n::{self, upload_strings};
+use crate::routes::Route;
 use crate::upload::queue::{Phase, UploadItem};
 use yew::prelude::*;
 use yew_router::prelude::*;

@@ -64,7 +64,7 @@ pub fn UploadProvider(props: &UploadProviderProps) -> Html {
                     let facts = BatchFacts {
                         name: Some(upload.label.clone()),
                         size: Some(upload.size),
-                        upload_type: Some(upload.strategy.upload_type()),
+                        upload_type: Some(upload.strategy),
                     };
                     Rc::new(move |event| {
                         if let UploadEvent::Done { batch_uuid, .. } = &event {

@@ -84,7 +84,7 @@ impl Reducible for StreamView {
                     StreamMessage::Progress(event) | StreamMessage::Complete(event) | StreamMessage::Failed(event) => {
                         // A reconnect replays the whole stored log: keep each event once.
                         if next.seen.insert(dedupe_key(&event)) {
-                            if event.message.starts_with("Skipping") {
+                            if event.announces_skipped_duplicates() {
                                 next.duplicate_warning = Some(event.message.clone());
                             }
                             next.log.push(event);

@@ -4,7 +4,6 @@
 
 use crate::api::types::BatchStatusResponse;
 use crate::api::ApiError;
-use crate::app::Route;
 use crate::batch_cache::{self, BatchFacts};
 use crate::components::activity_log::ActivityLog;
 use crate::components::batch_details_card::BatchDetailsCard;
@@ -18,6 +17,7 @@ use crate::hooks::use_session::use_session;
 use crate::hooks::use_title::use_title;
 use crate::i18n::{self, details_strings, strings};
 use crate::progress_math::{eta_secs, is_batch_id};
+use crate::routes::Route;
 use yew::prelude::*;
 use yew_router::prelude::*;
 
@@ -83,12 +83,8 @@ fn BatchDetails(props: &BatchDetailsPageProps) -> Html {
                 // Deep link: the newest 100 batches usually include it.
                 wasm_bindgen_futures::spawn_local(async move {
                     if let Ok(page) = client.list_batches(None, 100, 0).await {
-                        if let Some(item) = page.batches.into_iter().find(|b| b.batch_uuid == id) {
-                            let found = BatchFacts {
-                                name: item.batch_name,
-                                size: item.file_size_bytes,
-                                upload_type: item.upload_type,
-                            };
+                        if let Some(item) = page.batches.iter().find(|b| b.batch_uuid == id) {
+                            let found = BatchFacts::from(item);
                             batch_cache::remember(&id, found.clone());
                             facts.set(Some(found));
                         }

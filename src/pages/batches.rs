@@ -3,7 +3,6 @@
 
 use crate::api::types::{BatchListResponse, BatchStatus};
 use crate::api::ApiError;
-use crate::app::Route;
 use crate::batch_cache::{self, BatchFacts};
 use crate::components::batch_list::{BatchList, BatchListSkeleton};
 use crate::components::batch_upload_form::BatchUploadForm;
@@ -19,6 +18,7 @@ use crate::hooks::use_uploads::use_uploads;
 use crate::hooks::use_visibility::use_visibility;
 use crate::i18n::{self, list_strings, strings};
 use crate::list_view::{clamp_page, has_unfinished, offset_of, ListQuery, Sort, SortKey, PAGE_SIZE};
+use crate::routes::Route;
 use std::cell::Cell;
 use std::rc::Rc;
 use yew::prelude::*;
@@ -65,12 +65,7 @@ pub fn BatchesPage() -> Html {
                 }
                 if let Ok(list) = &result {
                     for item in &list.batches {
-                        let facts = BatchFacts {
-                            name: item.batch_name.clone(),
-                            size: item.file_size_bytes,
-                            upload_type: item.upload_type.clone(),
-                        };
-                        batch_cache::remember(&item.batch_uuid, facts);
+                        batch_cache::remember(&item.batch_uuid, BatchFacts::from(item));
                     }
                 }
                 data.set(Some(result));

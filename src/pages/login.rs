@@ -4,22 +4,15 @@ use crate::hooks::use_api::use_api;
 use crate::hooks::use_session::use_session;
 use crate::hooks::use_title::use_title;
 use crate::i18n::strings;
-use serde::{Deserialize, Serialize};
+use crate::routes::{LoginQuery, Route};
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 use yew_router::history::{BrowserHistory, History};
 use yew_router::prelude::*;
 
-/// Where the dashboard goes when no (valid) redirect is given.
-pub const DEFAULT_AFTER_LOGIN: &str = "/dashboard/batches";
-
-/// `?redirect=/dashboard/...&expired=1`
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-pub struct LoginQuery {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub redirect: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub expired: Option<u8>,
+/// Where the dashboard goes when no (valid) redirect is given: the batch list.
+fn default_after_login() -> String {
+    Route::Batches.to_path()
 }
 
 /// Whether `target` is a plain path on this site (pure): it starts with one `/`, holds no
@@ -30,7 +23,7 @@ pub fn is_plain_path(target: &str) -> bool {
         && !target.starts_with("//")
         && !target.contains('\\')
         && !target.chars().any(char::is_control)
-        && !target.starts_with("/login")
+        && !target.starts_with(&Route::Login.to_path())
 }
 
 /// Where to go after signing in: `target` when it is a plain path that `resolve` (the
@@ -40,7 +33,7 @@ pub fn redirect_target(target: Option<&str>, resolve: impl Fn(&str) -> Option<St
         .filter(|t| is_plain_path(t))
         .and_then(resolve)
         .filter(|resolved| is_plain_path(resolved))
-        .unwrap_or_else(|| DEFAULT_AFTER_LOGIN.to_string())
+        .unwrap_or_else(default_after_login)
 }
 
 /// Parses `target` with `URL` against the page's origin: its path, query and fragment when it
@@ -170,12 +163,12 @@ mod tests {
             "",
             "dashboard",
         ] {
-            assert_eq!(to(bad), DEFAULT_AFTER_LOGIN, "{bad:?}");
+            assert_eq!(to(bad), default_after_login(), "{bad:?}");
         }
-        assert_eq!(redirect_target(None, keep), DEFAULT_AFTER_LOGIN);
+        assert_eq!(redirect_target(None, keep), default_after_login());
         // What the URL parser makes of it counts too: off-origin or odd results are refused.
-        assert_eq!(redirect_target(Some("/a"), |_| None), DEFAULT_AFTER_LOGIN);
-        assert_eq!(redirect_target(Some("/a"), |_| Some("//evil.example".into())), DEFAULT_AFTER_LOGIN);
+        assert_eq!(redirect_target(Some("/a"), |_| None), default_after_login());
+        assert_eq!(redirect_target(Some("/a"), |_| Some("//evil.example".into())), default_after_login());
     }
 
     #[test]

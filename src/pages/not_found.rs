@@ -1,8 +1,8 @@
 //! The page for addresses that match no route.
 
-use crate::app::Route;
 use crate::hooks::use_title::use_title;
 use crate::i18n::strings;
+use crate::routes::Route;
 use yew::prelude::*;
 use yew_router::prelude::*;
 

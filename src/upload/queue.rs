@@ -5,7 +5,7 @@ use super::protocol::Note;
 use super::resume::ResumeEntry;
 use super::runner::{ResumeKey, UploadEvent, UploadFailure};
 use super::speed::{shown_percentage, SpeedMeter};
-use super::validate::Strategy;
+use crate::api::types::UploadType;
 use std::rc::Rc;
 use yew::Reducible;
 
@@ -57,7 +57,7 @@ pub struct NewUpload {
     pub files: Files,
     pub label: String,
     pub size: u64,
-    pub strategy: Strategy,
+    pub strategy: UploadType,
     pub task_id: Option<String>,
     pub notes: Option<String>,
     /// The sign-in this upload belongs to; it never sends anything under another.
@@ -290,7 +290,7 @@ mod tests {
             files: Files(Rc::new(Vec::new())),
             label: label.into(),
             size: 100,
-            strategy: Strategy::ZipWithQr,
+            strategy: UploadType::ZipWithQr,
             task_id: None,
             notes: None,
             session_id: "s1".into(),

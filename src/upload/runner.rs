@@ -6,8 +6,8 @@ use super::plan::{plan, ChunkRange, Plan};
 use super::protocol::{Answer, Command, Event, Note, Outcome, Protocol, Request, Resume};
 use super::queue::NewUpload;
 use super::resume::{self, ResumeEntry};
-use super::validate::Strategy;
 use crate::api::types::NaiveTimestamp;
+use crate::api::types::UploadType;
 use crate::api::uploads::{ChunkFields, DirectFields, Transfer};
 use crate::api::xhr::AbortHandle;
 use crate::api::{ApiClient, ApiError};
@@ -255,7 +255,7 @@ impl Driver {
                     index: *index,
                     total: self.total(),
                     filename: &upload.label,
-                    upload_type: &upload.strategy.upload_type(),
+                    upload_type: upload.strategy,
                     upload_id: upload_id.as_deref(),
                     task_id: upload.task_id.as_deref(),
                     is_final: *is_final,
@@ -267,11 +267,11 @@ impl Driver {
             }
             Request::Direct => {
                 let fields = DirectFields {
-                    has_qr: upload.strategy == Strategy::ZipWithQr,
+                    has_qr: upload.strategy == UploadType::ZipWithQr,
                     task_id: upload.task_id.as_deref(),
                     notes: upload.notes.as_deref(),
                 };
-                let images = upload.strategy == Strategy::Images;
+                let images = upload.strategy == UploadType::Images;
                 self.client.upload_direct(&upload.files.0, images, &fields, transfer).await.map(|a| Answer::Accepted {
                     upload_id: None,
                     complete: true,
@@ -291,7 +291,7 @@ impl Driver {
         }
         let upload = &self.job.upload;
         // The server names an image set itself; a ZIP's batch carries the file name.
-        let name = (upload.strategy != Strategy::Images).then_some(upload.label.as_str());
+        let name = (upload.strategy != UploadType::Images).then_some(upload.label.as_str());
         Event::LookedUp(self.client.find_uploaded_batch(&upload.session_id, name, upload.size, &self.not_before).await)
     }
 
@@ -348,7 +348,7 @@ pub async fn run(client: ApiClient, job: Job, report: Rc<dyn Fn(UploadEvent)>, c
         None => None,
     };
     let size = job.upload.size;
-    let chunked = job.upload.strategy != Strategy::Images && job.upload.files.0.len() == 1;
+    let chunked = job.upload.strategy != UploadType::Images && job.upload.files.0.len() == 1;
     let ranges = match plan(size, job.threshold, job.chunk_size) {
         Plan::Chunked(ranges) if chunked => ranges,
         _ => Vec::new(),

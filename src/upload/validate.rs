@@ -4,50 +4,6 @@ use crate::api::types::UploadType;
 use crate::format::human_bytes;
 use std::fmt;
 
-/// The three ways to upload (contract §4.3).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Strategy {
-    /// ZIP whose groups start with a QR cover sheet: no task id.
-    ZipWithQr,
-    /// ZIP of one task: 8-digit task id required.
-    ZipNoQr,
-    /// Loose JPG/PNG images of one task, in one request: task id required.
-    Images,
-}
-
-impl Strategy {
-    /// Every strategy, in the order the form shows them.
-    pub const ALL: [Strategy; 3] = [Strategy::ZipWithQr, Strategy::ZipNoQr, Strategy::Images];
-
-    /// Whether this strategy needs a task id.
-    pub fn needs_task_id(self) -> bool {
-        !matches!(self, Strategy::ZipWithQr)
-    }
-
-    /// The API's upload type.
-    pub fn upload_type(self) -> UploadType {
-        match self {
-            Strategy::ZipWithQr => UploadType::ZipWithQr,
-            Strategy::ZipNoQr => UploadType::ZipNoQr,
-            Strategy::Images => UploadType::Images,
-        }
-    }
-
-    /// Stable key for storage and form values.
-    pub fn key(self) -> &'static str {
-        match self {
-            Strategy::ZipWithQr => "zip_with_qr",
-            Strategy::ZipNoQr => "zip_no_qr",
-            Strategy::Images => "images",
-        }
-    }
-
-    /// Reads a key back.
-    pub fn from_key(key: &str) -> Option<Strategy> {
-        Strategy::ALL.into_iter().find(|s| s.key() == key)
-    }
-}
-
 /// What the form knows about a picked file.
 #[derive(Clone, Debug, PartialEq)]
 pub struct FileFacts {
@@ -132,19 +88,24 @@ pub fn is_image(name: &str) -> bool {
 
 /// Checks the picked files for a strategy. ZIP strategies: each file a non-empty ZIP up to
 /// `max_file`. Images: non-empty JPG/PNG files whose total fits one request (`per_request`).
-pub fn check_files(strategy: Strategy, files: &[FileFacts], max_file: u64, per_request: u64) -> Result<(), FormError> {
+pub fn check_files(
+    strategy: UploadType,
+    files: &[FileFacts],
+    max_file: u64,
+    per_request: u64,
+) -> Result<(), FormError> {
     if files.is_empty() {
         return Err(FormError::NoFile);
     }
     for file in files {
         let name = file.name.clone();
         match strategy {
-            Strategy::Images if is_zip(&name) => return Err(FormError::ZipWhereImagesExpected(name)),
-            Strategy::Images if !is_image(&name) => return Err(FormError::UnsupportedType(name)),
-            Strategy::ZipWithQr | Strategy::ZipNoQr if is_image(&name) => {
+            UploadType::Images if is_zip(&name) => return Err(FormError::ZipWhereImagesExpected(name)),
+            UploadType::Images if !is_image(&name) => return Err(FormError::UnsupportedType(name)),
+            UploadType::ZipWithQr | UploadType::ZipNoQr if is_image(&name) => {
                 return Err(FormError::ImageWhereZipExpected(name))
             }
-            Strategy::ZipWithQr | Strategy::ZipNoQr if !is_zip(&name) => return Err(FormError::NotAZip(name)),
+            UploadType::ZipWithQr | UploadType::ZipNoQr if !is_zip(&name) => return Err(FormError::NotAZip(name)),
             _ => {}
         }
         if file.size == 0 {
@@ -154,7 +115,7 @@ pub fn check_files(strategy: Strategy, files: &[FileFacts], max_file: u64, per_r
             return Err(FormError::FileTooLarge { name, max: max_file });
         }
     }
-    if strategy == Strategy::Images {
+    if strategy == UploadType::Images {
         let total: u64 = files.iter().map(|f| f.size).sum();
         if total > per_request {
             return Err(FormError::ImagesTooLarge { total, max: per_request });
@@ -193,17 +154,17 @@ mod tests {
 
     #[test]
     fn zip_strategies_take_zips_only() {
-        assert_eq!(check_files(Strategy::ZipWithQr, &[file("103.ZIP", 5)], MAX, PER_REQUEST), Ok(()));
+        assert_eq!(check_files(UploadType::ZipWithQr, &[file("103.ZIP", 5)], MAX, PER_REQUEST), Ok(()));
         assert_eq!(
-            check_files(Strategy::ZipNoQr, &[file("a.rar", 5)], MAX, PER_REQUEST),
+            check_files(UploadType::ZipNoQr, &[file("a.rar", 5)], MAX, PER_REQUEST),
             Err(FormError::NotAZip("a.rar".into()))
         );
         assert_eq!(
-            check_files(Strategy::ZipWithQr, &[file("a.pdf", 5)], MAX, PER_REQUEST),
+            check_files(UploadType::ZipWithQr, &[file("a.pdf", 5)], MAX, PER_REQUEST),
             Err(FormError::NotAZip("a.pdf".into()))
         );
         assert_eq!(
-            check_files(Strategy::ZipWithQr, &[file("s.jpg", 5)], MAX, PER_REQUEST),
+            check_files(UploadType::ZipWithQr, &[file("s.jpg", 5)], MAX, PER_REQUEST),
             Err(FormError::ImageWhereZipExpected("s.jpg".into()))
         );
     }
@@ -211,41 +172,32 @@ mod tests {
     #[test]
     fn images_take_images_only_and_fit_one_request() {
         let ok = [file("a.jpg", 600_000), file("b.PNG", 700_000), file("c.jpeg", 1)];
-        assert_eq!(check_files(Strategy::Images, &ok, MAX, PER_REQUEST), Ok(()));
+        assert_eq!(check_files(UploadType::Images, &ok, MAX, PER_REQUEST), Ok(()));
         assert_eq!(
-            check_files(Strategy::Images, &[file("a.zip", 5)], MAX, PER_REQUEST),
+            check_files(UploadType::Images, &[file("a.zip", 5)], MAX, PER_REQUEST),
             Err(FormError::ZipWhereImagesExpected("a.zip".into()))
         );
         assert_eq!(
-            check_files(Strategy::Images, &[file("a.pdf", 5)], MAX, PER_REQUEST),
+            check_files(UploadType::Images, &[file("a.pdf", 5)], MAX, PER_REQUEST),
             Err(FormError::UnsupportedType("a.pdf".into()))
         );
         let big = vec![file("a.jpg", 60_000_000), file("b.jpg", 60_000_000)];
-        let err = check_files(Strategy::Images, &big, MAX, PER_REQUEST).unwrap_err();
+        let err = check_files(UploadType::Images, &big, MAX, PER_REQUEST).unwrap_err();
         assert_eq!(err, FormError::ImagesTooLarge { total: 120_000_000, max: PER_REQUEST });
         assert!(err.to_string().contains("Put them in a ZIP"));
     }
 
     #[test]
     fn empty_missing_and_oversized_files_are_refused() {
-        assert_eq!(check_files(Strategy::ZipWithQr, &[], MAX, PER_REQUEST), Err(FormError::NoFile));
+        assert_eq!(check_files(UploadType::ZipWithQr, &[], MAX, PER_REQUEST), Err(FormError::NoFile));
         assert_eq!(
-            check_files(Strategy::ZipWithQr, &[file("a.zip", 0)], MAX, PER_REQUEST),
+            check_files(UploadType::ZipWithQr, &[file("a.zip", 0)], MAX, PER_REQUEST),
             Err(FormError::EmptyFile("a.zip".into()))
         );
         assert_eq!(
-            check_files(Strategy::ZipWithQr, &[file("a.zip", MAX + 1)], MAX, PER_REQUEST),
+            check_files(UploadType::ZipWithQr, &[file("a.zip", MAX + 1)], MAX, PER_REQUEST),
             Err(FormError::FileTooLarge { name: "a.zip".into(), max: MAX })
         );
-        assert_eq!(check_files(Strategy::ZipWithQr, &[file("a.zip", MAX)], MAX, PER_REQUEST), Ok(()));
-    }
-
-    #[test]
-    fn strategy_keys_round_trip() {
-        for strategy in Strategy::ALL {
-            assert_eq!(Strategy::from_key(strategy.key()), Some(strategy));
-        }
-        assert_eq!(Strategy::ZipWithQr.upload_type().chunk_form_value(), "zip_with_qr");
-        assert!(!Strategy::ZipWithQr.needs_task_id());
+        assert_eq!(check_files(UploadType::ZipWithQr, &[file("a.zip", MAX)], MAX, PER_REQUEST), Ok(()));
     }
 }

@@ -10,11 +10,11 @@
 #[path = "../browser/support.rs"]
 mod support;
 
+use omr_web::api::types::UploadType;
 use omr_web::api::uploads::{DirectFields, Transfer};
 use omr_web::api::xhr::AbortHandle;
 use omr_web::config::AppConfig;
 use omr_web::upload::runner::{run, Cancel, Job, UploadEvent};
-use omr_web::upload::validate::Strategy;
 use std::rc::Rc;
 use wasm_bindgen_test::wasm_bindgen_test;
 
@@ -23,7 +23,7 @@ wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 const SIZE_MIB: u32 = 300;
 
 async fn chunked_seconds(client: &omr_web::api::ApiClient, file: &web_sys::File, concurrency: u32) -> f64 {
-    let upload = support::queued(client, file.clone(), Strategy::ZipWithQr, None);
+    let upload = support::queued(client, file.clone(), UploadType::ZipWithQr, None);
     let job = Job { concurrency, ..Job::new(upload, false, &AppConfig::default()) };
     let finished = Rc::new(std::cell::Cell::new(false));
     let done = finished.clone();

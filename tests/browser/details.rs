@@ -7,11 +7,11 @@ use crate::support::{
     queued, set_tab_visible, small_zip, start_clean, text, unique_task, wait_for,
 };
 use gloo_timers::future::sleep;
+use omr_web::api::types::UploadType;
 use omr_web::api::ApiClient;
 use omr_web::app::{App, AppProps};
 use omr_web::config::AppConfig;
 use omr_web::upload::runner::{run, Cancel, Job, UploadEvent};
-use omr_web::upload::validate::Strategy;
 use std::cell::RefCell;
 use std::collections::HashSet;
 use std::rc::Rc;
@@ -32,7 +32,7 @@ async fn signed_in(user: &str, password: &str) -> ApiClient {
 
 /// Uploads a ZIP straight through the runner and returns the batch UUID.
 async fn upload(client: &ApiClient, file: web_sys::File) -> String {
-    let job = Job::new(queued(client, file, Strategy::ZipWithQr, None), false, &fast_config());
+    let job = Job::new(queued(client, file, UploadType::ZipWithQr, None), false, &fast_config());
     let done: Rc<RefCell<Option<String>>> = Rc::default();
     let sink = done.clone();
     let report: Rc<dyn Fn(UploadEvent)> = Rc::new(move |event| {

@@ -2,13 +2,13 @@
 
 use gloo_net::http::Request;
 use gloo_timers::future::sleep;
+use omr_web::api::types::UploadType;
 use omr_web::api::ApiClient;
 use omr_web::app::{App, AppProps};
 use omr_web::config::AppConfig;
 use omr_web::upload::queue::{Files, NewUpload};
 use omr_web::upload::resume;
 use omr_web::upload::runner::{ResumeKey, UploadEvent};
-use omr_web::upload::validate::Strategy;
 use serde_json::Value;
 use std::time::Duration;
 use wasm_bindgen::JsCast;
@@ -324,15 +324,15 @@ pub fn wasm_memory_bytes() -> u64 {
 
 /// A queued upload of `file` for `client`'s sign-in, as the form makes it; chunked single
 /// files get a resume key (owner and a fingerprint from name, size and date).
-pub fn queued(client: &ApiClient, file: web_sys::File, strategy: Strategy, task_id: Option<&str>) -> NewUpload {
+pub fn queued(client: &ApiClient, file: web_sys::File, strategy: UploadType, task_id: Option<&str>) -> NewUpload {
     let session = client.session().expect("signed in");
-    let resume_key = session.user.as_ref().filter(|_| strategy != Strategy::Images).map(|user| ResumeKey {
+    let resume_key = session.user.as_ref().filter(|_| strategy != UploadType::Images).map(|user| ResumeKey {
         owner: resume::Owner { server: client.config().api_base.clone(), user_id: user.user_id },
         fingerprint: resume::fingerprint(
             &file.name(),
             file.size() as u64,
             file.last_modified(),
-            strategy.key(),
+            strategy.form_value(),
             task_id,
             0,
         ),

@@ -8,19 +8,19 @@ use crate::support::{
     small_zip, start_clean, unique_name, wasm_memory_bytes,
 };
 use gloo_timers::future::sleep;
+use omr_web::api::types::UploadType;
 use omr_web::api::{ApiClient, ApiError};
 use omr_web::config::AppConfig;
 use omr_web::upload::protocol::Note;
 use omr_web::upload::queue::NewUpload;
 use omr_web::upload::resume;
 use omr_web::upload::runner::{run, Cancel, Job, UploadEvent, UploadFailure};
-use omr_web::upload::validate::Strategy;
 use std::time::Duration;
 use wasm_bindgen_test::wasm_bindgen_test;
 
 const MIB: u64 = 1024 * 1024;
 
-fn job(client: &ApiClient, file: web_sys::File, strategy: Strategy, task_id: Option<&str>) -> Job {
+fn job(client: &ApiClient, file: web_sys::File, strategy: UploadType, task_id: Option<&str>) -> Job {
     Job::new(
         queued(client, file, strategy, task_id),
         false,
@@ -30,7 +30,7 @@ fn job(client: &ApiClient, file: web_sys::File, strategy: Strategy, task_id: Opt
 
 /// A job of `chunks` chunks of `chunk` MiB each, sent one at a time.
 fn sequential(client: &ApiClient, file: web_sys::File, chunk: u64) -> Job {
-    let mut job = job(client, file, Strategy::ZipWithQr, None);
+    let mut job = job(client, file, UploadType::ZipWithQr, None);
     job.chunk_size = chunk * MIB;
     job.threshold = chunk * MIB;
     job.concurrency = 1;
@@ -75,7 +75,7 @@ async fn small_zip_goes_direct_and_is_processed() {
     let client = signed_in().await;
     let (events, report) = recorder();
     let file = small_zip("room3.zip", "12300145", 4);
-    run(client.clone(), job(&client, file, Strategy::ZipNoQr, Some("12300145")), report, Cancel::default()).await;
+    run(client.clone(), job(&client, file, UploadType::ZipNoQr, Some("12300145")), report, Cancel::default()).await;
     let (uuid, recovered) = done(&events);
     assert!(!recovered);
     assert!(matches!(events.borrow()[0], UploadEvent::Started { total_chunks: 1, chunked: false }));
@@ -99,7 +99,7 @@ async fn a_197_mib_file_goes_in_four_chunks_and_arrives_byte_exact() {
     assert_eq!(file.size() as u64, 197 * MIB);
     let (events, report) = recorder();
     let memory_before = wasm_memory_bytes();
-    let job = job(&client, file, Strategy::ZipWithQr, None);
+    let job = job(&client, file, UploadType::ZipWithQr, None);
     run(client, job, report, Cancel::default()).await;
     let growth = wasm_memory_bytes().saturating_sub(memory_before);
     let (uuid, _) = done(&events);
@@ -127,7 +127,7 @@ async fn a_502_and_a_dropped_connection_are_retried_to_success() {
     // A connection lost mid-answer: unlike a bare drop, no browser resends that by itself.
     fault(chunk_rule(5, serde_json::json!({"kind": "cut"}))).await;
     let (file, sha) = patterned_file("flaky.zip", 120, 12345);
-    let mut job = job(&client, file, Strategy::ZipWithQr, None);
+    let mut job = job(&client, file, UploadType::ZipWithQr, None);
     job.chunk_size = 20 * MIB;
     let (events, report) = recorder();
     run(client, job, report, Cancel::default()).await;
@@ -202,7 +202,7 @@ async fn cancel_aborts_at_once_and_sends_nothing_more() {
     let client = signed_in().await;
     fault(serde_json::json!({"method": "POST", "path": "/api/batches/upload-chunk", "nth": 2, "count": 0, "action": {"kind": "delay", "ms": 400}})).await;
     let (file, _) = patterned_file("cancel-me.zip", 100, 0);
-    let mut job = job(&client, file, Strategy::ZipWithQr, None);
+    let mut job = job(&client, file, UploadType::ZipWithQr, None);
     job.chunk_size = 10 * MIB;
     let (events, report) = recorder();
     let cancel = Cancel::default();
@@ -251,7 +251,7 @@ async fn acknowledge_three(client: &ApiClient, upload: &NewUpload) -> Job {
 async fn resume_after_a_reload_sends_only_the_missing_chunks() {
     let client = signed_in().await;
     let (file, sha) = patterned_file("resume.zip", 60, 99);
-    let upload = queued(&client, file, Strategy::ZipWithQr, None);
+    let upload = queued(&client, file, UploadType::ZipWithQr, None);
     let first = acknowledge_three(&client, &upload).await;
     let key = upload.resume_key.clone().unwrap();
     let stored = resume::find(&key.owner, &key.fingerprint, js_sys::Date::now()).expect("resume entry kept");
@@ -272,7 +272,7 @@ async fn resume_after_a_reload_sends_only_the_missing_chunks() {
 async fn a_resume_record_with_impossible_indexes_or_a_corrupt_neighbour_is_checked_not_trusted() {
     let client = signed_in().await;
     let (file, sha) = patterned_file("odd-record.zip", 60, 5);
-    let upload = queued(&client, file, Strategy::ZipWithQr, None);
+    let upload = queued(&client, file, UploadType::ZipWithQr, None);
     let first = acknowledge_three(&client, &upload).await;
     // Indexes far outside the plan (they used to index past the chunk list and abort the
     // app), and a corrupt record of some other file beside it.
@@ -325,7 +325,7 @@ async fn a_refused_chunk_fails_at_once_naming_file_chunk_and_reason() {
     ))
     .await;
     let (file, _) = patterned_file("refused.zip", 100, 0);
-    let mut job = job(&client, file, Strategy::ZipWithQr, None);
+    let mut job = job(&client, file, UploadType::ZipWithQr, None);
     job.concurrency = 1;
     let (events, report) = recorder();
     run(client, job, report, Cancel::default()).await;
@@ -351,7 +351,7 @@ async fn completes_once_despite(action: serde_json::Value, nth: u32, chunked: bo
     let path = if chunked { "/api/batches/upload-chunk" } else { "/api/batches/upload" };
     fault(serde_json::json!({"method": "POST", "path": path, "nth": nth, "action": action})).await;
     let (file, sha) = patterned_file(&name, 25, 11);
-    let job = if chunked { sequential(&client, file, 10) } else { job(&client, file, Strategy::ZipWithQr, None) };
+    let job = if chunked { sequential(&client, file, 10) } else { job(&client, file, UploadType::ZipWithQr, None) };
     let (events, report) = recorder();
     run(client.clone(), job, report, Cancel::default()).await;
     let (uuid, recovered) = done(&events);
