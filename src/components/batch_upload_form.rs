@@ -45,7 +45,7 @@ pub fn prepare_uploads(
         notes: notes.clone(),
         session_id: session_id.to_string(),
         resume_key: None,
-        resume: None,
+        earlier_attempt: None,
     };
     if strategy == UploadType::Images {
         let size = facts.iter().map(|f| f.size).sum();
@@ -93,7 +93,7 @@ pub async fn with_resume_records(
                 upload.task_id.as_deref(),
                 sample,
             );
-            upload.resume = resume::find(&owner, &fingerprint, js_sys::Date::now())
+            upload.earlier_attempt = resume::find(&owner, &fingerprint, js_sys::Date::now())
                 .filter(|entry| entry.fits(chunks, config.chunk_size_bytes));
             upload.resume_key = Some(ResumeKey { owner: owner.clone(), fingerprint });
         }

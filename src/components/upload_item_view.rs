@@ -14,8 +14,8 @@ pub fn phase_text(item: &UploadItem) -> String {
     let text = upload_strings();
     match item.phase {
         Phase::AwaitingChoice => {
-            let done = item.upload.resume.as_ref().map_or(0, |r| r.acknowledged.len());
-            let total = item.upload.resume.as_ref().map_or(0, |r| r.total_chunks);
+            let done = item.upload.earlier_attempt.as_ref().map_or(0, |r| r.acknowledged.len());
+            let total = item.upload.earlier_attempt.as_ref().map_or(0, |r| r.total_chunks);
             i18n::upload_resume_offer(done, total)
         }
         Phase::Queued => text.phase_queued.into(),

@@ -57,7 +57,7 @@ pub fn UploadProvider(props: &UploadProviderProps) -> Html {
                 dispatcher.dispatch(QueueAction::Start(id));
                 let cancel = Cancel::default();
                 cancels.borrow_mut().insert(id, cancel.clone());
-                let job = Job::new(item.upload.clone(), item.use_resume, client.config());
+                let job = Job::new(item.upload.clone(), item.continue_earlier, client.config());
                 let report: Rc<dyn Fn(UploadEvent)> = {
                     let dispatcher = dispatcher.clone();
                     let upload = &item.upload;

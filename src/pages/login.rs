@@ -7,8 +7,8 @@ use crate::i18n::strings;
 use crate::routes::{LoginQuery, Route};
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
-use yew_router::history::{BrowserHistory, History};
 use yew_router::prelude::*;
+use yew_router::query::Raw;
 
 /// Where the dashboard goes when no (valid) redirect is given: the batch list.
 fn default_after_login() -> String {
@@ -77,12 +77,15 @@ pub fn LoginPage() -> Html {
     let error = use_state(|| None::<String>);
     let target = safe_redirect(query.redirect.as_deref());
 
-    // Already signed in (e.g. the back button): go on to the target.
+    // Already signed in (e.g. the back button): go on to the target, through the router.
     {
-        let target = target.clone();
+        let (target, navigator) = (target.clone(), use_navigator());
         use_effect_with(session.user.is_some(), move |signed_in| {
-            if *signed_in {
-                BrowserHistory::new().replace(&target);
+            if let (true, Some(navigator)) = (*signed_in, navigator) {
+                let (path, query) = target.split_once('?').unwrap_or((target.as_str(), ""));
+                let route = Route::recognize(path).unwrap_or(Route::NotFound);
+                // A raw query cannot fail to serialise.
+                let _ = navigator.replace_with_query(&route, Raw(query));
             }
         });
     }

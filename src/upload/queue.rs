@@ -65,7 +65,7 @@ pub struct NewUpload {
     /// Where its resume record lives (chunked single files only).
     pub resume_key: Option<ResumeKey>,
     /// A stored earlier attempt of this very file.
-    pub resume: Option<ResumeEntry>,
+    pub earlier_attempt: Option<ResumeEntry>,
 }
 
 /// The line an item shows besides its phase.
@@ -84,7 +84,7 @@ pub struct UploadItem {
     pub upload: NewUpload,
     pub phase: Phase,
     /// Continue the stored session when started.
-    pub use_resume: bool,
+    pub continue_earlier: bool,
     pub chunked: bool,
     pub total_chunks: u32,
     pub chunks_done: u32,
@@ -223,10 +223,10 @@ impl Reducible for QueueState {
             QueueAction::Add(uploads) => {
                 for upload in uploads {
                     next.next_id += 1;
-                    let phase = if upload.resume.is_some() { Phase::AwaitingChoice } else { Phase::Queued };
+                    let phase = if upload.earlier_attempt.is_some() { Phase::AwaitingChoice } else { Phase::Queued };
                     next.items.push(UploadItem {
                         id: next.next_id,
-                        use_resume: upload.resume.is_some(),
+                        continue_earlier: upload.earlier_attempt.is_some(),
                         upload,
                         phase,
                         chunked: false,
@@ -243,7 +243,7 @@ impl Reducible for QueueState {
             }
             QueueAction::Choose { id, resume } => {
                 if let Some(item) = next.item(id).filter(|i| i.phase == Phase::AwaitingChoice) {
-                    item.use_resume = resume;
+                    item.continue_earlier = resume;
                     item.phase = Phase::Queued;
                 }
             }
@@ -258,14 +258,14 @@ impl Reducible for QueueState {
                 if let Some(item) = next.item(id).filter(|i| matches!(i.phase, Phase::Failed | Phase::Cancelled)) {
                     item.phase = Phase::Queued;
                     // Chunks the server acknowledged are kept in the resume store.
-                    item.use_resume = true;
+                    item.continue_earlier = true;
                     item.message = None;
                 }
             }
             QueueAction::BackOnline => {
                 for item in next.items.iter_mut().filter(|i| i.phase == Phase::Failed && i.resume_when_online) {
                     item.phase = Phase::Queued;
-                    item.use_resume = true;
+                    item.continue_earlier = true;
                     item.resume_when_online = false;
                     item.message = None;
                 }
@@ -285,7 +285,7 @@ impl Reducible for QueueState {
 mod tests {
     use super::*;
 
-    fn upload(label: &str, resume: Option<ResumeEntry>) -> NewUpload {
+    fn upload(label: &str, earlier_attempt: Option<ResumeEntry>) -> NewUpload {
         NewUpload {
             files: Files(Rc::new(Vec::new())),
             label: label.into(),
@@ -295,7 +295,7 @@ mod tests {
             notes: None,
             session_id: "s1".into(),
             resume_key: None,
-            resume,
+            earlier_attempt,
         }
     }
 
@@ -346,7 +346,7 @@ mod tests {
         assert_eq!(state.next_to_start(), None);
         assert!(state.has_pending(), "leaving would lose the choice");
         let state = state.reduce(QueueAction::Choose { id: 1, resume: false });
-        assert!(!state.items[0].use_resume);
+        assert!(!state.items[0].continue_earlier);
         assert_eq!(state.next_to_start(), Some(1));
     }
 
@@ -363,7 +363,7 @@ mod tests {
         assert!(!state.has_pending());
         let state = state.reduce(QueueAction::Retry(1));
         assert_eq!(state.items[0].phase, Phase::Queued);
-        assert!(state.items[0].use_resume);
+        assert!(state.items[0].continue_earlier);
         let state = event(state, 1, UploadEvent::Cancelled).reduce(QueueAction::Remove(1));
         assert!(state.items.is_empty());
     }
@@ -379,7 +379,7 @@ mod tests {
             event(state, 2, UploadEvent::Failed(UploadFailure::Request { chunk: 1, total: 4, cause: refusal() }));
         let state = state.reduce(QueueAction::BackOnline);
         assert_eq!(state.items[0].phase, Phase::Queued);
-        assert!(state.items[0].use_resume);
+        assert!(state.items[0].continue_earlier);
         assert_eq!(state.items[1].phase, Phase::Failed, "a refusal does not come back by itself");
     }
 

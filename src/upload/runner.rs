@@ -91,7 +91,7 @@ impl ResumeKey {
 pub struct Job {
     pub upload: NewUpload,
     /// Continue the stored record instead of starting a new session.
-    pub resume: bool,
+    pub continue_earlier: bool,
     pub threshold: u64,
     pub chunk_size: u64,
     pub concurrency: u32,
@@ -103,10 +103,10 @@ pub struct Job {
 
 impl Job {
     /// The job for a queued upload, sized by the app configuration.
-    pub fn new(upload: NewUpload, resume: bool, config: &AppConfig) -> Job {
+    pub fn new(upload: NewUpload, continue_earlier: bool, config: &AppConfig) -> Job {
         Job {
             upload,
-            resume,
+            continue_earlier,
             threshold: config.chunk_threshold_bytes,
             chunk_size: config.chunk_size_bytes,
             concurrency: config.chunk_concurrency,
@@ -322,7 +322,9 @@ impl Driver {
 /// The stored record this job may continue, checked against its plan, and when the upload
 /// it continues last sent something (now for a fresh one).
 fn stored_resume(job: &Job, total: u32, now_ms: f64) -> (Resume, f64) {
-    let Some(key) = job.upload.resume_key.as_ref().filter(|_| job.resume) else { return (Resume::default(), now_ms) };
+    let Some(key) = job.upload.resume_key.as_ref().filter(|_| job.continue_earlier) else {
+        return (Resume::default(), now_ms);
+    };
     match resume::find(&key.owner, &key.fingerprint, now_ms).filter(|e| e.fits(total, job.chunk_size)) {
         Some(entry) => (
             Resume {

@@ -178,14 +178,16 @@ async fn a_refresh_answer_that_arrives_after_sign_out_is_thrown_away() {
     let here = ApiClient::new(config());
     here.login("center07", "center07-pass").await.unwrap();
     control("POST", "/__test/expire-tokens").await;
-    fault(serde_json::json!({"method": "POST", "path": "/api/auth/refresh", "action": {"kind": "delay", "ms": 700}}))
+    fault(serde_json::json!({"method": "POST", "path": "/api/auth/refresh", "action": {"kind": "delay", "ms": 3000}}))
         .await;
     let other = ApiClient::for_window(config(), &second_tab());
-    // The refused /me is logged as soon as it is answered; the refresh then waits 700 ms.
+    // The refused /me is logged as soon as it is answered; the refresh goes out right after
+    // it and is held for 3 s. A second later the refresh is surely on its way: sign out then.
     let sign_out_meanwhile = async {
         while count_requests("GET", "/api/auth/me").await == 0 {
             gloo_timers::future::sleep(std::time::Duration::from_millis(20)).await;
         }
+        gloo_timers::future::sleep(std::time::Duration::from_millis(1_000)).await;
         other.sign_out();
     };
     control("DELETE", "/__test/requests").await;

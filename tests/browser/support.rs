@@ -346,7 +346,7 @@ pub fn queued(client: &ApiClient, file: web_sys::File, strategy: UploadType, tas
         notes: None,
         session_id: session.session_id,
         resume_key,
-        resume: None,
+        earlier_attempt: None,
     }
 }
 

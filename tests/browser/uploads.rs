@@ -260,7 +260,7 @@ async fn resume_after_a_reload_sends_only_the_missing_chunks() {
     // "Reload": a new client and a new job that only knows the record.
     let reloaded = ApiClient::new(crate::support::config());
     let (events, report) = recorder();
-    run(reloaded, Job { resume: true, ..first }, report, Cancel::default()).await;
+    run(reloaded, Job { continue_earlier: true, ..first }, report, Cancel::default()).await;
     let (uuid, _) = done(&events);
     let sent: Vec<i64> = chunk_log().await.iter().map(|(i, _, _)| *i).collect();
     assert_eq!(sent, [3, 4, 5, 6], "only the missing chunks, the final one last");
@@ -286,7 +286,7 @@ async fn a_resume_record_with_impossible_indexes_or_a_corrupt_neighbour_is_check
     storage.set_item(resume::STORAGE_KEY, &table.to_string()).unwrap();
 
     let (events, report) = recorder();
-    run(client, Job { resume: true, ..first }, report, Cancel::default()).await;
+    run(client, Job { continue_earlier: true, ..first }, report, Cancel::default()).await;
     let (uuid, _) = done(&events);
     let sent: Vec<i64> = chunk_log().await.iter().map(|(i, _, _)| *i).collect();
     assert_eq!(sent, [3, 4, 5, 6]);
