@@ -1,7 +1,8 @@
 //! `use_uploads`: the upload queue provided by `UploadProvider`, with its actions.
 
+use crate::upload::cancel::Cancel;
+use crate::upload::job::UploadEvent;
 use crate::upload::queue::{NewUpload, Phase, QueueAction, QueueState};
-use crate::upload::runner::{Cancel, UploadEvent};
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;

@@ -3,9 +3,9 @@
 
 pub mod form;
 
+use crate::upload::job::UploadFailure;
 use crate::upload::protocol::Note;
 use crate::upload::queue::ItemMessage;
-use crate::upload::runner::UploadFailure;
 
 /// The catalogue. Fixed texts are fields; texts with values are functions below.
 pub struct Strings {

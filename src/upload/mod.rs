@@ -1,6 +1,8 @@
 //! Uploading: pure planning, retry, validation, speed and resume logic, the job runner, and
 //! the queue state that lives above the router so navigation never interrupts an upload.
 
+pub mod cancel;
+pub mod job;
 pub mod plan;
 pub mod protocol;
 pub mod queue;

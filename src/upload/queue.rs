@@ -1,9 +1,9 @@
 //! The upload queue's state (a reducer): one item per file or image set, each with its own
 //! phase and progress. Files upload one after another.
 
+use super::job::{ResumeKey, UploadEvent, UploadFailure};
 use super::protocol::Note;
 use super::resume::ResumeEntry;
-use super::runner::{ResumeKey, UploadEvent, UploadFailure};
 use super::speed::{shown_percentage, SpeedMeter};
 use crate::api::types::UploadType;
 use std::rc::Rc;

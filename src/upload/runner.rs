@@ -2,165 +2,26 @@
 //! what the machine asks (XHR with `File.slice`), waits, looks batches up, keeps the resume
 //! record, holds the per-file Web Lock and reports every step to the queue.
 
+use super::cancel::Cancel;
+use super::job::{Job, UploadEvent, UploadFailure};
 use super::plan::{plan, ChunkRange, Plan};
-use super::protocol::{Answer, Command, Event, Note, Outcome, Protocol, Request, Resume};
-use super::queue::NewUpload;
+use super::protocol::{Answer, Command, Event, Outcome, Protocol, Request, Resume};
 use super::resume::{self, ResumeEntry};
 use crate::api::types::NaiveTimestamp;
 use crate::api::types::UploadType;
 use crate::api::uploads::{ChunkFields, DirectFields, Transfer};
-use crate::api::xhr::AbortHandle;
 use crate::api::{ApiClient, ApiError};
-use crate::config::AppConfig;
 use crate::web_lock::{self, Lock};
 use futures_util::future::LocalBoxFuture;
 use futures_util::stream::{FuturesUnordered, StreamExt};
 use futures_util::FutureExt;
-use gloo_timers::future::sleep;
 use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
 use std::rc::Rc;
-use std::time::Duration;
 
 /// How far the server's clock may run behind this browser's when looking for a batch that a
 /// lost answer created.
 pub const CLOCK_SKEW_MS: f64 = 10.0 * 60.0 * 1000.0;
-
-/// Why an upload stopped without a batch.
-#[derive(Clone, Debug, PartialEq)]
-pub enum UploadFailure {
-    /// Request `chunk` of `total` (1-based; `total` 1 for a direct upload) failed with `cause`.
-    Request { chunk: u32, total: u32, cause: ApiError },
-    /// The server lost the chunk session again after one restart.
-    LostTwice,
-    /// Another tab of this browser is uploading the same file.
-    OtherTab,
-}
-
-impl UploadFailure {
-    /// Whether the cause may pass by itself (network, 5xx): the queue resumes it when online.
-    pub fn is_transient(&self) -> bool {
-        matches!(self, UploadFailure::Request { cause, .. } if cause.is_transient())
-    }
-}
-
-/// What a running job tells the queue.
-#[derive(Clone, Debug, PartialEq)]
-pub enum UploadEvent {
-    /// Sending began: `total_chunks` is 1 for a direct upload.
-    Started {
-        total_chunks: u32,
-        chunked: bool,
-    },
-    /// Bytes the server acknowledged, and bytes on the wire for unacknowledged chunks.
-    Progress {
-        acked_bytes: u64,
-        inflight_bytes: u64,
-        chunks_done: u32,
-    },
-    /// Something worth saying on the way (a retry, a restart, a look-up).
-    Note(Note),
-    /// Every byte is sent; waiting for the server to assemble the file.
-    Finishing,
-    /// The server has the batch; `recovered` when it was found after its answer was lost.
-    Done {
-        batch_uuid: String,
-        recovered: bool,
-    },
-    Failed(UploadFailure),
-    /// Stopped by the user, or by the end of the sign-in it belonged to.
-    Cancelled,
-}
-
-/// The resume record of a chunked single-file upload: whose, and for which file.
-#[derive(Clone, Debug, PartialEq)]
-pub struct ResumeKey {
-    pub owner: resume::Owner,
-    pub fingerprint: String,
-}
-
-impl ResumeKey {
-    /// The Web Lock that keeps two tabs from uploading this file at once.
-    fn lock_name(&self) -> String {
-        format!("omr.upload.{}.{}.{}", self.owner.server, self.owner.user_id, self.fingerprint)
-    }
-}
-
-/// Everything needed to run one upload.
-#[derive(Clone)]
-pub struct Job {
-    pub upload: NewUpload,
-    /// Continue the stored record instead of starting a new session.
-    pub continue_earlier: bool,
-    pub threshold: u64,
-    pub chunk_size: u64,
-    pub concurrency: u32,
-    /// Interval between look-ups for a batch whose answer was lost.
-    pub lookup_interval_ms: u64,
-    /// A request whose upload shows no progress this long is aborted and sent again.
-    pub stall_ms: u32,
-}
-
-impl Job {
-    /// The job for a queued upload, sized by the app configuration.
-    pub fn new(upload: NewUpload, continue_earlier: bool, config: &AppConfig) -> Job {
-        Job {
-            upload,
-            continue_earlier,
-            threshold: config.chunk_threshold_bytes,
-            chunk_size: config.chunk_size_bytes,
-            concurrency: config.chunk_concurrency,
-            lookup_interval_ms: u64::from(config.poll_interval_ms),
-            stall_ms: config.upload_stall_ms,
-        }
-    }
-}
-
-/// Cancels a job: sets the flag and aborts every request it has in flight.
-#[derive(Clone, Default)]
-pub struct Cancel {
-    flag: Rc<Cell<bool>>,
-    handles: Rc<RefCell<Vec<AbortHandle>>>,
-}
-
-impl Cancel {
-    /// Stops the job at once; nothing more is sent.
-    pub fn cancel(&self) {
-        self.flag.set(true);
-        for handle in self.handles.borrow_mut().drain(..) {
-            handle.abort();
-        }
-    }
-
-    fn is_cancelled(&self) -> bool {
-        self.flag.get()
-    }
-
-    fn handle(&self) -> AbortHandle {
-        let handle = AbortHandle::default();
-        if self.is_cancelled() {
-            handle.abort();
-        } else {
-            self.handles.borrow_mut().push(handle.clone());
-        }
-        handle
-    }
-
-    fn release(&self, handle: &AbortHandle) {
-        // Finished requests leave the list so it does not grow over a 200-chunk upload.
-        self.handles.borrow_mut().retain(|h| !h.same_as(handle));
-    }
-
-    /// Waits `ms`, waking early when cancelled.
-    async fn pause(&self, ms: u64) {
-        let mut left = ms;
-        while left > 0 && !self.is_cancelled() {
-            let step = left.min(100);
-            sleep(Duration::from_millis(step)).await;
-            left -= step;
-        }
-    }
-}
 
 /// The browser side of one job.
 struct Driver {
@@ -297,9 +158,7 @@ impl Driver {
 
     fn finish(&self, outcome: Outcome) {
         // Whatever is still in flight (a middle chunk when another completed) is not needed.
-        for handle in self.cancel.handles.borrow_mut().drain(..) {
-            handle.abort();
-        }
+        self.cancel.abort_requests();
         let event = match outcome {
             Outcome::Done { batch_uuid, recovered } => {
                 if let Some(key) = &self.job.upload.resume_key {

@@ -14,7 +14,9 @@ use omr_web::api::types::UploadType;
 use omr_web::api::uploads::{DirectFields, Transfer};
 use omr_web::api::xhr::AbortHandle;
 use omr_web::config::AppConfig;
-use omr_web::upload::runner::{run, Cancel, Job, UploadEvent};
+use omr_web::upload::cancel::Cancel;
+use omr_web::upload::job::{Job, UploadEvent};
+use omr_web::upload::runner::run;
 use std::rc::Rc;
 use wasm_bindgen_test::wasm_bindgen_test;
 

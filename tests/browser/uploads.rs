@@ -11,10 +11,12 @@ use gloo_timers::future::sleep;
 use omr_web::api::types::UploadType;
 use omr_web::api::{ApiClient, ApiError};
 use omr_web::config::AppConfig;
+use omr_web::upload::cancel::Cancel;
+use omr_web::upload::job::{Job, UploadEvent, UploadFailure};
 use omr_web::upload::protocol::Note;
 use omr_web::upload::queue::NewUpload;
 use omr_web::upload::resume;
-use omr_web::upload::runner::{run, Cancel, Job, UploadEvent, UploadFailure};
+use omr_web::upload::runner::run;
 use std::time::Duration;
 use wasm_bindgen_test::wasm_bindgen_test;
 
