@@ -281,3 +281,27 @@ async fn only_the_very_same_file_is_offered_to_resume() {
     assert_eq!(phase(&root).as_deref(), Some("AwaitingChoice"));
     unmount_all();
 }
+
+#[wasm_bindgen_test]
+async fn a_lost_answer_ends_in_one_done_row_linking_to_the_batch_the_server_made() {
+    start_clean().await;
+    let root = open_batches("center08", "center08-pass", config()).await;
+    let name = crate::support::unique_name("lost-in-the-form");
+    fault(serde_json::json!({"method": "POST", "path": "/api/batches/upload", "action": {"kind": "cut_after"}})).await;
+    choose_files(&root, &[small_zip(&name, &crate::support::unique_task(), 3)]);
+    submit(&root);
+    wait_for("the done row", || phase(&root).as_deref() == Some("Done")).await;
+    assert!(text(&root).contains("The server had already received this file."));
+    let client = ApiClient::new(config());
+    let page = client.list_batches(None, 100, 0).await.unwrap();
+    let made: Vec<&str> = page
+        .batches
+        .iter()
+        .filter(|b| b.batch_name.as_deref() == Some(name.as_str()))
+        .map(|b| b.batch_uuid.as_str())
+        .collect();
+    assert_eq!(made.len(), 1, "one file, one batch");
+    let link = find(&root, ".upload-item a.button").unwrap().get_attribute("href").unwrap();
+    assert_eq!(link, format!("/dashboard/batches/{}", made[0]), "the row links to that batch");
+    unmount_all();
+}
