@@ -1,73 +1,55 @@
-//! `cargo xtask deploy`: build the bundle once, copy it into a new release directory on each
-//! web host, switch the host's `current` symlink atomically, check the host answers, and roll
-//! that host back if not. Also `rollback` (to the previous release) and `--dry-run`.
+//! `cargo xtask deploy`: build the bundle once and roll it out to every web host in two phases,
+//! so the fleet is never mixed:
 //!
-//! A host is an ssh name (`gt-omr-web-1`: rsync to `/var/www/omr-web`, checked at
-//! `http://gt-omr-web-1/`), optionally `name@http://check-url/`, or a local directory
-//! `dir:/path@http://check-url/`, which is how the tests deploy.
+//! 1. *Stage* on every host: copy the release to `releases/<name>/` (with the hashed assets of
+//!    the release before it, so a page loaded just before the switch still gets its wasm), link
+//!    the host's own `shared/config.json`, and check it under `/__preview/<name>/`. A host that
+//!    fails aborts the deploy: the staged copies are removed and nothing is switched.
+//! 2. *Switch* every host, then check each. If one fails, every host is switched back and the
+//!    release is marked failed. Only then is it recorded as good on each host.
+//!
+//! `--allow-partial` goes on with the hosts that passed and says which release each serves.
+//! `rollback [RELEASE]` goes to the newest good release before the current one (or the named
+//! one), previews it, switches, checks, and never picks a release marked failed. Old releases
+//! are pruned to the newest [`KEEP_RELEASES`] (never `current`).
 
+use crate::deploy_host::{is_plain_name, Target};
 use crate::http_get;
-use crate::process::{output, run as run_command};
-use std::path::{Path, PathBuf};
+use crate::process::output;
+use std::path::Path;
 use std::process::Command;
+
+pub use crate::deploy_host::parse_target;
 
 /// The web hosts when `--hosts` is not given.
 pub const DEFAULT_HOSTS: [&str; 3] = ["gt-omr-web-1", "gt-omr-web-2", "gt-omr-web-3"];
-/// Where releases live on the hosts.
-pub const REMOTE_BASE: &str = "/var/www/omr-web";
+/// Releases kept on each host after a deploy.
+pub const KEEP_RELEASES: usize = 5;
 
-/// Where one host's releases go and how it is checked.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Target {
-    Ssh { host: String, base: String, check_url: String },
-    Local { dir: PathBuf, check_url: String },
-}
-
-impl Target {
-    fn name(&self) -> String {
-        match self {
-            Target::Ssh { host, .. } => host.clone(),
-            Target::Local { dir, .. } => dir.display().to_string(),
-        }
-    }
-
-    fn check_url(&self) -> &str {
-        match self {
-            Target::Ssh { check_url, .. } | Target::Local { check_url, .. } => check_url,
-        }
-    }
-}
-
-/// Reads one host spec.
-pub fn parse_target(spec: &str) -> Result<Target, String> {
-    let (place, check_url) = match spec.split_once('@') {
-        Some((place, url)) => (place, Some(url.trim_end_matches('/').to_string() + "/")),
-        None => (spec, None),
-    };
-    if let Some(dir) = place.strip_prefix("dir:") {
-        let check_url = check_url.ok_or_else(|| format!("{spec}: a local host needs @http://… to check it"))?;
-        return Ok(Target::Local { dir: PathBuf::from(dir), check_url });
-    }
-    if place.is_empty() || place.contains(['/', ' ']) {
-        return Err(format!("not a host name: {spec}"));
-    }
-    let check_url = check_url.unwrap_or_else(|| format!("http://{place}/"));
-    Ok(Target::Ssh { host: place.to_string(), base: REMOTE_BASE.to_string(), check_url })
+/// What to do.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Action {
+    Deploy,
+    /// To the named release, or to the newest good one before the current.
+    Rollback(Option<String>),
 }
 
 /// Command-line options.
-#[derive(Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Options {
     pub targets: Vec<Target>,
     pub dry_run: bool,
-    pub rollback: bool,
+    pub action: Action,
+    /// Go on with the hosts that passed when some fail (the fleet is then mixed, and says so).
+    pub allow_partial: bool,
 }
 
-/// Parses `[--hosts a,b] [--dry-run] [rollback]`.
+/// Parses `[--hosts a,b] [--dry-run] [--allow-partial] [rollback [RELEASE]]`.
 pub fn parse_args(args: &[String]) -> Result<Options, String> {
+    let usage = "usage: cargo xtask deploy [--hosts LIST] [--dry-run] [--allow-partial] [rollback [RELEASE]]";
     let mut hosts: Vec<String> = DEFAULT_HOSTS.iter().map(|h| h.to_string()).collect();
-    let (mut dry_run, mut rollback) = (false, false);
-    let mut args = args.iter();
+    let (mut dry_run, mut allow_partial, mut action) = (false, false, Action::Deploy);
+    let mut args = args.iter().peekable();
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--hosts" => {
@@ -75,16 +57,19 @@ pub fn parse_args(args: &[String]) -> Result<Options, String> {
                     args.next().ok_or("--hosts needs a comma-separated list")?.split(',').map(str::to_string).collect()
             }
             "--dry-run" => dry_run = true,
-            "rollback" => rollback = true,
-            other => {
-                return Err(format!(
-                    "unknown argument {other}; usage: cargo xtask deploy [--hosts LIST] [--dry-run] [rollback]"
-                ))
+            "--allow-partial" => allow_partial = true,
+            "rollback" => {
+                let named = args.next_if(|next| !next.starts_with("--")).cloned();
+                if let Some(name) = named.as_deref().filter(|n| !is_plain_name(n)) {
+                    return Err(format!("not a release name: {name:?}"));
+                }
+                action = Action::Rollback(named);
             }
+            other => return Err(format!("unknown argument {other}; {usage}")),
         }
     }
     let targets = hosts.iter().filter(|h| !h.is_empty()).map(|h| parse_target(h)).collect::<Result<Vec<_>, _>>()?;
-    Ok(Options { targets, dry_run, rollback })
+    Ok(Options { targets, dry_run, action, allow_partial })
 }
 
 /// `YYYYMMDDTHHMMSSZ` for seconds since the epoch (UTC).
@@ -115,91 +100,38 @@ pub fn release_name() -> String {
     }
 }
 
-/// The release before `current` in name order (names sort by time).
-pub fn previous_release(releases: &[String], current: &str) -> Option<String> {
+/// The release to roll back to (pure): the named one if it exists and did not fail, else the
+/// newest good release other than `current` that is still on the host and did not fail.
+pub fn rollback_choice(
+    named: Option<&str>,
+    current: Option<&str>,
+    good: &[String],
+    on_host: &[String],
+    failed: &[String],
+) -> Result<String, String> {
+    let usable = |r: &str| on_host.iter().any(|h| h == r) && !failed.iter().any(|f| f == r);
+    match named {
+        Some(name) if usable(name) => Ok(name.to_string()),
+        Some(name) => Err(format!("release {name} is not on this host or failed")),
+        None => good
+            .iter()
+            .rev()
+            .find(|r| Some(r.as_str()) != current && usable(r))
+            .cloned()
+            .ok_or_else(|| "no good release before the current one".to_string()),
+    }
+}
+
+/// Releases to delete (pure): all but the newest `keep` by name, never `current`.
+pub fn prune_choice(releases: &[String], current: Option<&str>, keep: usize) -> Vec<String> {
     let mut sorted = releases.to_vec();
     sorted.sort();
-    let position = sorted.iter().position(|r| r == current)?;
-    position.checked_sub(1).map(|i| sorted[i].clone())
+    let old = sorted.len().saturating_sub(keep);
+    sorted.into_iter().take(old).filter(|r| Some(r.as_str()) != current).collect()
 }
 
-fn copy_dir(from: &Path, to: &Path) -> Result<(), String> {
-    std::fs::create_dir_all(to).map_err(|e| e.to_string())?;
-    for entry in std::fs::read_dir(from).map_err(|e| e.to_string())? {
-        let entry = entry.map_err(|e| e.to_string())?;
-        let target = to.join(entry.file_name());
-        if entry.file_type().map_err(|e| e.to_string())?.is_dir() {
-            copy_dir(&entry.path(), &target)?;
-        } else {
-            std::fs::copy(entry.path(), target).map_err(|e| e.to_string())?;
-        }
-    }
-    Ok(())
-}
-
-/// The release `current` points at.
-fn current_release(target: &Target) -> Option<String> {
-    let link = match target {
-        Target::Local { dir, .. } => std::fs::read_link(dir.join("current")).ok()?.to_string_lossy().into_owned(),
-        Target::Ssh { host, base, .. } => {
-            output(Command::new("ssh").arg(host).arg(format!("readlink {base}/current")))?
-        }
-    };
-    link.trim().rsplit('/').next().map(str::to_string).filter(|s| !s.is_empty())
-}
-
-fn releases(target: &Target) -> Vec<String> {
-    let listing = match target {
-        Target::Local { dir, .. } => std::fs::read_dir(dir.join("releases"))
-            .map(|entries| {
-                entries.filter_map(|e| e.ok()?.file_name().into_string().ok()).collect::<Vec<_>>().join("\n")
-            })
-            .unwrap_or_default(),
-        Target::Ssh { host, base, .. } => {
-            output(Command::new("ssh").arg(host).arg(format!("ls -1 {base}/releases"))).unwrap_or_default()
-        }
-    };
-    listing.lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_string).collect()
-}
-
-/// Points `current` at `release` with a rename, so no request ever sees a missing link.
-fn switch(target: &Target, release: &str) -> Result<(), String> {
-    match target {
-        Target::Local { dir, .. } => {
-            let temporary = dir.join(format!(".current-{}", std::process::id()));
-            // A leftover from an interrupted run would make the symlink call fail.
-            let _ = std::fs::remove_file(&temporary);
-            std::os::unix::fs::symlink(Path::new("releases").join(release), &temporary).map_err(|e| e.to_string())?;
-            std::fs::rename(&temporary, dir.join("current")).map_err(|e| e.to_string())
-        }
-        Target::Ssh { host, base, .. } => run_command(Command::new("ssh").arg(host).arg(format!(
-            "ln -sfn releases/{release} {base}/.current-tmp && mv -T {base}/.current-tmp {base}/current"
-        ))),
-    }
-}
-
-fn upload(target: &Target, bundle: &Path, release: &str) -> Result<(), String> {
-    match target {
-        Target::Local { dir, .. } => {
-            let destination = dir.join("releases").join(release);
-            if destination.exists() {
-                return Err(format!("release {release} already exists on this host"));
-            }
-            copy_dir(bundle, &destination)
-        }
-        Target::Ssh { host, base, .. } => {
-            run_command(Command::new("ssh").arg(host).arg(format!("mkdir -p {base}/releases/{release}")))?;
-            run_command(
-                Command::new("rsync")
-                    .arg("-a")
-                    .arg(format!("{}/", bundle.display()))
-                    .arg(format!("{host}:{base}/releases/{release}/")),
-            )
-        }
-    }
-}
-
-/// The host answers the shell, the configuration and the wasm with 200 and the right types.
+/// The host answers the shell, the configuration and the wasm at `base_url` with 200 and the
+/// right types.
 pub fn check(base_url: &str, wasm_file: &str) -> Result<(), String> {
     for (path, wanted) in [("", "text/html"), ("config.json", "application/json"), (wasm_file, "application/wasm")] {
         let url = format!("{base_url}{path}");
@@ -221,83 +153,175 @@ pub fn wasm_file(bundle: &Path) -> Result<String, String> {
         .ok_or_else(|| format!("no .wasm in {}", bundle.display()))
 }
 
-/// Deploys `bundle` as `release` to one host; on a failed check switches it back.
-pub fn deploy_host(target: &Target, bundle: &Path, release: &str) -> Result<(), String> {
-    let previous = current_release(target);
-    upload(target, bundle, release)?;
-    switch(target, release)?;
-    if let Err(problem) = check(target.check_url(), &wasm_file(bundle)?) {
-        return Err(match previous {
-            Some(previous) => match switch(target, &previous) {
-                Ok(()) => format!("{problem}; rolled back to {previous}"),
-                Err(err) => format!("{problem}; rollback to {previous} failed too: {err}"),
-            },
-            None => format!("{problem}; no earlier release to roll back to"),
-        });
+/// A host that passed phase 1, with the release it served before.
+struct Staged<'a> {
+    target: &'a Target,
+    previous: Option<String>,
+}
+
+/// Phase 1 on one host.
+fn stage_host<'a>(target: &'a Target, bundle: &Path, release: &str, wasm: &str) -> Result<Staged<'a>, String> {
+    let previous = target.current_release()?;
+    target.stage(bundle, release, previous.as_deref())?;
+    if let Err(problem) = check(&target.preview_url(release), wasm) {
+        let _ = target.remove_release(release);
+        return Err(format!("preview check failed: {problem}"));
     }
-    Ok(())
+    Ok(Staged { target, previous })
 }
 
-/// Points one host back at the release before its current one.
-pub fn rollback_host(target: &Target) -> Result<String, String> {
-    let current = current_release(target).ok_or("no current release")?;
-    let previous =
-        previous_release(&releases(target), &current).ok_or_else(|| format!("no release before {current}"))?;
-    switch(target, &previous)?;
-    Ok(previous)
-}
-
-/// Deploys `release` (or rolls back) on every target; one line per host, failing if any failed.
-pub fn execute(options: &Options, bundle: &Path, release: &str) -> Result<Vec<String>, String> {
-    let mut report = Vec::new();
-    let mut failed = false;
-    for target in &options.targets {
-        let line = if options.dry_run {
-            match options.rollback {
-                true => format!(
-                    "{}: would point `current` at the release before the current one, then check {}",
-                    target.name(),
-                    target.check_url()
-                ),
-                false => format!(
-                    "{}: would copy {} to releases/{release}, switch `current`, check {}",
-                    target.name(),
-                    bundle.display(),
-                    target.check_url()
-                ),
-            }
-        } else if options.rollback {
-            match rollback_host(target) {
-                Ok(previous) => format!("{}: rolled back to {previous}", target.name()),
-                Err(err) => {
-                    failed = true;
-                    format!("{}: FAILED: {err}", target.name())
-                }
-            }
-        } else {
-            match deploy_host(target, bundle, release) {
-                Ok(()) => format!("{}: now serving {release}", target.name()),
-                Err(err) => {
-                    failed = true;
-                    format!("{}: FAILED: {err}", target.name())
-                }
-            }
+/// Switches every staged host back to what it served (hosts with nothing before stay).
+fn switch_back(switched: &[&Staged], release: &str, report: &mut Vec<String>) {
+    for host in switched {
+        let _ = host.target.mark_failed(release);
+        let line = match &host.previous {
+            Some(previous) => match host.target.switch(previous) {
+                Ok(()) => format!("{}: switched back to {previous}", host.target.name()),
+                Err(err) => format!("{}: SWITCH BACK TO {previous} FAILED: {err}", host.target.name()),
+            },
+            None => format!("{}: had no release before; {release} marked failed", host.target.name()),
         };
-        println!("{line}");
         report.push(line);
     }
-    if failed {
-        Err(format!("deploy failed on some hosts:\n{}", report.join("\n")))
-    } else {
-        Ok(report)
+}
+
+/// Deploys `release` from `bundle` to every target in two phases; one report line per event.
+pub fn deploy(options: &Options, bundle: &Path, release: &str) -> Result<Vec<String>, String> {
+    let wasm = wasm_file(bundle)?;
+    let mut report = Vec::new();
+    let mut staged = Vec::new();
+    let mut refused = Vec::new();
+    for target in &options.targets {
+        match stage_host(target, bundle, release, &wasm) {
+            Ok(host) => {
+                report.push(format!("{}: staged {release}, preview checked", target.name()));
+                staged.push(host);
+            }
+            Err(err) => {
+                report.push(format!("{}: FAILED in phase 1: {err}", target.name()));
+                refused.push(target.name());
+            }
+        }
     }
+    if !refused.is_empty() && !options.allow_partial {
+        for host in &staged {
+            let _ = host.target.remove_release(release);
+        }
+        report.push(format!("nothing switched: {} failed before the switch", refused.join(", ")));
+        return Err(report.join("\n"));
+    }
+    let mut switched: Vec<&Staged> = Vec::new();
+    let mut failed_after_switch = Vec::new();
+    for host in &staged {
+        let result = host.target.switch(release).and_then(|()| check(host.target.check_url(), &wasm));
+        switched.push(host);
+        if let Err(err) = result {
+            report.push(format!("{}: FAILED after the switch: {err}", host.target.name()));
+            failed_after_switch.push(host);
+            if !options.allow_partial {
+                switch_back(&switched, release, &mut report);
+                return Err(report.join("\n"));
+            }
+        }
+    }
+    if !failed_after_switch.is_empty() {
+        switch_back(&failed_after_switch, release, &mut report);
+    }
+    for host in staged.iter().filter(|h| !failed_after_switch.iter().any(|f| std::ptr::eq(*f, *h))) {
+        host.target.record_good(release)?;
+        for old in prune_choice(&host.target.releases(), Some(release), KEEP_RELEASES) {
+            let _ = host.target.remove_release(&old);
+        }
+        report.push(format!("{}: now serving {release}", host.target.name()));
+    }
+    if refused.is_empty() && failed_after_switch.is_empty() {
+        Ok(report)
+    } else {
+        report.push(format!("MIXED FLEET (--allow-partial): {release} is not served everywhere"));
+        Err(report.join("\n"))
+    }
+}
+
+/// Rolls one host back (see [`rollback_choice`]), previewing and checking the release.
+pub fn rollback_host(target: &Target, named: Option<&str>, wasm_of: impl Fn(&str) -> String) -> Result<String, String> {
+    let current = target.current_release()?;
+    let on_host = target.releases();
+    let failed: Vec<String> = on_host.iter().filter(|r| target.is_failed(r)).cloned().collect();
+    let release = rollback_choice(named, current.as_deref(), &target.good_releases(), &on_host, &failed)?;
+    let wasm = wasm_of(&release);
+    check(&target.preview_url(&release), &wasm).map_err(|e| format!("{release} does not answer: {e}"))?;
+    target.switch(&release)?;
+    if let Err(problem) = check(target.check_url(), &wasm) {
+        let back = current.map(|c| target.switch(&c).map(|()| format!("; back on {c}")).unwrap_or_default());
+        return Err(format!("{problem}{}", back.unwrap_or_default()));
+    }
+    Ok(release)
+}
+
+/// Runs `options` (a dry run only describes), printing one line per host or event.
+pub fn execute(options: &Options, bundle: &Path, release: &str) -> Result<Vec<String>, String> {
+    let result = if options.dry_run {
+        Ok(options
+            .targets
+            .iter()
+            .map(|target| match &options.action {
+                Action::Rollback(named) => format!(
+                    "{}: would preview {}, switch `current` to it and check {}",
+                    target.name(),
+                    named.as_deref().unwrap_or("the newest good release before the current one"),
+                    target.check_url()
+                ),
+                Action::Deploy => format!(
+                    "{}: would stage {} as releases/{release}, check {}, then switch with the others and check {}",
+                    target.name(),
+                    bundle.display(),
+                    target.preview_url(release),
+                    target.check_url()
+                ),
+            })
+            .collect())
+    } else {
+        match &options.action {
+            Action::Deploy => deploy(options, bundle, release),
+            Action::Rollback(named) => {
+                let lines: Vec<(bool, String)> = options
+                    .targets
+                    .iter()
+                    .map(|target| match rollback_host(target, named.as_deref(), |r| released_wasm(target, r)) {
+                        Ok(to) => (true, format!("{}: rolled back to {to}", target.name())),
+                        Err(err) => (false, format!("{}: FAILED: {err}", target.name())),
+                    })
+                    .collect();
+                let report = lines.iter().map(|(_, l)| l.clone()).collect::<Vec<_>>();
+                if lines.iter().all(|(ok, _)| *ok) {
+                    Ok(report)
+                } else {
+                    Err(report.join("\n"))
+                }
+            }
+        }
+    };
+    for line in result.as_ref().map(|r| r.join("\n")).unwrap_or_else(|e| e.clone()).lines() {
+        println!("{line}");
+    }
+    result
+}
+
+/// The wasm file a release on a host brought itself (not one it carried from the release before).
+fn released_wasm(target: &Target, release: &str) -> String {
+    target
+        .release_files(release)
+        .unwrap_or_default()
+        .into_iter()
+        .find(|name| name.ends_with(".wasm") && !target.is_carried(release, name))
+        .unwrap_or_default()
 }
 
 /// `cargo xtask deploy ...`: builds once (not for a dry run or a rollback), then runs.
 pub fn run(args: &[String]) -> Result<(), String> {
     let options = parse_args(args)?;
     let bundle = crate::dist::dist_dir();
-    if !options.dry_run && !options.rollback {
+    if !options.dry_run && options.action == Action::Deploy {
         crate::dist::build()?;
     }
     execute(&options, &bundle, &release_name()).map(|_| ())
@@ -307,42 +331,49 @@ pub fn run(args: &[String]) -> Result<(), String> {
 mod tests {
     use super::*;
 
-    #[test]
-    fn host_specs() {
-        assert_eq!(
-            parse_target("gt-omr-web-2").unwrap(),
-            Target::Ssh {
-                host: "gt-omr-web-2".into(),
-                base: REMOTE_BASE.into(),
-                check_url: "http://gt-omr-web-2/".into()
-            }
-        );
-        assert_eq!(
-            parse_target("dir:/tmp/web1@http://127.0.0.1:8081").unwrap(),
-            Target::Local { dir: "/tmp/web1".into(), check_url: "http://127.0.0.1:8081/".into() }
-        );
-        assert!(parse_target("dir:/tmp/web1").is_err(), "a local host needs a check URL");
-        assert!(parse_target("bad host").is_err());
+    fn names(list: &[&str]) -> Vec<String> {
+        list.iter().map(|s| s.to_string()).collect()
     }
 
     #[test]
     fn default_hosts_and_flags() {
         let options = parse_args(&[]).unwrap();
-        assert_eq!(options.targets.len(), 3);
-        let options = parse_args(&["--hosts".into(), "a,b".into(), "--dry-run".into(), "rollback".into()]).unwrap();
+        assert_eq!((options.targets.len(), options.action.clone()), (3, Action::Deploy));
+        let args = names(&["--hosts", "a,b", "--dry-run", "--allow-partial", "rollback", "20250101T000000Z-x"]);
+        let options = parse_args(&args).unwrap();
         assert_eq!(options.targets.len(), 2);
-        assert!(options.dry_run && options.rollback);
-        assert!(parse_args(&["--force".into()]).is_err());
+        assert!(options.dry_run && options.allow_partial);
+        assert_eq!(options.action, Action::Rollback(Some("20250101T000000Z-x".into())));
+        assert_eq!(parse_args(&names(&["rollback", "--dry-run"])).unwrap().action, Action::Rollback(None));
+        assert!(parse_args(&names(&["--force"])).is_err());
+        assert!(parse_args(&names(&["rollback", "../etc"])).is_err());
+        assert!(parse_args(&names(&["--hosts", "-oProxyCommand=sh"])).is_err());
     }
 
     #[test]
-    fn stamps_and_previous_release() {
+    fn stamps() {
         assert_eq!(utc_stamp(0), "19700101T000000Z");
         assert_eq!(utc_stamp(1_766_498_400), "20251223T140000Z");
-        let releases =
-            vec!["20251223T140000Z-b".to_string(), "20251222T100000Z-a".to_string(), "20251224T090000Z-c".to_string()];
-        assert_eq!(previous_release(&releases, "20251223T140000Z-b").as_deref(), Some("20251222T100000Z-a"));
-        assert_eq!(previous_release(&releases, "20251222T100000Z-a"), None);
-        assert_eq!(previous_release(&releases, "unknown"), None);
+    }
+
+    #[test]
+    fn rollback_never_picks_a_failed_or_missing_release() {
+        let on_host = names(&["1-a", "2-b", "3-failed", "4-c"]);
+        let good = names(&["1-a", "2-b", "4-c"]);
+        let failed = names(&["3-failed"]);
+        assert_eq!(rollback_choice(None, Some("4-c"), &good, &on_host, &failed).unwrap(), "2-b");
+        assert_eq!(rollback_choice(None, Some("3-failed"), &good, &on_host, &failed).unwrap(), "4-c");
+        assert!(rollback_choice(Some("3-failed"), Some("4-c"), &good, &on_host, &failed).is_err());
+        assert!(rollback_choice(Some("9-gone"), Some("4-c"), &good, &on_host, &failed).is_err());
+        assert_eq!(rollback_choice(Some("1-a"), Some("4-c"), &good, &on_host, &failed).unwrap(), "1-a");
+        assert!(rollback_choice(None, Some("1-a"), &names(&["1-a"]), &on_host, &failed).is_err());
+    }
+
+    #[test]
+    fn pruning_keeps_the_newest_and_current() {
+        let releases = names(&["3", "1", "2", "5", "4", "7", "6"]);
+        assert_eq!(prune_choice(&releases, Some("7"), 5), names(&["1", "2"]));
+        assert_eq!(prune_choice(&releases, Some("1"), 5), names(&["2"]), "current stays even when old");
+        assert!(prune_choice(&names(&["1", "2"]), None, 5).is_empty());
     }
 }

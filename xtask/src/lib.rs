@@ -4,6 +4,7 @@
 pub mod bench;
 pub mod bootstrap;
 pub mod deploy;
+pub mod deploy_host;
 pub mod dev;
 pub mod dist;
 pub mod http_get;

@@ -5,7 +5,7 @@
 //! - `browser [NAME]`: tools, then only the browser tests (those whose names contain NAME).
 //! - `bench`: upload throughput and memory, side by side in one run.
 //! - `dist`: the release bundle with compressed copies and a size table.
-//! - `deploy`: copy the bundle to the web hosts, switch, check, roll back.
+//! - `deploy`: two-phase roll-out to the web hosts (stage and check all, then switch all), rollback.
 //! - `bootstrap`: install missing tools only.
 
 use std::process::ExitCode;
@@ -19,8 +19,10 @@ const USAGE: &str = "usage: cargo xtask <command>
   browser [NAME]        only the browser tests against a fresh stand-in (those whose names contain NAME)
   bench                 upload throughput (one request vs chunked x3 and x1) and wasm memory growth
   dist                  the release bundle in target/dist/site with .gz/.br copies and a size table
-  deploy [--hosts LIST] [--dry-run] [rollback]
-                        copy the bundle to gt-omr-web-1,2,3 (or LIST), switch `current`, check, roll back
+  deploy [--hosts LIST] [--dry-run] [--allow-partial] [rollback [RELEASE]]
+                        stage the bundle on gt-omr-web-1,2,3 (or LIST) and check each, then switch
+                        them all and check (any failure puts every host back); or roll back to
+                        the last good release
   bootstrap             install the missing tools (wasm32 target, trunk, wasm-bindgen, wasm-opt, chromium)";
 
 fn main() -> ExitCode {

@@ -11,7 +11,7 @@ use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
-use xtask::deploy::{execute, parse_target, Options};
+use xtask::deploy::{execute, parse_target, Action, Options};
 use xtask::nginx_conf::{render_site, site_template, SiteValues};
 
 const BROTLI_MODULE: &str = "/usr/lib/nginx/modules/ngx_http_brotli_static_module.so";
@@ -47,7 +47,14 @@ impl Drop for Nginx {
 }
 
 impl Nginx {
+    /// Serves `root` (a bundle, or a host's `current`) with its host's `releases` beside it.
     fn start(root: &Path, api: &str) -> Nginx {
+        let releases = root.parent().unwrap().join("releases");
+        Nginx::serving(root, &releases, api)
+    }
+
+    /// Serves `root`, with `/__preview/` from `releases`.
+    fn serving(root: &Path, releases: &Path, api: &str) -> Nginx {
         let dir = temp_dir("conf");
         let port = free_port();
         let conf_dir = dir.join("conf");
@@ -58,7 +65,11 @@ impl Nginx {
             // Workers run as nobody when nginx starts as root.
             Command::new("chmod").arg("0777").arg(&path).status().unwrap();
         }
-        std::fs::copy(xtask::root().join("deploy/nginx/security-headers.conf"), conf_dir.join("security-headers.conf"))
+        for snippet in ["security-headers.conf", "api-security-headers.conf"] {
+            std::fs::copy(xtask::root().join("deploy/nginx").join(snippet), conf_dir.join(snippet)).unwrap();
+        }
+        // The test client is the trusted proxy: X-Forwarded-For names the "real" client.
+        std::fs::write(conf_dir.join("real-ip.conf"), "set_real_ip_from 127.0.0.1;\nreal_ip_header X-Forwarded-For;\n")
             .unwrap();
         std::fs::write(
             conf_dir.join("omr-api-upstream.conf"),
@@ -71,8 +82,10 @@ impl Nginx {
             &SiteValues {
                 listen: &format!("127.0.0.1:{port}"),
                 root: &root.display().to_string(),
+                releases: &releases.display().to_string(),
                 conf_dir: &conf_dir.display().to_string(),
                 brotli,
+                hsts: None,
             },
         )
         .unwrap();
@@ -289,40 +302,166 @@ async fn the_standard_lane_limits_bursts() {
 }
 
 #[tokio::test]
-async fn deploy_to_three_hosts_then_roll_back() {
+async fn real_addresses_get_their_own_rate_limit_buckets_and_429s_say_when_to_retry() {
     let api = standin().await;
+    let nginx = Nginx::start(&bundle(), &api.addr.to_string());
+    let http = client();
+    let burst = |address: &'static str, count: usize| {
+        let (http, url) = (http.clone(), nginx.url("/api/auth/me"));
+        futures_util::future::join_all(
+            (0..count).map(move |_| http.get(&url).header("x-forwarded-for", address).send()),
+        )
+    };
+    let first: Vec<reqwest::Response> = burst("203.0.113.7", 80).await.into_iter().map(Result::unwrap).collect();
+    let refused: Vec<&reqwest::Response> = first.iter().filter(|a| a.status() == 429).collect();
+    assert!(!refused.is_empty(), "the first client is over its limit");
+    assert!(
+        refused.iter().all(|a| a.headers().get("retry-after").is_some_and(|v| v == "1")),
+        "429 carries Retry-After"
+    );
+    // A second user behind the same proxies has a bucket of their own.
+    let second: Vec<u16> = burst("203.0.113.8", 20).await.into_iter().map(|a| a.unwrap().status().as_u16()).collect();
+    assert!(second.iter().all(|s| *s == 403), "none of the other client's requests is limited: {second:?}");
+    let answer = http.get(nginx.url("/api/auth/me")).header("x-forwarded-for", "203.0.113.9").send().await.unwrap();
+    assert_eq!(answer.headers()["x-content-type-options"], "nosniff", "security headers on API answers");
+    assert!(answer.headers().contains_key("content-security-policy"));
+    assert!(!answer.headers().contains_key("strict-transport-security"), "no HSTS over plain HTTP");
+}
+
+fn options(targets: Vec<xtask::deploy_host::Target>, action: Action) -> Options {
+    Options { targets, dry_run: false, action, allow_partial: false }
+}
+
+fn current(host: &Path) -> PathBuf {
+    std::fs::read_link(host.join("current")).unwrap()
+}
+
+/// A copy of the bundle whose hashed files all have other hashes (as the next build has).
+fn rebuilt_bundle() -> PathBuf {
+    let copy = temp_dir("bundle-b");
+    let renamed = |name: &str| {
+        if !xtask::deploy_host::is_hashed_asset(name) {
+            return name.to_string();
+        }
+        // Flip the first digit of the hash: same shape, another name.
+        let at = name.rfind('-').unwrap() + 1;
+        let digit = if &name[at..at + 1] == "0" { "1" } else { "0" };
+        format!("{}{digit}{}", &name[..at], &name[at + 1..])
+    };
+    let names: Vec<String> =
+        std::fs::read_dir(bundle()).unwrap().filter_map(|e| e.ok()?.file_name().into_string().ok()).collect();
+    for name in &names {
+        let mut bytes = std::fs::read(bundle().join(name)).unwrap();
+        if name.ends_with(".html") || name.ends_with(".js") {
+            let mut text = String::from_utf8(bytes).unwrap();
+            for other in names.iter().filter(|n| xtask::deploy_host::is_hashed_asset(n)) {
+                text = text.replace(other.as_str(), &renamed(other));
+            }
+            bytes = text.into_bytes();
+        }
+        std::fs::write(copy.join(renamed(name)), bytes).unwrap();
+    }
+    copy
+}
+
+/// Three hosts served by real nginx, with the specs that deploy to them.
+struct Fleet {
+    hosts: Vec<PathBuf>,
+    servers: Vec<Nginx>,
+    targets: Vec<xtask::deploy_host::Target>,
+}
+
+fn fleet(api: &str) -> Fleet {
     let hosts: Vec<PathBuf> = (1..=3).map(|i| temp_dir(&format!("web{i}"))).collect();
-    let servers: Vec<Nginx> = hosts.iter().map(|h| Nginx::start(&h.join("current"), &api.addr.to_string())).collect();
-    let specs: Vec<String> =
-        hosts.iter().zip(&servers).map(|(h, s)| format!("dir:{}@{}", h.display(), s.url("/"))).collect();
-    let options =
-        Options { targets: specs.iter().map(|s| parse_target(s).unwrap()).collect(), dry_run: false, rollback: false };
+    let servers: Vec<Nginx> = hosts.iter().map(|h| Nginx::start(&h.join("current"), api)).collect();
+    let targets = hosts
+        .iter()
+        .zip(&servers)
+        .map(|(h, s)| parse_target(&format!("dir:{}@{}", h.display(), s.url("/"))).unwrap())
+        .collect();
+    Fleet { hosts, servers, targets }
+}
 
-    let dry = Options { dry_run: true, targets: options.targets.clone(), rollback: false };
+#[tokio::test]
+async fn two_phase_deploy_keeps_old_assets_and_rolls_back_to_the_last_good_release() {
+    let api = standin().await;
+    let fleet = fleet(&api.addr.to_string());
+    let deploy = options(fleet.targets.clone(), Action::Deploy);
+
+    let dry = Options { dry_run: true, ..deploy.clone() };
     execute(&dry, &bundle(), "20250101T000000Z-dry").unwrap();
-    assert!(!hosts[0].join("releases").exists(), "a dry run changes nothing");
+    assert!(!fleet.hosts[0].join("releases").exists(), "a dry run changes nothing");
 
-    execute(&options, &bundle(), "20250101T000000Z-first").unwrap();
-    execute(&options, &bundle(), "20250102T000000Z-second").unwrap();
-    for (host, server) in hosts.iter().zip(&servers) {
-        assert_eq!(std::fs::read_link(host.join("current")).unwrap(), Path::new("releases/20250102T000000Z-second"));
-        let answer = reqwest::get(server.url("/config.json")).await.unwrap();
-        assert_eq!(answer.status(), 200);
+    execute(&deploy, &bundle(), "20250101T000000Z-first").unwrap();
+    // A browser loads the page just before the next deploy…
+    let page = reqwest::get(fleet.servers[1].url("/")).await.unwrap().text().await.unwrap();
+    let old_wasm = asset("_bg.wasm");
+    assert!(page.contains("init-") || page.contains(&old_wasm), "{page}");
+    let next = rebuilt_bundle();
+    execute(&deploy, &next, "20250102T000000Z-second").unwrap();
+    for (host, server) in fleet.hosts.iter().zip(&fleet.servers) {
+        assert_eq!(current(host), Path::new("releases/20250102T000000Z-second"));
+        // …and still gets its wasm after the switch, on every host.
+        let wasm = reqwest::get(server.url(&format!("/{old_wasm}"))).await.unwrap();
+        assert_eq!(wasm.status(), 200, "{old_wasm} after the switch");
+        assert_eq!(wasm.headers()["content-type"], "application/wasm");
+        let new_wasm = xtask::deploy::wasm_file(&next).unwrap();
+        assert_eq!(reqwest::get(server.url(&format!("/{new_wasm}"))).await.unwrap().status(), 200);
+        // The host's own config.json is kept outside the releases and linked in.
+        assert!(host.join("shared/config.json").exists());
+        assert_eq!(
+            std::fs::read_link(host.join("releases/20250102T000000Z-second/config.json")).unwrap(),
+            Path::new("../../shared/config.json")
+        );
     }
-    let rollback = Options { rollback: true, ..options };
-    execute(&rollback, &bundle(), "unused").unwrap();
-    for host in &hosts {
-        assert_eq!(std::fs::read_link(host.join("current")).unwrap(), Path::new("releases/20250101T000000Z-first"));
-    }
+    // An edit to one host's config survives the next deploy.
+    std::fs::write(fleet.hosts[0].join("shared/config.json"), r#"{"api_base": "/api", "poll_interval_ms": 3000}"#)
+        .unwrap();
 
-    // A host that does not answer after the switch is put back at once.
-    let broken = temp_dir("broken");
-    let spec = format!("dir:{}@http://127.0.0.1:{}/", broken.display(), free_port());
-    let target = parse_target(&spec).unwrap();
-    std::fs::create_dir_all(broken.join("releases/20250101T000000Z-first")).unwrap();
-    std::os::unix::fs::symlink("releases/20250101T000000Z-first", broken.join("current")).unwrap();
-    let failing = Options { targets: vec![target], dry_run: false, rollback: false };
-    let error = execute(&failing, &bundle(), "20250103T000000Z-third").unwrap_err();
-    assert!(error.contains("rolled back to 20250101T000000Z-first"), "{error}");
-    assert_eq!(std::fs::read_link(broken.join("current")).unwrap(), Path::new("releases/20250101T000000Z-first"));
+    // A release that passes its preview but fails once switched: every host goes back to the
+    // second release and the third is marked failed.
+    let mut failing = fleet.targets.clone();
+    let broken_host = temp_dir("broken");
+    std::fs::create_dir_all(broken_host.join("empty")).unwrap();
+    let broken = Nginx::serving(&broken_host.join("empty"), &broken_host.join("releases"), &api.addr.to_string());
+    failing.push(parse_target(&format!("dir:{}@{}", broken_host.display(), broken.url("/"))).unwrap());
+    let error = execute(&options(failing, Action::Deploy), &bundle(), "20250103T000000Z-third").unwrap_err();
+    assert!(error.contains("FAILED after the switch") && error.contains("switched back"), "{error}");
+    for host in &fleet.hosts {
+        assert_eq!(current(host), Path::new("releases/20250102T000000Z-second"));
+        assert!(host.join("releases/20250103T000000Z-third/.failed").exists(), "marked failed");
+    }
+    let config = reqwest::get(fleet.servers[0].url("/config.json")).await.unwrap().text().await.unwrap();
+    assert!(config.contains("3000"), "the host's own config survived: {config}");
+
+    // Rollback skips the failed release and goes to the good one before the current.
+    let named_failed = options(fleet.targets.clone(), Action::Rollback(Some("20250103T000000Z-third".into())));
+    assert!(execute(&named_failed, &bundle(), "unused").is_err(), "a failed release is never rolled back to");
+    execute(&options(fleet.targets.clone(), Action::Rollback(None)), &bundle(), "unused").unwrap();
+    for (host, server) in fleet.hosts.iter().zip(&fleet.servers) {
+        assert_eq!(current(host), Path::new("releases/20250101T000000Z-first"));
+        assert_eq!(reqwest::get(server.url(&format!("/{old_wasm}"))).await.unwrap().status(), 200);
+    }
+}
+
+#[tokio::test]
+async fn a_host_that_fails_before_the_switch_leaves_every_host_on_the_old_release() {
+    let api = standin().await;
+    let mut fleet = fleet(&api.addr.to_string());
+    execute(&options(fleet.targets.clone(), Action::Deploy), &bundle(), "20250101T000000Z-first").unwrap();
+    // The third host's web server is down: its preview check cannot pass.
+    drop(fleet.servers.pop());
+    let error = execute(&options(fleet.targets.clone(), Action::Deploy), &rebuilt_bundle(), "20250102T000000Z-second")
+        .unwrap_err();
+    assert!(error.contains("FAILED in phase 1") && error.contains("nothing switched"), "{error}");
+    for host in &fleet.hosts {
+        assert_eq!(current(host), Path::new("releases/20250101T000000Z-first"));
+        assert!(!host.join("releases/20250102T000000Z-second").exists(), "the staged copies are removed");
+    }
+    // With --allow-partial the two healthy hosts go ahead, and the report says the fleet is mixed.
+    let partial = Options { allow_partial: true, ..options(fleet.targets.clone(), Action::Deploy) };
+    let error = execute(&partial, &rebuilt_bundle(), "20250103T000000Z-third").unwrap_err();
+    assert!(error.contains("MIXED FLEET"), "{error}");
+    assert_eq!(current(&fleet.hosts[0]), Path::new("releases/20250103T000000Z-third"));
+    assert_eq!(current(&fleet.hosts[2]), Path::new("releases/20250101T000000Z-first"));
 }
