@@ -11,3 +11,4 @@ pub mod retry;
 pub mod runner;
 pub mod speed;
 pub mod validate;
+pub mod zip_scan;

@@ -10,10 +10,16 @@ use std::collections::BTreeSet;
 use std::path::Path;
 use std::time::Instant;
 
-/// True for names the pipeline treats as answer-sheet images.
+/// True for names the pipeline treats as answer-sheet images (contract §4.4): `.jpg`, `.jpeg`
+/// or `.png` in any case, not a folder, not under `__MACOSX/`, not a `._` resource fork.
 pub fn is_image_name(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
-    !lower.ends_with('/') && [".jpg", ".jpeg", ".png"].iter().any(|ext| lower.ends_with(ext))
+    let file = lower.rsplit('/').next().unwrap_or(&lower);
+    !lower.ends_with('/')
+        && !lower.starts_with("__macosx/")
+        && !lower.contains("/__macosx/")
+        && !file.starts_with("._")
+        && [".jpg", ".jpeg", ".png"].iter().any(|ext| lower.ends_with(ext))
 }
 
 /// True for an 8-digit task id.
@@ -208,6 +214,9 @@ mod tests {
         assert!(is_image_name("a.png"));
         assert!(!is_image_name("notes.txt"));
         assert!(!is_image_name("folder.jpg/"));
+        assert!(!is_image_name("__MACOSX/10300112/._sheet-001.jpg"), "macOS leftovers are not sheets");
+        assert!(!is_image_name("10300112/._sheet-001.jpg"));
+        assert!(!is_image_name("x/__MACOSX/a.png"));
     }
 
     #[test]

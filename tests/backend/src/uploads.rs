@@ -326,7 +326,8 @@ pub async fn upload_chunk(
             write_session(&dir, &session)?;
             (id, dir)
         }
-        None => return Err(ApiError::new(StatusCode::BAD_REQUEST, "upload_id is required for chunk_index > 0")),
+        // The real router looks the session up under an empty id (contract §5.2 [I]).
+        None => return Err(ApiError::new(StatusCode::NOT_FOUND, "Upload  not found. Please restart upload.")),
     };
     let note = json!({"upload_id": upload_id, "chunk_index": req.index, "is_final_chunk": req.is_final, "size": req.chunk.size});
     // One completion check at a time: two "last" chunks must not both reassemble.

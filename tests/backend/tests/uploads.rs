@@ -231,6 +231,31 @@ async fn unknown_upload_id_is_404_restart() {
 }
 
 #[tokio::test]
+async fn a_later_chunk_without_upload_id_is_looked_up_under_an_empty_id() {
+    let server = Server::start().await;
+    let token = server.token("center07").await;
+    let response = send_chunk(&server, &token, b"x", 1, 2, None, false).await;
+    assert_eq!(response.status(), 404);
+    assert_eq!(response.json::<Value>().await.unwrap(), json!({"detail": "Upload  not found. Please restart upload."}));
+}
+
+#[tokio::test]
+async fn macos_leftovers_are_not_counted_as_sheets() {
+    let server = Server::start().await;
+    let token = server.token("center07").await;
+    let zip = zip_of(&[
+        ("10300112/a.jpg", b"1"),
+        ("__MACOSX/10300112/._a.jpg", b"fork"),
+        ("10300112/._b.jpg", b"fork"),
+        ("10300112/b.jpg", b"2"),
+    ]);
+    let form = Form::new().part("file", Part::bytes(zip).file_name("mac.zip"));
+    let body: Value = server.post_form("/api/batches/upload", &token, form).await.json().await.unwrap();
+    let progress = server.wait_terminal(&token, body["batch_id"].as_str().unwrap()).await;
+    assert_eq!(progress["sheet_count"], 2);
+}
+
+#[tokio::test]
 async fn chunk_field_rules_follow_the_router() {
     let server = Server::start().await;
     let token = server.token("center07").await;
