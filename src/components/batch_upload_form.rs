@@ -8,11 +8,13 @@ use crate::hooks::use_api::use_api;
 use crate::hooks::use_session::use_session;
 use crate::hooks::use_uploads::use_uploads;
 use crate::i18n::{self, upload_strings};
+use crate::upload::file_reads::{read_sample, scan_zip};
 use crate::upload::job::ResumeKey;
 use crate::upload::plan::{plan, Plan};
 use crate::upload::queue::{Files, NewUpload};
 use crate::upload::resume::{self, fingerprint};
-use crate::upload::validate::{check_files, normalize_task_id, FileFacts, FormError};
+use crate::upload::validate::{check_files, is_zip, normalize_task_id, FileFacts, FormError};
+use crate::upload::zip_scan::{ZipRefusal, ZipSummary};
 use std::rc::Rc;
 use web_sys::{File, FileList, HtmlInputElement, HtmlTextAreaElement};
 use yew::prelude::*;
@@ -52,18 +54,6 @@ pub fn prepare_uploads(
         return Ok(vec![upload(files.to_vec(), i18n::images_label(files.len(), &facts[0].name), size)]);
     }
     Ok(files.iter().zip(facts).map(|(file, facts)| upload(vec![file.clone()], facts.name, facts.size)).collect())
-}
-
-/// The first and last 64 KiB of `file`, read without loading the rest.
-async fn read_sample(file: &File) -> Vec<u8> {
-    let mut sample = Vec::new();
-    for (start, end) in resume::sample_ranges(file.size() as u64) {
-        let Ok(part) = file.slice_with_f64_and_f64(start as f64, end as f64) else { continue };
-        if let Ok(buffer) = wasm_bindgen_futures::JsFuture::from(part.array_buffer()).await {
-            sample.extend(js_sys::Uint8Array::new(&buffer).to_vec());
-        }
-    }
-    sample
 }
 
 /// Gives every chunked ZIP its resume key (owner and fingerprint with a content sample) and
@@ -113,6 +103,9 @@ pub fn BatchUploadForm() -> Html {
     let task_input = use_state(String::new);
     let notes = use_state(String::new);
     let files = use_state(Vec::<File>::new);
+    // The pre-flight check of each picked ZIP, in the files' order (`None`: still checking).
+    let scans = use_state(Vec::<Option<Result<ZipSummary, ZipRefusal>>>::new);
+    let picks = use_mut_ref(|| 0u32);
     let error = use_state(|| None::<String>);
     let status = use_state(|| None::<String>);
     let preparing = use_state(|| false);
@@ -121,13 +114,29 @@ pub fn BatchUploadForm() -> Html {
     let dragging = use_state(|| false);
 
     let pick = {
-        let (files, error, status) = (files.clone(), error.clone(), status.clone());
+        let (files, error, status, scans, picks) =
+            (files.clone(), error.clone(), status.clone(), scans.clone(), picks.clone());
         move |picked: Vec<File>| {
-            if !picked.is_empty() {
-                files.set(picked);
-                error.set(None);
-                status.set(None);
+            if picked.is_empty() {
+                return;
             }
+            *picks.borrow_mut() += 1;
+            let this_pick = *picks.borrow();
+            scans.set(vec![None; picked.len()]);
+            files.set(picked.clone());
+            error.set(None);
+            status.set(None);
+            let (scans, picks) = (scans.clone(), picks.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                let mut results = Vec::with_capacity(picked.len());
+                for file in &picked {
+                    results.push(if is_zip(&file.name()) { Some(scan_zip(file).await) } else { None });
+                }
+                // A newer pick replaced these files meanwhile: its own check will report.
+                if *picks.borrow() == this_pick {
+                    scans.set(results);
+                }
+            });
         }
     };
     let on_file_change = {
@@ -210,15 +219,25 @@ pub fn BatchUploadForm() -> Html {
                         .user
                         .as_ref()
                         .map(|user| resume::Owner { server: config.api_base.clone(), user_id: user.user_id });
-                    let (uploads, files, notes, status, preparing, submitting) = (
+                    let (uploads, files, notes, status, error, preparing, submitting) = (
                         uploads.clone(),
                         files.clone(),
                         notes.clone(),
                         status.clone(),
+                        error.clone(),
                         preparing.clone(),
                         submitting.clone(),
                     );
                     wasm_bindgen_futures::spawn_local(async move {
+                        // Nothing is sent for a ZIP the server would fail minutes later.
+                        for upload in prepared.iter().filter(|u| u.strategy != UploadType::Images) {
+                            if let Err(refusal) = scan_zip(&upload.files.0[0]).await {
+                                error.set(Some(FormError::Zip { name: upload.label.clone(), refusal }.to_string()));
+                                preparing.set(false);
+                                *submitting.borrow_mut() = false;
+                                return;
+                            }
+                        }
                         let prepared = with_resume_records(prepared, owner, &config).await;
                         status.set(Some(i18n::uploads_added(prepared.len())));
                         uploads.add(prepared);
@@ -281,7 +300,22 @@ pub fn BatchUploadForm() -> Html {
                     <p class="hint">{ text.drop_here }</p>
                     if !files.is_empty() {
                         <ul class="picked-files">
-                            { for files.iter().map(|f| html! { <li>{ format!("{} ({})", f.name(), human_bytes(f.size() as u64)) }</li> }) }
+                            { for files.iter().enumerate().map(|(i, f)| {
+                                let (check, refused) = match scans.get(i) {
+                                    Some(Some(Ok(summary))) => (Some(i18n::form::zip_summary(summary)), false),
+                                    Some(Some(Err(refusal))) => (Some(i18n::form::zip_refused(&f.name(), refusal)), true),
+                                    Some(None) if is_zip(&f.name()) => (Some(i18n::form::zip_checking()), false),
+                                    _ => (None, false),
+                                };
+                                html! {
+                                    <li>
+                                        <bdi>{ f.name() }</bdi>{ format!(" ({})", human_bytes(f.size() as u64)) }
+                                        if let Some(check) = check {
+                                            <span class={classes!("zip-check", refused.then_some("form-error"))} data-testid="zip-check">{ " — " }{ check }</span>
+                                        }
+                                    </li>
+                                }
+                            }) }
                         </ul>
                         <button type="button" class="button button-quiet" onclick={{ let files = files.clone(); Callback::from(move |_: MouseEvent| files.set(Vec::new())) }}>
                             { text.clear_files }

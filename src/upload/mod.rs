@@ -2,6 +2,7 @@
 //! the queue state that lives above the router so navigation never interrupts an upload.
 
 pub mod cancel;
+pub mod file_reads;
 pub mod job;
 pub mod plan;
 pub mod protocol;

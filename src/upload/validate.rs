@@ -23,8 +23,19 @@ pub enum FormError {
     ImageWhereZipExpected(String),
     UnsupportedType(String),
     EmptyFile(String),
-    FileTooLarge { name: String, max: u64 },
-    ImagesTooLarge { total: u64, max: u64 },
+    FileTooLarge {
+        name: String,
+        max: u64,
+    },
+    ImagesTooLarge {
+        total: u64,
+        max: u64,
+    },
+    /// The pre-flight check refused the ZIP.
+    Zip {
+        name: String,
+        refusal: super::zip_scan::ZipRefusal,
+    },
 }
 
 impl fmt::Display for FormError {
@@ -41,6 +52,7 @@ impl fmt::Display for FormError {
             FormError::UnsupportedType(name) => text::unsupported_type(name),
             FormError::EmptyFile(name) => text::empty_file(name),
             FormError::FileTooLarge { name, max } => text::file_too_large(name, &human_bytes(*max)),
+            FormError::Zip { name, refusal } => text::zip_refused(name, refusal),
             FormError::ImagesTooLarge { total, max } => {
                 text::images_too_large(&human_bytes(*total), &human_bytes(*max))
             }

@@ -181,30 +181,92 @@ pub fn go_to(path: &str) {
     history.push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(path)).unwrap();
 }
 
-/// A `File` of `blocks` MiB whose every block differs (index in its first bytes), so a
-/// reordered or missing chunk changes the hash; returns the file and its SHA-256 (hex).
-pub fn patterned_file(name: &str, blocks: u32, tail: u32) -> (web_sys::File, String) {
+/// The local and central headers of one stored (uncompressed) ZIP entry at `offset`.
+fn zip_headers(entry: &str, size: u32, crc: u32, offset: u32) -> (Vec<u8>, Vec<u8>) {
+    let header = |signature: u32, central: bool| {
+        let mut h = Vec::new();
+        h.extend_from_slice(&signature.to_le_bytes());
+        if central {
+            h.extend_from_slice(&20u16.to_le_bytes());
+        }
+        h.extend_from_slice(&20u16.to_le_bytes());
+        h.extend_from_slice(&[0, 0, 0, 0, 0, 0, 0, 0]);
+        h.extend_from_slice(&crc.to_le_bytes());
+        h.extend_from_slice(&size.to_le_bytes());
+        h.extend_from_slice(&size.to_le_bytes());
+        h.extend_from_slice(&(entry.len() as u16).to_le_bytes());
+        h.extend_from_slice(&0u16.to_le_bytes());
+        if central {
+            // Comment length, disk number, internal and external attributes.
+            h.extend_from_slice(&[0; 10]);
+            h.extend_from_slice(&offset.to_le_bytes());
+        }
+        h.extend_from_slice(entry.as_bytes());
+        h
+    };
+    (header(0x0403_4b50, false), header(0x0201_4b50, true))
+}
+
+/// The end record of a ZIP of `count` entries whose directory (`size` bytes) starts at `offset`.
+fn zip_end(count: usize, size: usize, offset: usize) -> Vec<u8> {
+    let mut end = Vec::new();
+    end.extend_from_slice(&0x0605_4b50u32.to_le_bytes());
+    end.extend_from_slice(&[0, 0, 0, 0]);
+    end.extend_from_slice(&(count as u16).to_le_bytes());
+    end.extend_from_slice(&(count as u16).to_le_bytes());
+    end.extend_from_slice(&(size as u32).to_le_bytes());
+    end.extend_from_slice(&(offset as u32).to_le_bytes());
+    end.extend_from_slice(&0u16.to_le_bytes());
+    end
+}
+
+/// A real ZIP of one stored sheet image made of `blocks` MiB (plus `tail` bytes) whose every
+/// block differs (its index in its first bytes, `seed` in the pattern), so a reordered or
+/// missing chunk changes the hash; dated `last_modified` when given. Returns the file and the
+/// SHA-256 (hex) of all its bytes. Built block by block: the file never sits in wasm memory.
+pub fn patterned_zip(
+    name: &str,
+    blocks: u32,
+    tail: u32,
+    seed: u8,
+    last_modified: Option<f64>,
+) -> (web_sys::File, String) {
     use sha2::{Digest, Sha256};
     const MIB: usize = 1024 * 1024;
     let parts = js_sys::Array::new();
     let mut hasher = Sha256::new();
+    let mut push = |bytes: &[u8]| {
+        hasher.update(bytes);
+        parts.push(&js_sys::Uint8Array::from(bytes));
+    };
+    let size = blocks as usize * MIB + tail as usize;
+    let (local, central) = zip_headers("12300145/scan.jpg", size as u32, 0, 0);
+    push(&local);
     let mut block = vec![0u8; MIB];
     for (i, byte) in block.iter_mut().enumerate() {
-        *byte = (i % 251) as u8;
+        *byte = ((i % 251) as u8).wrapping_add(seed);
     }
     for index in 0..blocks {
         block[..4].copy_from_slice(&index.to_le_bytes());
-        hasher.update(&block);
-        parts.push(&js_sys::Uint8Array::from(block.as_slice()));
+        push(&block);
     }
-    let tail = &block[..tail as usize];
-    hasher.update(tail);
-    parts.push(&js_sys::Uint8Array::from(tail));
+    push(&block[..tail as usize]);
+    let directory_at = local.len() + size;
+    push(&central);
+    push(&zip_end(1, central.len(), directory_at));
     let options = web_sys::FilePropertyBag::new();
     options.set_type("application/zip");
+    if let Some(date) = last_modified {
+        options.set_last_modified(date);
+    }
     let file = web_sys::File::new_with_u8_array_sequence_and_options(&parts, name, &options).expect("file");
     let hash = hasher.finalize().iter().map(|b| format!("{b:02x}")).collect();
     (file, hash)
+}
+
+/// [`patterned_zip`] with the default pattern and today's date.
+pub fn patterned_file(name: &str, blocks: u32, tail: u32) -> (web_sys::File, String) {
+    patterned_zip(name, blocks, tail, 0, None)
 }
 
 /// A small real ZIP (stored entries) holding `count` sheet images under a task folder.
@@ -214,42 +276,14 @@ pub fn small_zip(name: &str, task: &str, count: usize) -> web_sys::File {
     for i in 0..count {
         let entry = format!("{task}/sheet-{i:03}.jpg");
         let data = format!("fake jpeg {i}").into_bytes();
-        let crc = crc32(&data);
-        let offset = zip.len() as u32;
-        let header = |signature: u32, central: bool| {
-            let mut h = Vec::new();
-            h.extend_from_slice(&signature.to_le_bytes());
-            if central {
-                h.extend_from_slice(&20u16.to_le_bytes());
-            }
-            h.extend_from_slice(&20u16.to_le_bytes());
-            h.extend_from_slice(&[0, 0, 0, 0, 0, 0, 0, 0]);
-            h.extend_from_slice(&crc.to_le_bytes());
-            h.extend_from_slice(&(data.len() as u32).to_le_bytes());
-            h.extend_from_slice(&(data.len() as u32).to_le_bytes());
-            h.extend_from_slice(&(entry.len() as u16).to_le_bytes());
-            h.extend_from_slice(&0u16.to_le_bytes());
-            if central {
-                // Comment length, disk number, internal and external attributes.
-                h.extend_from_slice(&[0; 10]);
-                h.extend_from_slice(&offset.to_le_bytes());
-            }
-            h.extend_from_slice(entry.as_bytes());
-            h
-        };
-        zip.extend(header(0x0403_4b50, false));
+        let (local, listed) = zip_headers(&entry, data.len() as u32, crc32(&data), zip.len() as u32);
+        zip.extend(local);
         zip.extend_from_slice(&data);
-        central.extend(header(0x0201_4b50, true));
+        central.extend(listed);
     }
-    let central_offset = zip.len() as u32;
+    let central_offset = zip.len();
     zip.extend_from_slice(&central);
-    zip.extend_from_slice(&0x0605_4b50u32.to_le_bytes());
-    zip.extend_from_slice(&[0, 0, 0, 0]);
-    zip.extend_from_slice(&(count as u16).to_le_bytes());
-    zip.extend_from_slice(&(count as u16).to_le_bytes());
-    zip.extend_from_slice(&(central.len() as u32).to_le_bytes());
-    zip.extend_from_slice(&central_offset.to_le_bytes());
-    zip.extend_from_slice(&0u16.to_le_bytes());
+    zip.extend(zip_end(count, central.len(), central_offset));
     let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(zip.as_slice()));
     web_sys::File::new_with_u8_array_sequence(&parts, name).expect("file")
 }

@@ -241,13 +241,9 @@ async fn signing_out_ends_the_uploads_and_nothing_reaches_the_next_user() {
     unmount_all();
 }
 
-/// A file of `mib` MiB filled from `seed`, dated `last_modified`.
-fn dated_file(name: &str, mib: usize, seed: u8, last_modified: f64) -> web_sys::File {
-    let bytes: Vec<u8> = (0..mib * 1024 * 1024).map(|i| (i as u8).wrapping_mul(31).wrapping_add(seed)).collect();
-    let options = web_sys::FilePropertyBag::new();
-    options.set_last_modified(last_modified);
-    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes.as_slice()));
-    web_sys::File::new_with_u8_array_sequence_and_options(&parts, name, &options).unwrap()
+/// A 25 MiB ZIP whose content depends on `seed`, dated `last_modified`.
+fn dated_file(name: &str, seed: u8, last_modified: f64) -> web_sys::File {
+    crate::support::patterned_zip(name, 25, 0, seed, Some(last_modified)).0
 }
 
 #[wasm_bindgen_test]
@@ -258,7 +254,7 @@ async fn only_the_very_same_file_is_offered_to_resume() {
         "action": {"kind": "respond", "status": 400, "content_type": "application/json", "body": "{\"detail\":\"Invalid chunk_index\"}"}});
     fault(refuse_third).await;
     let date = 1_764_000_000_000.0;
-    choose_files(&root, &[dated_file("same-name.zip", 25, 1, date)]);
+    choose_files(&root, &[dated_file("same-name.zip", 1, date)]);
     submit(&root);
     wait_for("the refusal", || phase(&root).as_deref() == Some("Failed")).await;
     find(&root, ".upload-item .button:last-child").unwrap().click();
@@ -266,7 +262,7 @@ async fn only_the_very_same_file_is_offered_to_resume() {
 
     // Same name, size and date, other content: a different file, uploaded from the start.
     control("DELETE", "/__test/requests").await;
-    choose_files(&root, &[dated_file("same-name.zip", 25, 2, date)]);
+    choose_files(&root, &[dated_file("same-name.zip", 2, date)]);
     submit(&root);
     wait_for("a fresh upload", || matches!(phase(&root).as_deref(), Some("Uploading" | "Finishing" | "Done"))).await;
     wait_for("done", || phase(&root).as_deref() == Some("Done")).await;
@@ -275,7 +271,7 @@ async fn only_the_very_same_file_is_offered_to_resume() {
     wait_for("the row removed", || find(&root, ".upload-item").is_none()).await;
 
     // The first file again: its two confirmed chunks are offered.
-    choose_files(&root, &[dated_file("same-name.zip", 25, 1, date)]);
+    choose_files(&root, &[dated_file("same-name.zip", 1, date)]);
     submit(&root);
     wait_for("the resume offer", || text(&root).contains("stopped after 2 of 3 chunks")).await;
     assert_eq!(phase(&root).as_deref(), Some("AwaitingChoice"));
@@ -303,5 +299,40 @@ async fn a_lost_answer_ends_in_one_done_row_linking_to_the_batch_the_server_made
     assert_eq!(made.len(), 1, "one file, one batch");
     let link = find(&root, ".upload-item a.button").unwrap().get_attribute("href").unwrap();
     assert_eq!(link, format!("/dashboard/batches/{}", made[0]), "the row links to that batch");
+    unmount_all();
+}
+
+#[wasm_bindgen_test]
+async fn bad_zips_are_refused_before_a_byte_is_sent_and_good_ones_show_their_sheets() {
+    start_clean().await;
+    let root = open_batches("center07", "center07-pass", config()).await;
+    let check_line = |root: &web_sys::Element| find(root, "[data-testid=zip-check]").map(|e| e.inner_text());
+    let empty_zip = {
+        let end: [u8; 22] = [0x50, 0x4b, 0x05, 0x06, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+        let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(&end[..]));
+        web_sys::File::new_with_u8_array_sequence(&parts, "empty.zip").unwrap()
+    };
+    let pdf = web_sys::File::new_with_str_sequence(&js_sys::Array::of1(&"%PDF-1.4 a scan".into()), "scan.zip").unwrap();
+    for (file, refusal) in [(empty_zip, "holds no sheet images"), (pdf, "is not really a ZIP file")] {
+        choose_files(&root, &[file]);
+        wait_for(refusal, || check_line(&root).is_some_and(|line| line.contains(refusal))).await;
+        submit(&root);
+        wait_for("the refusal on submit", || {
+            find(&root, "#upload-error").is_some_and(|e| e.inner_text().contains(refusal))
+        })
+        .await;
+        assert!(find(&root, ".upload-item").is_none(), "nothing queued");
+    }
+    assert_eq!(crate::support::count_path_suffix("/batches/upload").await, 0, "nothing reached the server");
+
+    let task = crate::support::unique_task();
+    choose_files(&root, &[small_zip("room5.zip", &task, 3)]);
+    wait_for("the sheet count before sending", || {
+        check_line(&root).is_some_and(|line| line.contains("3 sheet images in 1 task folder"))
+    })
+    .await;
+    assert!(find(&root, ".upload-item").is_none(), "shown before the upload starts");
+    submit(&root);
+    wait_for("the upload done", || phase(&root).as_deref() == Some("Done")).await;
     unmount_all();
 }
