@@ -1,5 +1,6 @@
 //! `UploadItemView`: one queued upload with its state, progress, speed and actions.
 
+use crate::components::batch_follow::BatchFollow;
 use crate::components::progress_bar::ProgressBar;
 use crate::format::{duration, human_bytes};
 use crate::hooks::use_uploads::use_uploads;
@@ -77,6 +78,9 @@ pub fn UploadItemView(props: &UploadItemViewProps) -> Html {
                     { " · " }{ line }
                 }
             </p>
+            if let (Phase::Done, Some(batch_uuid)) = (&item.phase, &item.batch_uuid) {
+                <BatchFollow batch_uuid={batch_uuid.clone()} />
+            }
             if item.resume_when_online {
                 <p class="upload-message" role="status">{ upload_strings().resumes_when_online }</p>
             }

@@ -14,7 +14,15 @@ pub fn UploadQueue() -> Html {
     }
     html! {
         <section class="upload-queue" aria-labelledby="upload-queue-title">
-            <h2 id="upload-queue-title">{ upload_strings().queue_title }</h2>
+            <div class="list-toolbar">
+                <h2 id="upload-queue-title">{ upload_strings().queue_title }</h2>
+                if uploads.state.items.iter().any(|i| !i.phase.is_pending()) {
+                    <button type="button" class="button button-quiet" data-testid="clear-finished"
+                        onclick={{ let uploads = uploads.clone(); Callback::from(move |_: MouseEvent| uploads.clear_finished()) }}>
+                        { upload_strings().clear_finished }
+                    </button>
+                }
+            </div>
             <ul class="upload-list">
                 { for uploads.state.items.iter().map(|item| html! { <UploadItemView key={item.id} item={item.clone()} /> }) }
             </ul>

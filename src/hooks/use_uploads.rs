@@ -59,6 +59,11 @@ impl UploadsContext {
         self.state.dispatch(QueueAction::Retry(id));
     }
 
+    /// Removes every row whose upload is over.
+    pub fn clear_finished(&self) {
+        self.state.dispatch(QueueAction::ClearFinished);
+    }
+
     /// Removes a finished, failed or cancelled item from the list.
     pub fn remove(&self, id: u32) {
         self.state.dispatch(QueueAction::Remove(id));

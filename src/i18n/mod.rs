@@ -150,6 +150,29 @@ pub fn page_title(page: &str) -> String {
     format!("{page} · {}", EN.app_name)
 }
 
+/// "✓ 49 sheets processed, 2 failed": a finished batch under its upload.
+pub fn follow_completed(processed: u64, failed: u64) -> String {
+    format!("✓ {processed} sheets processed, {failed} failed")
+}
+
+/// "✗ <the server's reason>"
+pub fn follow_failed(reason: Option<&str>) -> String {
+    match reason {
+        Some(reason) => format!("✗ {reason}"),
+        None => "✗ Processing failed.".to_string(),
+    }
+}
+
+/// The batch list's title with the uploads' overall progress.
+pub fn batches_title(progress: &crate::upload::queue::QueueProgress) -> String {
+    use crate::upload::queue::QueueProgress;
+    match progress {
+        QueueProgress::Idle => EN.batches_title.to_string(),
+        QueueProgress::Running { percentage } => format!("({percentage:.0}%) {}", EN.batches_title),
+        QueueProgress::AllDone => format!("(✓) {}", EN.batches_title),
+    }
+}
+
 /// "2 rows could not be read and are not shown."
 pub fn rows_skipped(count: usize) -> String {
     if count == 1 {
@@ -209,6 +232,7 @@ pub struct UploadStrings {
     pub submit: &'static str,
     pub preparing: &'static str,
     pub queue_title: &'static str,
+    pub clear_finished: &'static str,
     pub phase_queued: &'static str,
     pub phase_finishing: &'static str,
     pub phase_done: &'static str,
@@ -243,6 +267,7 @@ pub const UPLOAD_EN: UploadStrings = UploadStrings {
     submit: "Upload",
     preparing: "Preparing…",
     queue_title: "Uploads",
+    clear_finished: "Clear finished",
     phase_queued: "Waiting for the upload before it",
     phase_finishing: "All chunks sent; the server is assembling the file…",
     phase_done: "Uploaded. Processing has started.",

@@ -29,7 +29,8 @@ use yew_router::prelude::*;
 pub fn BatchesPage() -> Html {
     let text = strings();
     let list_text = list_strings();
-    use_title(text.batches_title);
+    let uploads = crate::hooks::use_uploads::use_uploads();
+    use_title(&i18n::batches_title(&uploads.state.progress()));
     let client = use_api();
     let session = use_session();
     let navigator = use_navigator();

@@ -115,6 +115,17 @@ impl UploadItem {
     }
 }
 
+/// The queue's overall state, for the page title.
+#[derive(Clone, Debug, PartialEq)]
+pub enum QueueProgress {
+    /// Nothing queued, or only stopped items.
+    Idle,
+    /// Bytes done over bytes of every pending item.
+    Running { percentage: f64 },
+    /// Everything that was queued is uploaded.
+    AllDone,
+}
+
 /// Everything the queue changes on.
 pub enum QueueAction {
     Add(Vec<NewUpload>),
@@ -136,6 +147,8 @@ pub enum QueueAction {
     Remove(u32),
     /// The sign-in ended: every item goes (the runner of an active one was cancelled first).
     Clear,
+    /// Removes the rows whose upload is over (done, failed, cancelled).
+    ClearFinished,
 }
 
 /// The queue.
@@ -154,6 +167,21 @@ impl QueueState {
             return None;
         }
         self.items.iter().find(|i| i.phase == Phase::Queued).map(|i| i.id)
+    }
+
+    /// Overall progress of what is pending, or "all done" once the last upload finished.
+    pub fn progress(&self) -> QueueProgress {
+        let pending: Vec<&UploadItem> = self.items.iter().filter(|i| i.phase.is_pending()).collect();
+        if pending.is_empty() {
+            return match self.items.iter().any(|i| i.phase == Phase::Done) {
+                true => QueueProgress::AllDone,
+                false => QueueProgress::Idle,
+            };
+        }
+        let total: u64 = pending.iter().map(|i| i.upload.size).sum();
+        let done: u64 = pending.iter().map(|i| i.done_bytes()).sum();
+        let percentage = if total == 0 { 0.0 } else { (done as f64 * 100.0 / total as f64).min(99.0) };
+        QueueProgress::Running { percentage }
     }
 
     /// Whether leaving the page now would lose work.
@@ -272,6 +300,7 @@ impl Reducible for QueueState {
             }
             QueueAction::Remove(id) => next.items.retain(|i| i.id != id || i.phase.is_active()),
             QueueAction::Clear => next.items.clear(),
+            QueueAction::ClearFinished => next.items.retain(|i| i.phase.is_pending()),
         }
         if next == *self {
             self
@@ -381,6 +410,24 @@ mod tests {
         assert_eq!(state.items[0].phase, Phase::Queued);
         assert!(state.items[0].continue_earlier);
         assert_eq!(state.items[1].phase, Phase::Failed, "a refusal does not come back by itself");
+    }
+
+    #[test]
+    fn the_title_progress_and_clear_finished() {
+        let state = Rc::new(QueueState::default());
+        assert_eq!(state.progress(), QueueProgress::Idle);
+        let state = state
+            .reduce(QueueAction::Add(vec![upload("a.zip", None), upload("b.zip", None)]))
+            .reduce(QueueAction::Start(1));
+        let state = event(state, 1, UploadEvent::Progress { acked_bytes: 50, inflight_bytes: 0, chunks_done: 1 });
+        assert_eq!(state.progress(), QueueProgress::Running { percentage: 25.0 }, "50 of 200 bytes");
+        let state = event(state, 1, UploadEvent::Done { batch_uuid: "u".into(), recovered: false });
+        assert_eq!(state.progress(), QueueProgress::Running { percentage: 0.0 }, "b.zip still to go");
+        let state = state.reduce(QueueAction::Start(2));
+        let state = event(state, 2, UploadEvent::Done { batch_uuid: "v".into(), recovered: false });
+        assert_eq!(state.progress(), QueueProgress::AllDone);
+        let state = state.reduce(QueueAction::Add(vec![upload("c.zip", None)])).reduce(QueueAction::ClearFinished);
+        assert_eq!(state.items.iter().map(|i| i.upload.label.as_str()).collect::<Vec<_>>(), ["c.zip"]);
     }
 
     #[test]

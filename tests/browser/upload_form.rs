@@ -334,5 +334,15 @@ async fn bad_zips_are_refused_before_a_byte_is_sent_and_good_ones_show_their_she
     assert!(find(&root, ".upload-item").is_none(), "shown before the upload starts");
     submit(&root);
     wait_for("the upload done", || phase(&root).as_deref() == Some("Done")).await;
+    // The row follows its batch through processing to the result.
+    wait_for("the processing result in the row", || {
+        find(&root, ".upload-follow[data-status=completed]")
+            .is_some_and(|line| line.inner_text().contains("3 sheets processed, 0 failed"))
+    })
+    .await;
+    let title = web_sys::window().unwrap().document().unwrap().title();
+    assert!(title.starts_with("(✓) Batches"), "the title says everything is done: {title}");
+    find(&root, "[data-testid=clear-finished]").unwrap().click();
+    wait_for("finished rows cleared", || find(&root, ".upload-item").is_none()).await;
     unmount_all();
 }

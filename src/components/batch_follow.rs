@@ -1,0 +1,50 @@
+//! `BatchFollow`: under a finished upload, the batch's processing followed to its result with
+//! the same polling hook as the details page (one request at a time, paused while hidden,
+//! ended at completed or failed).
+
+use crate::api::types::BatchStatus;
+use crate::components::batch_progress_bar::counts_text;
+use crate::components::batch_status_badge::BatchStatusBadge;
+use crate::hooks::use_api::use_api;
+use crate::hooks::use_batch_progress::use_batch_progress;
+use crate::i18n;
+use yew::prelude::*;
+
+/// Props: the batch the upload made.
+#[derive(Properties, PartialEq)]
+pub struct BatchFollowProps {
+    pub batch_uuid: AttrValue,
+}
+
+/// The processing line of a queue row.
+#[component]
+pub fn BatchFollow(props: &BatchFollowProps) -> Html {
+    let client = use_api();
+    let progress = use_batch_progress(&props.batch_uuid, client.config().poll_interval_ms);
+    let reason = use_state(|| None::<String>);
+    let failed = progress.latest.as_ref().is_some_and(|p| p.status == BatchStatus::Failed);
+    {
+        // /progress carries no reason: ask /status once when the batch failed.
+        let (reason, uuid) = (reason.clone(), props.batch_uuid.to_string());
+        use_effect_with(failed, move |failed| {
+            if *failed {
+                wasm_bindgen_futures::spawn_local(async move {
+                    if let Ok(status) = client.status(&uuid, false, 1).await {
+                        reason.set(status.error_message);
+                    }
+                });
+            }
+        });
+    }
+    let Some(latest) = &progress.latest else { return Html::default() };
+    let line = match &latest.status {
+        BatchStatus::Completed => i18n::follow_completed(latest.processed_count, latest.failed_count),
+        BatchStatus::Failed => i18n::follow_failed(reason.as_deref()),
+        _ => counts_text(latest),
+    };
+    html! {
+        <p class="upload-follow" role="status" aria-live="polite" data-status={latest.status.as_str().to_string()}>
+            <BatchStatusBadge status={latest.status.clone()} />{ " " }{ line }
+        </p>
+    }
+}
