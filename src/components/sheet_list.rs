@@ -4,10 +4,20 @@ use crate::api::types::{SheetItem, SheetRows};
 use crate::i18n::{self, details_strings, strings};
 use yew::prelude::*;
 
-/// Props: the sheets the server returned (and how many could not be read).
+/// Props: the sheets the server returned (and how many could not be read), how many the
+/// batch has, and the way to ask for more while some are not shown.
 #[derive(Properties, PartialEq)]
 pub struct SheetListProps {
     pub sheets: SheetRows,
+    pub total: u64,
+    #[prop_or_default]
+    pub on_more: Option<Callback<()>>,
+}
+
+/// The sheets in the order shown: failed ones first, each group in the server's order (pure).
+pub fn failed_first(rows: &[SheetItem]) -> Vec<&SheetItem> {
+    let (failed, others): (Vec<&SheetItem>, Vec<&SheetItem>) = rows.iter().partition(|s| s.is_failed());
+    failed.into_iter().chain(others).collect()
 }
 
 /// The sheet table.
@@ -19,12 +29,14 @@ pub fn SheetList(props: &SheetListProps) -> Html {
         let failed_only = failed_only.clone();
         Callback::from(move |_: Event| failed_only.set(!*failed_only))
     };
-    let shown: Vec<&SheetItem> = props.sheets.rows.iter().filter(|s| !*failed_only || s.is_failed()).collect();
+    let shown: Vec<&SheetItem> =
+        failed_first(&props.sheets.rows).into_iter().filter(|s| !*failed_only || s.is_failed()).collect();
+    let loaded = props.sheets.rows.len() as u64;
     let na = || strings().not_available.to_string();
     html! {
         <section class="sheet-list" aria-labelledby="sheets-heading">
             <div class="list-toolbar">
-                <h2 id="sheets-heading">{ format!("{} ({})", text.sheets, props.sheets.rows.len()) }</h2>
+                <h2 id="sheets-heading">{ i18n::sheets_heading(loaded, props.total) }</h2>
                 <label class="checkbox"><input type="checkbox" id="failed-only" checked={*failed_only} onchange={toggle} />{ text.failed_only }</label>
             </div>
             if props.sheets.skipped > 0 {
@@ -45,7 +57,7 @@ pub fn SheetList(props: &SheetListProps) -> Html {
                             { for shown.iter().map(|sheet| html! {
                                 <tr class="sheet-row" data-status={sheet.status.clone().unwrap_or_default()}>
                                     <td class="numeric">{ sheet.sequence_number.or(sheet.sheet_number).map(|n| n.to_string()).unwrap_or_else(na) }</td>
-                                    <td class="notes-cell">{ sheet.image_path.clone().unwrap_or_else(na) }</td>
+                                    <td class="path-cell" title={sheet.image_path.clone()}>{ sheet.image_path.clone().unwrap_or_else(na) }</td>
                                     <td>{ sheet.status.clone().unwrap_or_else(na) }</td>
                                     <td class="notes-cell">{ sheet.error_message.clone().unwrap_or_default() }</td>
                                 </tr>
@@ -54,6 +66,34 @@ pub fn SheetList(props: &SheetListProps) -> Html {
                     </table>
                 </div>
             }
+            if let Some(on_more) = props.on_more.clone().filter(|_| loaded < props.total) {
+                <button type="button" class="button" data-testid="more-sheets"
+                    onclick={Callback::from(move |_: MouseEvent| on_more.emit(()))}>{ text.more_sheets }</button>
+            }
         </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sheet(n: i64, status: &str) -> SheetItem {
+        SheetItem {
+            sheet_uuid: None,
+            sequence_number: Some(n),
+            sheet_number: None,
+            status: Some(status.into()),
+            error_message: None,
+            image_path: None,
+            processing_time_ms: None,
+        }
+    }
+
+    #[test]
+    fn failed_sheets_come_first_in_server_order() {
+        let rows = [sheet(1, "completed"), sheet(2, "failed"), sheet(3, "completed"), sheet(4, "failed")];
+        let order: Vec<i64> = failed_first(&rows).iter().filter_map(|s| s.sequence_number).collect();
+        assert_eq!(order, [2, 4, 1, 3]);
     }
 }

@@ -150,6 +150,16 @@ pub fn page_title(page: &str) -> String {
     format!("{page} · {}", EN.app_name)
 }
 
+/// "Sheets (100 of 1 160)" or "Sheets (40)" when all are shown.
+pub fn sheets_heading(loaded: u64, total: u64) -> String {
+    let text = details_strings();
+    if loaded < total {
+        format!("{} ({} {} {})", text.sheets, loaded, text.of_total, total)
+    } else {
+        format!("{} ({loaded})", text.sheets)
+    }
+}
+
 /// "✓ 49 sheets processed, 2 failed": a finished batch under its upload.
 pub fn follow_completed(processed: u64, failed: u64) -> String {
     format!("✓ {processed} sheets processed, {failed} failed")
@@ -427,6 +437,7 @@ pub struct DetailsStrings {
     pub sheets: &'static str,
     pub failed_only: &'static str,
     pub no_sheets: &'static str,
+    pub more_sheets: &'static str,
     pub col_sheet: &'static str,
     pub col_image: &'static str,
     pub col_error: &'static str,
@@ -467,6 +478,7 @@ pub const DETAILS_EN: DetailsStrings = DetailsStrings {
     sheets: "Sheets",
     failed_only: "Failed sheets only",
     no_sheets: "No sheets to show.",
+    more_sheets: "Load more sheets",
     col_sheet: "#",
     col_image: "Image",
     col_error: "Error",

@@ -49,6 +49,14 @@ pub fn BatchDetailsPage(props: &BatchDetailsPageProps) -> Html {
     html! { <BatchDetails id={props.id.clone()} /> }
 }
 
+/// The most sheets `/status` returns in one answer (its `limit` is 1–1000).
+pub const MAX_SHEETS: u32 = 1000;
+
+/// The sheet limit after one more "Load more" (pure): one more page, at most the server's maximum.
+pub fn next_sheet_limit(current: u32, step: u32) -> u32 {
+    current.saturating_add(step.max(1)).min(MAX_SHEETS)
+}
+
 /// The page for a well-formed id.
 #[component]
 fn BatchDetails(props: &BatchDetailsPageProps) -> Html {
@@ -66,16 +74,23 @@ fn BatchDetails(props: &BatchDetailsPageProps) -> Html {
     let status = use_state(|| None::<Result<BatchStatusResponse, ApiError>>);
     let facts = use_state(|| batch_cache::recall(&id));
     let phase = progress.latest.as_ref().map(|p| p.status.clone());
+    // Sheets asked for: the configured page, then more on request up to the server's maximum.
+    let sheet_limit = use_state(|| client.config().sheets_limit);
     {
         let (status, client, id) = (status.clone(), client.clone(), id.clone());
-        let limit = client.config().sheets_limit;
-        // Again whenever the status moves (processing_started_at, completed_at, sheets appear).
-        use_effect_with(phase.clone(), move |_| {
+        // Again whenever the status moves (processing_started_at, completed_at, sheets appear)
+        // and when more sheets are asked for.
+        use_effect_with((phase.clone(), *sheet_limit), move |(_, limit)| {
+            let limit = *limit;
             wasm_bindgen_futures::spawn_local(async move {
                 status.set(Some(client.status(&id, true, limit).await));
             });
         });
     }
+    let on_more_sheets = {
+        let (sheet_limit, step) = (sheet_limit.clone(), client.config().sheets_limit);
+        Callback::from(move |()| sheet_limit.set(next_sheet_limit(*sheet_limit, step)))
+    };
     {
         let (facts, client, id) = (facts.clone(), client.clone(), id.clone());
         use_effect_with((), move |_| {
@@ -144,8 +159,22 @@ fn BatchDetails(props: &BatchDetailsPageProps) -> Html {
             }
             <ActivityLog events={stream.log.clone()} />
             if let Some(Ok(details)) = &*status {
-                <SheetList sheets={details.sheets.clone().unwrap_or_default()} />
+                <SheetList sheets={details.sheets.clone().unwrap_or_default()} total={details.total_sheets}
+                    on_more={(*sheet_limit < MAX_SHEETS).then(|| on_more_sheets.clone())} />
             }
         </>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn load_more_grows_by_a_page_up_to_the_server_maximum() {
+        assert_eq!(next_sheet_limit(100, 100), 200);
+        assert_eq!(next_sheet_limit(950, 100), 1000);
+        assert_eq!(next_sheet_limit(1000, 100), 1000);
+        assert_eq!(next_sheet_limit(100, 0), 101, "a zero step still moves");
     }
 }

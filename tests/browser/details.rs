@@ -282,3 +282,21 @@ async fn an_unknown_status_is_polled_ever_more_slowly_and_never_streamed() {
     assert_eq!(count_path_suffix(&format!("/{uuid}/stream")).await, 0, "no stream for an unknown status");
     app.destroy();
 }
+
+#[wasm_bindgen_test]
+async fn every_sheet_can_be_shown_a_page_at_a_time_with_failed_ones_first() {
+    let client = signed_in("center07", "center07-pass").await;
+    let uuid = upload(&client, small_zip("many.zip", &unique_task(), 250)).await;
+    let (root, app) = mount_details(&uuid);
+    let heading = |root: &web_sys::Element| find(root, "#sheets-heading").map(|h| h.inner_text()).unwrap_or_default();
+    wait_for("the first page of sheets", || heading(&root) == "Sheets (100 of 250)").await;
+    assert_eq!(root.query_selector_all(".sheet-row").unwrap().length(), 100);
+    find(&root, "[data-testid=more-sheets]").unwrap().click();
+    wait_for("the second page", || heading(&root) == "Sheets (200 of 250)").await;
+    find(&root, "[data-testid=more-sheets]").unwrap().click();
+    wait_for("all of them", || heading(&root) == "Sheets (250)").await;
+    assert!(find(&root, "[data-testid=more-sheets]").is_none(), "nothing more to load");
+    let path = find(&root, ".sheet-row .path-cell").unwrap();
+    assert_eq!(path.get_attribute("title"), Some(path.inner_text()), "the full path on hover");
+    app.destroy();
+}
