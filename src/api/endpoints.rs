@@ -4,7 +4,8 @@ use super::client::{encode_segment, ApiClient, Call, Lane, SessionEvent};
 use super::error::ApiError;
 use super::session_store::{new_session_id, StoredSession};
 use super::types::{
-    BatchListResponse, BatchProgress, BatchStatus, BatchStatusResponse, NaiveTimestamp, TokenResponse, UserInfo,
+    BatchListItem, BatchListResponse, BatchProgress, BatchStatus, BatchStatusResponse, NaiveTimestamp, TokenResponse,
+    UserInfo,
 };
 use gloo_net::http::Method;
 
@@ -88,6 +89,20 @@ impl ApiClient {
             .iter()
             .find(|item| item.may_be_upload_of(name, size, not_before, username.as_deref()))
             .map(|item| item.batch_uuid.clone()))
+    }
+
+    /// The user's newest batches, up to `pages` pages of 100, for the duplicate guard.
+    pub async fn newest_batches(&self, pages: u64) -> Result<Vec<BatchListItem>, ApiError> {
+        let mut batches = Vec::new();
+        for page in 0..pages {
+            let answer = self.list_batches(None, 100, page * 100).await?;
+            let full = answer.batches.len() == 100;
+            batches.extend(answer.batches);
+            if !full {
+                break;
+            }
+        }
+        Ok(batches)
     }
 
     /// `GET /api/batches/{uuid}/progress`: counts and percentage, for polling.

@@ -278,14 +278,20 @@ impl BatchListItem {
         not_before: &NaiveTimestamp,
         username: Option<&str>,
     ) -> bool {
+        let recent = self.created_at.as_deref().and_then(NaiveTimestamp::parse).is_some_and(|at| at >= *not_before);
+        recent && self.is_same_file(name, size, username)
+    }
+
+    /// Whether this batch was made from a file of this name (unless `None`) and size, by
+    /// `username` when both sides name the uploader (pure).
+    pub fn is_same_file(&self, name: Option<&str>, size: u64, username: Option<&str>) -> bool {
         let same_name = name.is_none_or(|name| self.batch_name.as_deref() == Some(name));
         let same_size = self.file_size_bytes == Some(size);
-        let recent = self.created_at.as_deref().and_then(NaiveTimestamp::parse).is_some_and(|at| at >= *not_before);
         let same_user = match (username, self.username.as_deref()) {
             (Some(mine), Some(theirs)) => mine == theirs,
             _ => true,
         };
-        same_name && same_size && recent && same_user
+        same_name && same_size && same_user
     }
 }
 

@@ -1,7 +1,7 @@
 //! `BatchUploadForm`: strategy, task id, notes and files (picker or drag and drop); valid
 //! submissions become queued uploads.
 
-use crate::api::types::UploadType;
+use crate::api::types::{BatchListItem, UploadType};
 use crate::config::AppConfig;
 use crate::format::human_bytes;
 use crate::hooks::use_api::use_api;
@@ -11,7 +11,7 @@ use crate::i18n::{self, upload_strings};
 use crate::upload::file_reads::{read_sample, scan_zip};
 use crate::upload::job::ResumeKey;
 use crate::upload::plan::{plan, Plan};
-use crate::upload::queue::{Files, NewUpload};
+use crate::upload::queue::{EarlierBatch, Files, NewUpload};
 use crate::upload::resume::{self, fingerprint};
 use crate::upload::validate::{check_files, is_zip, normalize_task_id, FileFacts, FormError};
 use crate::upload::zip_scan::{ZipRefusal, ZipSummary};
@@ -48,12 +48,27 @@ pub fn prepare_uploads(
         session_id: session_id.to_string(),
         resume_key: None,
         earlier_attempt: None,
+        duplicate_of: None,
     };
     if strategy == UploadType::Images {
         let size = facts.iter().map(|f| f.size).sum();
         return Ok(vec![upload(files.to_vec(), i18n::images_label(files.len(), &facts[0].name), size)]);
     }
     Ok(files.iter().zip(facts).map(|(file, facts)| upload(vec![file.clone()], facts.name, facts.size)).collect())
+}
+
+/// Pages of the user's newest batches the duplicate guard compares with.
+const DUPLICATE_PAGES: u64 = 3;
+
+/// Marks every upload whose file (name and size) is among `earlier`, the user's newest
+/// batches (pure); image sets are named by the server and never match.
+pub fn mark_duplicates(uploads: &mut [NewUpload], earlier: &[BatchListItem], username: Option<&str>) {
+    for upload in uploads.iter_mut().filter(|u| u.strategy != UploadType::Images) {
+        upload.duplicate_of = earlier
+            .iter()
+            .find(|b| b.is_same_file(Some(&upload.label), upload.size, username))
+            .map(|b| EarlierBatch { batch_uuid: b.batch_uuid.clone(), created_at: b.created_at.clone() });
+    }
 }
 
 /// Gives every chunked ZIP its resume key (owner and fingerprint with a content sample) and
@@ -219,6 +234,8 @@ pub fn BatchUploadForm() -> Html {
                         .user
                         .as_ref()
                         .map(|user| resume::Owner { server: config.api_base.clone(), user_id: user.user_id });
+                    let username = session.user.as_ref().map(|u| u.username.clone());
+                    let client = client.clone();
                     let (uploads, files, notes, status, error, preparing, submitting) = (
                         uploads.clone(),
                         files.clone(),
@@ -238,7 +255,11 @@ pub fn BatchUploadForm() -> Html {
                                 return;
                             }
                         }
-                        let prepared = with_resume_records(prepared, owner, &config).await;
+                        let mut prepared = with_resume_records(prepared, owner, &config).await;
+                        // A list that cannot be read only costs the warning, never the upload.
+                        if let Ok(earlier) = client.newest_batches(DUPLICATE_PAGES).await {
+                            mark_duplicates(&mut prepared, &earlier, username.as_deref());
+                        }
                         status.set(Some(i18n::uploads_added(prepared.len())));
                         uploads.add(prepared);
                         files.set(Vec::new());

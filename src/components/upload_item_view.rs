@@ -2,7 +2,7 @@
 
 use crate::components::batch_follow::BatchFollow;
 use crate::components::progress_bar::ProgressBar;
-use crate::format::{duration, human_bytes};
+use crate::format::{self, duration, human_bytes};
 use crate::hooks::use_uploads::use_uploads;
 use crate::i18n::{self, upload_strings};
 use crate::routes::Route;
@@ -14,6 +14,10 @@ use yew_router::prelude::*;
 pub fn phase_text(item: &UploadItem) -> String {
     let text = upload_strings();
     match item.phase {
+        Phase::ConfirmDuplicate => {
+            let when = item.upload.duplicate_of.as_ref().and_then(|d| d.created_at.as_deref());
+            i18n::duplicate_question(&format::timestamp(when))
+        }
         Phase::AwaitingChoice => {
             let done = item.upload.earlier_attempt.as_ref().map_or(0, |r| r.acknowledged.len());
             let total = item.upload.earlier_attempt.as_ref().map_or(0, |r| r.total_chunks);
@@ -89,6 +93,11 @@ pub fn UploadItemView(props: &UploadItemViewProps) -> Html {
                    role={if item.phase == Phase::Failed { "alert" } else { "status" }}>{ i18n::upload_message(&item.upload.label, message) }</p>
             }
             <div class="upload-actions">
+                if let (Phase::ConfirmDuplicate, Some(earlier)) = (&item.phase, &item.upload.duplicate_of) {
+                    <Link<Route> to={Route::BatchDetails { id: earlier.batch_uuid.clone() }} classes="button">{ text.earlier_batch }</Link<Route>>
+                    { action(text.upload_again, { let u = uploads.clone(); Callback::from(move |()| u.confirm_duplicate(id, true)) }, true) }
+                    { action(text.skip, { let u = uploads.clone(); Callback::from(move |()| u.confirm_duplicate(id, false)) }, false) }
+                }
                 if item.phase == Phase::AwaitingChoice {
                     { action(text.resume, { let u = uploads.clone(); Callback::from(move |()| u.choose(id, true)) }, true) }
                     { action(text.start_over, { let u = uploads.clone(); Callback::from(move |()| u.choose(id, false)) }, false) }

@@ -27,6 +27,11 @@ impl UploadsContext {
         self.state.dispatch(QueueAction::Add(uploads));
     }
 
+    /// Upload a file the server already has again (`true`), or skip it (`false`).
+    pub fn confirm_duplicate(&self, id: u32, upload_again: bool) {
+        self.state.dispatch(QueueAction::ConfirmDuplicate { id, upload_again });
+    }
+
     /// Resume (`true`) or start over (`false`) an item found in the resume store.
     pub fn choose(&self, id: u32, resume: bool) {
         self.state.dispatch(QueueAction::Choose { id, resume });
@@ -38,11 +43,9 @@ impl UploadsContext {
         match running {
             Some(cancel) => cancel.cancel(),
             None => {
-                let waiting = self
-                    .state
-                    .items
-                    .iter()
-                    .any(|i| i.id == id && matches!(i.phase, Phase::Queued | Phase::AwaitingChoice));
+                let waiting = self.state.items.iter().any(|i| {
+                    i.id == id && matches!(i.phase, Phase::Queued | Phase::AwaitingChoice | Phase::ConfirmDuplicate)
+                });
                 if waiting {
                     self.state.dispatch(QueueAction::Event {
                         id,

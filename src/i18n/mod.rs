@@ -150,6 +150,11 @@ pub fn page_title(page: &str) -> String {
     format!("{page} · {}", EN.app_name)
 }
 
+/// The duplicate guard's question, with when the earlier batch was made.
+pub fn duplicate_question(when: &str) -> String {
+    format!("This file was already uploaded on {when}. Upload it again?")
+}
+
 /// "Sheets (100 of 1 160)" or "Sheets (40)" when all are shown.
 pub fn sheets_heading(loaded: u64, total: u64) -> String {
     let text = details_strings();
@@ -243,6 +248,9 @@ pub struct UploadStrings {
     pub preparing: &'static str,
     pub queue_title: &'static str,
     pub clear_finished: &'static str,
+    pub upload_again: &'static str,
+    pub skip: &'static str,
+    pub earlier_batch: &'static str,
     pub phase_queued: &'static str,
     pub phase_finishing: &'static str,
     pub phase_done: &'static str,
@@ -278,6 +286,9 @@ pub const UPLOAD_EN: UploadStrings = UploadStrings {
     preparing: "Preparing…",
     queue_title: "Uploads",
     clear_finished: "Clear finished",
+    upload_again: "Upload again",
+    skip: "Skip",
+    earlier_batch: "Open the earlier batch",
     phase_queued: "Waiting for the upload before it",
     phase_finishing: "All chunks sent; the server is assembling the file…",
     phase_done: "Uploaded. Processing has started.",

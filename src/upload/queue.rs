@@ -12,6 +12,8 @@ use yew::Reducible;
 /// Where an item stands.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Phase {
+    /// The server already has a batch of this file: waiting for Upload again or Skip.
+    ConfirmDuplicate,
     /// An earlier attempt of this file was found: waiting for Resume or Start over.
     AwaitingChoice,
     Queued,
@@ -31,7 +33,10 @@ impl Phase {
 
     /// Phases during which leaving the page would lose work.
     pub fn is_pending(&self) -> bool {
-        matches!(self, Phase::Queued | Phase::Uploading | Phase::Finishing | Phase::AwaitingChoice)
+        matches!(
+            self,
+            Phase::Queued | Phase::Uploading | Phase::Finishing | Phase::AwaitingChoice | Phase::ConfirmDuplicate
+        )
     }
 }
 
@@ -66,6 +71,15 @@ pub struct NewUpload {
     pub resume_key: Option<ResumeKey>,
     /// A stored earlier attempt of this very file.
     pub earlier_attempt: Option<ResumeEntry>,
+    /// A batch the server already made from a file of this name and size.
+    pub duplicate_of: Option<EarlierBatch>,
+}
+
+/// A batch made earlier from the same file: which, and when.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EarlierBatch {
+    pub batch_uuid: String,
+    pub created_at: Option<String>,
 }
 
 /// The line an item shows besides its phase.
@@ -129,6 +143,11 @@ pub enum QueueProgress {
 /// Everything the queue changes on.
 pub enum QueueAction {
     Add(Vec<NewUpload>),
+    /// The user chose for an item whose file the server already has.
+    ConfirmDuplicate {
+        id: u32,
+        upload_again: bool,
+    },
     /// The user chose for an item found in the resume store.
     Choose {
         id: u32,
@@ -251,7 +270,11 @@ impl Reducible for QueueState {
             QueueAction::Add(uploads) => {
                 for upload in uploads {
                     next.next_id += 1;
-                    let phase = if upload.earlier_attempt.is_some() { Phase::AwaitingChoice } else { Phase::Queued };
+                    let phase = match (&upload.duplicate_of, &upload.earlier_attempt) {
+                        (Some(_), _) => Phase::ConfirmDuplicate,
+                        (None, Some(_)) => Phase::AwaitingChoice,
+                        (None, None) => Phase::Queued,
+                    };
                     next.items.push(UploadItem {
                         id: next.next_id,
                         continue_earlier: upload.earlier_attempt.is_some(),
@@ -267,6 +290,15 @@ impl Reducible for QueueState {
                         resume_when_online: false,
                         batch_uuid: None,
                     });
+                }
+            }
+            QueueAction::ConfirmDuplicate { id, upload_again: false } => {
+                next.items.retain(|i| i.id != id || i.phase != Phase::ConfirmDuplicate);
+            }
+            QueueAction::ConfirmDuplicate { id, upload_again: true } => {
+                if let Some(item) = next.item(id).filter(|i| i.phase == Phase::ConfirmDuplicate) {
+                    item.phase =
+                        if item.upload.earlier_attempt.is_some() { Phase::AwaitingChoice } else { Phase::Queued };
                 }
             }
             QueueAction::Choose { id, resume } => {
@@ -325,6 +357,7 @@ mod tests {
             session_id: "s1".into(),
             resume_key: None,
             earlier_attempt,
+            duplicate_of: None,
         }
     }
 
@@ -410,6 +443,19 @@ mod tests {
         assert_eq!(state.items[0].phase, Phase::Queued);
         assert!(state.items[0].continue_earlier);
         assert_eq!(state.items[1].phase, Phase::Failed, "a refusal does not come back by itself");
+    }
+
+    #[test]
+    fn a_file_the_server_already_has_waits_for_upload_again_or_skip() {
+        let earlier = EarlierBatch { batch_uuid: "b".into(), created_at: Some("2025-12-18T09:41:07".into()) };
+        let twice = |label: &str| NewUpload { duplicate_of: Some(earlier.clone()), ..upload(label, None) };
+        let state = Rc::new(QueueState::default()).reduce(QueueAction::Add(vec![twice("a.zip"), twice("b.zip")]));
+        assert!(state.items.iter().all(|i| i.phase == Phase::ConfirmDuplicate));
+        assert_eq!(state.next_to_start(), None, "nothing starts without the choice");
+        let state = state.reduce(QueueAction::ConfirmDuplicate { id: 1, upload_again: true });
+        assert_eq!(state.items[0].phase, Phase::Queued);
+        let state = state.reduce(QueueAction::ConfirmDuplicate { id: 2, upload_again: false });
+        assert_eq!(state.items.len(), 1, "skipped");
     }
 
     #[test]

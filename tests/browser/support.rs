@@ -381,6 +381,7 @@ pub fn queued(client: &ApiClient, file: web_sys::File, strategy: UploadType, tas
         session_id: session.session_id,
         resume_key,
         earlier_attempt: None,
+        duplicate_of: None,
     }
 }
 

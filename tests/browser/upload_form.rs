@@ -270,9 +270,13 @@ async fn only_the_very_same_file_is_offered_to_resume() {
     find(&root, ".upload-item .button:last-child").unwrap().click();
     wait_for("the row removed", || find(&root, ".upload-item").is_none()).await;
 
-    // The first file again: its two confirmed chunks are offered.
+    // The first file again: the server has a batch of that name and size (the second file),
+    // so it asks first; then its two confirmed chunks are offered.
     choose_files(&root, &[dated_file("same-name.zip", 1, date)]);
     submit(&root);
+    wait_for("the duplicate question", || phase(&root).as_deref() == Some("ConfirmDuplicate")).await;
+    assert!(text(&root).contains("This file was already uploaded on"));
+    click_button(&root, "Upload again");
     wait_for("the resume offer", || text(&root).contains("stopped after 2 of 3 chunks")).await;
     assert_eq!(phase(&root).as_deref(), Some("AwaitingChoice"));
     unmount_all();
@@ -344,5 +348,26 @@ async fn bad_zips_are_refused_before_a_byte_is_sent_and_good_ones_show_their_she
     assert!(title.starts_with("(✓) Batches"), "the title says everything is done: {title}");
     find(&root, "[data-testid=clear-finished]").unwrap().click();
     wait_for("finished rows cleared", || find(&root, ".upload-item").is_none()).await;
+
+    // The same file again: the guard asks, and Skip sends nothing.
+    let sent = crate::support::count_path_suffix("/batches/upload").await;
+    choose_files(&root, &[small_zip("room5.zip", &task, 3)]);
+    submit(&root);
+    wait_for("the duplicate question", || phase(&root).as_deref() == Some("ConfirmDuplicate")).await;
+    let earlier = find(&root, ".upload-item a.button").unwrap().get_attribute("href").unwrap();
+    assert!(earlier.starts_with("/dashboard/batches/"), "a link to the earlier batch");
+    click_button(&root, "Skip");
+    wait_for("the row gone", || find(&root, ".upload-item").is_none()).await;
+    assert_eq!(crate::support::count_path_suffix("/batches/upload").await, sent, "nothing sent");
     unmount_all();
+}
+
+/// Clicks the button of the upload row that says `label`.
+fn click_button(root: &web_sys::Element, label: &str) {
+    let buttons = root.query_selector_all(".upload-item button").unwrap();
+    let button = (0..buttons.length())
+        .filter_map(|i| buttons.get(i)?.dyn_into::<web_sys::HtmlElement>().ok())
+        .find(|b| b.inner_text().trim() == label)
+        .unwrap_or_else(|| panic!("no button {label}"));
+    button.click();
 }
