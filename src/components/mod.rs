@@ -18,6 +18,7 @@ pub mod require_auth;
 pub mod session_provider;
 pub mod sheet_list;
 pub mod status_filter;
+pub mod unfinished_uploads;
 pub mod upload_item_view;
 pub mod upload_provider;
 pub mod upload_queue;

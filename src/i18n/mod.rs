@@ -150,6 +150,11 @@ pub fn page_title(page: &str) -> String {
     format!("{page} · {}", EN.app_name)
 }
 
+/// "3 of 4 chunks sent, 2 h ago; choose the file again to continue"
+pub fn unfinished_line(sent: usize, total: u32, age: &str) -> String {
+    format!("{sent} of {total} chunks sent, {age} ago; choose the file again to continue.")
+}
+
 /// The duplicate guard's question, with when the earlier batch was made.
 pub fn duplicate_question(when: &str) -> String {
     format!("This file was already uploaded on {when}. Upload it again?")
@@ -249,6 +254,8 @@ pub struct UploadStrings {
     pub queue_title: &'static str,
     pub clear_finished: &'static str,
     pub upload_again: &'static str,
+    pub unfinished_title: &'static str,
+    pub forget: &'static str,
     pub skip: &'static str,
     pub earlier_batch: &'static str,
     pub phase_queued: &'static str,
@@ -287,6 +294,8 @@ pub const UPLOAD_EN: UploadStrings = UploadStrings {
     queue_title: "Uploads",
     clear_finished: "Clear finished",
     upload_again: "Upload again",
+    unfinished_title: "Unfinished uploads",
+    forget: "Forget",
     skip: "Skip",
     earlier_batch: "Open the earlier batch",
     phase_queued: "Waiting for the upload before it",

@@ -9,6 +9,7 @@ use crate::components::batch_upload_form::BatchUploadForm;
 use crate::components::error_notice::ErrorNotice;
 use crate::components::pagination::Pagination;
 use crate::components::status_filter::StatusFilter;
+use crate::components::unfinished_uploads::UnfinishedUploads;
 use crate::components::upload_queue::UploadQueue;
 use crate::hooks::use_api::use_api;
 use crate::hooks::use_interval::use_interval;
@@ -157,6 +158,7 @@ pub fn BatchesPage() -> Html {
         <>
             <h1>{ text.batches_title }</h1>
             <BatchUploadForm />
+            <UnfinishedUploads />
             <UploadQueue />
             <section class="batch-list-section" aria-labelledby="batch-list-title">
                 <div class="list-toolbar">

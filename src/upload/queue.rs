@@ -402,6 +402,7 @@ mod tests {
             acknowledged: vec![0, 1],
             saved_at_ms: 0.0,
             completion_unknown: false,
+            label: "a.zip".into(),
         };
         let state = Rc::new(QueueState::default()).reduce(QueueAction::Add(vec![upload("a.zip", Some(entry))]));
         assert_eq!(state.items[0].phase, Phase::AwaitingChoice);

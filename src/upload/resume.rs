@@ -71,6 +71,9 @@ pub struct ResumeEntry {
     /// The completing request was sent but its answer never arrived: the batch may exist.
     #[serde(default)]
     pub completion_unknown: bool,
+    /// The file's name, for the list of unfinished uploads.
+    #[serde(default)]
+    pub label: String,
 }
 
 impl ResumeEntry {
@@ -122,6 +125,17 @@ fn save(table: &ResumeTable) {
     }
 }
 
+/// `owner`'s fresh records: fingerprint and entry, newest first.
+pub fn list(owner: &Owner, now_ms: f64) -> Vec<(String, ResumeEntry)> {
+    let prefix = owner.key("");
+    let mut records: Vec<(String, ResumeEntry)> = load(now_ms)
+        .into_iter()
+        .filter_map(|(key, entry)| Some((key.strip_prefix(&prefix)?.to_string(), entry)))
+        .collect();
+    records.sort_by(|a, b| b.1.saved_at_ms.total_cmp(&a.1.saved_at_ms));
+    records
+}
+
 /// `owner`'s entry for a fingerprint, if one is fresh and readable.
 pub fn find(owner: &Owner, fingerprint: &str, now_ms: f64) -> Option<ResumeEntry> {
     load(now_ms).remove(&owner.key(fingerprint))
@@ -154,6 +168,7 @@ mod tests {
             acknowledged: vec![0, 2, 3],
             saved_at_ms,
             completion_unknown: false,
+            label: "103.zip".into(),
         }
     }
 

@@ -80,6 +80,7 @@ impl Driver {
                     acknowledged: progress.acknowledged,
                     saved_at_ms: now,
                     completion_unknown: progress.completion_unknown,
+                    label: self.job.upload.label.clone(),
                 },
             ),
             None => resume::forget(&key.owner, &key.fingerprint, now),

@@ -371,3 +371,36 @@ fn click_button(root: &web_sys::Element, label: &str) {
         .unwrap_or_else(|| panic!("no button {label}"));
     button.click();
 }
+
+#[wasm_bindgen_test]
+async fn unfinished_uploads_are_listed_after_a_reload_and_can_be_forgotten() {
+    start_clean().await;
+    let root = open_batches("center07", "center07-pass", chunky()).await;
+    fault(serde_json::json!({"method": "POST", "path": "/api/batches/upload-chunk", "nth": 3,
+        "action": {"kind": "respond", "status": 400, "content_type": "application/json", "body": "{\"detail\":\"Invalid chunk_index\"}"}}))
+    .await;
+    choose_files(&root, &[patterned_file("left-over.zip", 25, 3).0]);
+    submit(&root);
+    wait_for("the stopped upload", || phase(&root).as_deref() == Some("Failed")).await;
+
+    // The next morning: a reload, the same user.
+    unmount_all();
+    let root = mount_app(chunky());
+    wait_for("the unfinished upload listed", || {
+        find(&root, "[data-testid=unfinished-upload]")
+            .is_some_and(|row| row.inner_text().contains("left-over.zip: 2 of 3 chunks sent"))
+    })
+    .await;
+    let forget = find(&root, "[data-testid=unfinished-upload] button").unwrap();
+    forget.click();
+    wait_for("the list gone", || find(&root, "[data-testid=unfinished-upload]").is_none()).await;
+    let table = web_sys::window()
+        .unwrap()
+        .local_storage()
+        .unwrap()
+        .unwrap()
+        .get_item(omr_web::upload::resume::STORAGE_KEY)
+        .unwrap();
+    assert!(!table.unwrap_or_default().contains("left-over.zip"), "the record is gone");
+    unmount_all();
+}
