@@ -13,6 +13,8 @@ pub mod batch_cache;
 pub mod components;
 pub mod config;
 pub mod dom_listener;
+pub mod download;
+pub mod export;
 pub mod format;
 pub mod hooks;
 pub mod i18n;

@@ -150,6 +150,16 @@ pub fn page_title(page: &str) -> String {
     format!("{page} · {}", EN.app_name)
 }
 
+/// "Exporting… 300 of 1 160"
+pub fn export_progress(fetched: u64, total: u64) -> String {
+    format!("Exporting… {fetched} of {total}")
+}
+
+/// "Saved 1 160 batches as CSV."
+pub fn export_saved(count: usize) -> String {
+    format!("Saved {count} rows as CSV.")
+}
+
 /// "3 of 4 chunks sent, 2 h ago; choose the file again to continue"
 pub fn unfinished_line(sent: usize, total: u32, age: &str) -> String {
     format!("{sent} of {total} chunks sent, {age} ago; choose the file again to continue.")
@@ -356,6 +366,10 @@ pub fn speed_and_eta(speed: Option<String>, eta: Option<String>) -> String {
 
 /// Texts of the batch list.
 pub struct ListStrings {
+    pub export_csv: &'static str,
+    pub export_refused: &'static str,
+    pub export_sheets: &'static str,
+    pub export_log: &'static str,
     pub filter_label: &'static str,
     pub filter_all: &'static str,
     pub server_order_note: &'static str,
@@ -379,6 +393,10 @@ pub struct ListStrings {
 
 /// English list texts.
 pub const LIST_EN: ListStrings = ListStrings {
+    export_csv: "Export CSV",
+    export_refused: "The browser did not save the file.",
+    export_sheets: "Export sheets (CSV)",
+    export_log: "Export activity log (CSV)",
     filter_label: "Status",
     filter_all: "All",
     server_order_note: "The server lists newest first; sorting applies to this page.",

@@ -10,12 +10,14 @@ use crate::components::batch_details_card::BatchDetailsCard;
 use crate::components::batch_progress_bar::BatchProgressBar;
 use crate::components::delete_batch_button::DeleteBatchButton;
 use crate::components::sheet_list::SheetList;
+use crate::download::{save_text, today};
+use crate::export;
 use crate::hooks::use_api::use_api;
 use crate::hooks::use_batch_progress::use_batch_progress;
 use crate::hooks::use_batch_stream::{use_batch_stream, Connection};
 use crate::hooks::use_session::use_session;
 use crate::hooks::use_title::use_title;
-use crate::i18n::{self, details_strings, strings};
+use crate::i18n::{self, details_strings, list_strings, strings};
 use crate::progress_math::{eta_secs, is_batch_id};
 use crate::routes::Route;
 use yew::prelude::*;
@@ -73,6 +75,8 @@ fn BatchDetails(props: &BatchDetailsPageProps) -> Html {
     let stream = use_batch_stream(&id, running);
     let status = use_state(|| None::<Result<BatchStatusResponse, ApiError>>);
     let facts = use_state(|| batch_cache::recall(&id));
+    // Every hook before the early returns below (yew needs the same hooks on every render).
+    let export_note = use_state(|| None::<String>);
     let phase = progress.latest.as_ref().map(|p| p.status.clone());
     // Sheets asked for: the configured page, then more on request up to the server's maximum.
     let sheet_limit = use_state(|| client.config().sheets_limit);
@@ -125,6 +129,37 @@ fn BatchDetails(props: &BatchDetailsPageProps) -> Html {
         Connection::Idle | Connection::Finished => None,
     };
     let name = facts.as_ref().and_then(|f| f.name.clone()).unwrap_or_else(|| id.clone());
+    let save = {
+        let export_note = export_note.clone();
+        move |file: String, text: String, rows: usize| {
+            let saved = save_text(&file, &text, "text/csv;charset=utf-8");
+            export_note.set(Some(if saved { i18n::export_saved(rows) } else { list_strings().export_refused.into() }));
+        }
+    };
+    let on_export_sheets = {
+        let (client, id, name, save, export_note) =
+            (client.clone(), id.clone(), name.clone(), save.clone(), export_note.clone());
+        Callback::from(move |_: MouseEvent| {
+            let (client, id, name, save, export_note) =
+                (client.clone(), id.clone(), name.clone(), save.clone(), export_note.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                // Every sheet the server gives in one answer (its maximum).
+                match client.status(&id, true, MAX_SHEETS).await {
+                    Ok(details) => {
+                        let rows = details.sheets.unwrap_or_default().rows;
+                        save(export::file_name(&name, "sheets", &today()), export::sheets_csv(&rows), rows.len());
+                    }
+                    Err(error) => export_note.set(Some(error.to_string())),
+                }
+            });
+        })
+    };
+    let on_export_log = {
+        let (log, name) = (stream.log.clone(), name.clone());
+        Callback::from(move |_: MouseEvent| {
+            save(export::file_name(&name, "log", &today()), export::log_csv(&log), log.len())
+        })
+    };
     let on_deleted = Callback::from(move |_| {
         if let Some(navigator) = &navigator {
             navigator.push(&Route::Batches);
@@ -158,6 +193,13 @@ fn BatchDetails(props: &BatchDetailsPageProps) -> Html {
                 <BatchDetailsCard status={details.clone()} facts={(*facts).clone()} duplicate_warning={stream.duplicate_warning.clone().map(AttrValue::from)} />
             }
             <ActivityLog events={stream.log.clone()} />
+            <div class="export">
+                <button type="button" class="button" data-testid="export-sheets" onclick={on_export_sheets}>{ list_strings().export_sheets }</button>
+                <button type="button" class="button" data-testid="export-log" onclick={on_export_log}>{ list_strings().export_log }</button>
+                if let Some(note) = &*export_note {
+                    <span class="hint" role="status" data-testid="export-note">{ note.clone() }</span>
+                }
+            </div>
             if let Some(Ok(details)) = &*status {
                 <SheetList sheets={details.sheets.clone().unwrap_or_default()} total={details.total_sheets}
                     on_more={(*sheet_limit < MAX_SHEETS).then(|| on_more_sheets.clone())} />

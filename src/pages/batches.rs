@@ -5,6 +5,7 @@ use crate::api::types::{BatchListResponse, BatchStatus};
 use crate::api::ApiError;
 use crate::batch_cache::{self, BatchFacts};
 use crate::components::batch_list::{BatchList, BatchListSkeleton};
+use crate::components::batch_list_export::BatchListExport;
 use crate::components::batch_upload_form::BatchUploadForm;
 use crate::components::error_notice::ErrorNotice;
 use crate::components::pagination::Pagination;
@@ -164,6 +165,7 @@ pub fn BatchesPage() -> Html {
                 <div class="list-toolbar">
                     <h2 id="batch-list-title">{ text.batches_title }</h2>
                     <StatusFilter value={status.clone()} on_change={on_filter} />
+                    <BatchListExport status={status.clone()} />
                 </div>
                 <p class="hint">{ list_text.server_order_note }
                     if unfinished { { " " }{ list_text.auto_refresh_note } }

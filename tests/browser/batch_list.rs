@@ -287,3 +287,46 @@ async fn unreadable_rows_are_skipped_and_counted_and_bad_fields_show_a_dash() {
     assert!(odd.inner_text().contains('—'), "unknown size and sheets show a dash: {}", odd.inner_text());
     unmount_all();
 }
+
+/// Catches the next download link the app clicks (instead of saving it) and reads its file.
+async fn next_download(trigger: impl FnOnce()) -> (String, String) {
+    use wasm_bindgen::closure::Closure;
+    let caught: std::rc::Rc<std::cell::RefCell<Option<(String, String)>>> = std::rc::Rc::default();
+    let sink = caught.clone();
+    let listener = Closure::<dyn FnMut(web_sys::Event)>::new(move |event: web_sys::Event| {
+        if let Some(link) = event.target().and_then(|t| t.dyn_into::<web_sys::HtmlAnchorElement>().ok()) {
+            if !link.download().is_empty() {
+                event.prevent_default();
+                *sink.borrow_mut() = Some((link.download(), link.href()));
+            }
+        }
+    });
+    let document = web_sys::window().unwrap().document().unwrap();
+    document.add_event_listener_with_callback_and_bool("click", listener.as_ref().unchecked_ref(), true).unwrap();
+    trigger();
+    wait_for("the download", || caught.borrow().is_some()).await;
+    document.remove_event_listener_with_callback_and_bool("click", listener.as_ref().unchecked_ref(), true).unwrap();
+    let (name, url) = caught.borrow().clone().unwrap();
+    // The bytes, not `text()`: a text decoder would drop the byte-order mark.
+    let bytes = gloo_net::http::Request::get(&url).send().await.unwrap().binary().await.unwrap();
+    (name, String::from_utf8(bytes).expect("UTF-8"))
+}
+
+#[wasm_bindgen_test]
+async fn the_list_under_its_filter_exports_as_csv_with_every_page() {
+    let root = mount_signed_in("admin", "admin-pass-2025", "/dashboard/batches?status=completed").await;
+    let total = total_shown(&root);
+    let (name, csv) = next_download(|| find(&root, "[data-testid=export-list]").unwrap().click()).await;
+    assert!(name.starts_with("batches-completed-") && name.ends_with(".csv"), "{name}");
+    assert!(csv.starts_with('\u{feff}'), "a byte-order mark so Excel reads Thai");
+    let lines: Vec<&str> = csv.trim_start_matches('\u{feff}').split("\r\n").filter(|l| !l.is_empty()).collect();
+    assert!(lines[0].starts_with("batch_uuid,batch_name,upload_type,status"), "{}", lines[0]);
+    assert_eq!(lines.len() as u64, total + 1, "every row of every page, and the header");
+    assert!(lines[1..].iter().all(|l| l.contains(",completed,")), "only the filter's rows");
+    wait_for("the export note", || {
+        find(&root, "[data-testid=export-note]")
+            .is_some_and(|n| n.inner_text().contains(&format!("Saved {total} rows")))
+    })
+    .await;
+    unmount_all();
+}

@@ -162,8 +162,8 @@ async fn a_storm_of_429_answers_is_ridden_out_on_a_timer_while_online() {
 #[wasm_bindgen_test]
 async fn a_stalled_request_is_aborted_and_sent_again() {
     let client = signed_in().await;
-    // The stand-in does not read chunk 1's body for 20 s: the bytes stop moving.
-    fault(chunk_rule(2, serde_json::json!({"kind": "delay", "ms": 20_000}))).await;
+    // The stand-in does not read chunk 1's body for 6 s: the bytes stop moving.
+    fault(chunk_rule(2, serde_json::json!({"kind": "delay", "ms": 6_000}))).await;
     let (file, sha) = patterned_file("stall.zip", 90, 3);
     let mut job = sequential(&client, file, 40);
     job.stall_ms = 1_500;

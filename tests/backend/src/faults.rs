@@ -109,6 +109,17 @@ pub struct Faults {
     log: Mutex<Vec<LoggedRequest>>,
     /// Wakes every open event stream so it ends without a final event (a forced reconnect).
     pub cut_streams: tokio::sync::Notify,
+    /// Requests being handled right now (tests wait for the previous test's to end).
+    in_flight: std::sync::atomic::AtomicUsize,
+}
+
+/// Counts one request as in flight until dropped.
+pub struct InFlight<'a>(&'a Faults);
+
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        self.0.in_flight.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
+    }
 }
 
 /// Most requests the log keeps; older ones are dropped first.
@@ -150,6 +161,17 @@ impl Faults {
             }
         }
         fired
+    }
+
+    /// Marks a request as being handled until the guard is dropped.
+    pub fn start_request(&self) -> InFlight<'_> {
+        self.in_flight.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        InFlight(self)
+    }
+
+    /// Requests being handled now.
+    pub fn in_flight(&self) -> usize {
+        self.in_flight.load(std::sync::atomic::Ordering::SeqCst)
     }
 
     /// Appends to the request log.

@@ -76,6 +76,7 @@ async fn handle(state: AppState, router: Router, req: Request<Incoming>) -> Resu
     if !state.cfg.test_mode {
         return Ok(router.oneshot(req).await.unwrap_or_else(|never| match never {}));
     }
+    let _in_flight = state.faults.start_request();
     let method = req.method().clone();
     if method == Method::OPTIONS {
         return Ok(with_cors(Response::new(Body::empty())));

@@ -68,7 +68,9 @@ async fn files(State(state): State<AppState>, Path(batch_uuid): Path<String>) ->
 }
 
 async fn requests(State(state): State<AppState>) -> Json<Value> {
-    Json(json!({"requests": state.faults.requests()}))
+    // This request is in flight too.
+    let in_flight = state.faults.in_flight().saturating_sub(1);
+    Json(json!({"requests": state.faults.requests(), "in_flight": in_flight}))
 }
 
 async fn clear_requests(State(state): State<AppState>) -> StatusCode {

@@ -1,0 +1,83 @@
+//! `BatchListExport`: the batch list under the current filter, every page (100 at a time, with
+//! a progress note), saved as CSV.
+
+use crate::api::types::BatchStatus;
+use crate::download::{save_text, today};
+use crate::export;
+use crate::hooks::use_api::use_api;
+use crate::i18n::{self, list_strings};
+use yew::prelude::*;
+
+/// Props: the filter the list shows.
+#[derive(Properties, PartialEq)]
+pub struct BatchListExportProps {
+    #[prop_or_default]
+    pub status: Option<BatchStatus>,
+}
+
+/// Where an export stands.
+#[derive(Clone, Debug, PartialEq)]
+enum Export {
+    Idle,
+    Fetching { fetched: u64, total: u64 },
+    Saved(usize),
+    Failed(String),
+}
+
+/// The export button and its note.
+#[component]
+pub fn BatchListExport(props: &BatchListExportProps) -> Html {
+    let client = use_api();
+    let state = use_state(|| Export::Idle);
+    let onclick = {
+        let (state, status) = (state.clone(), props.status.clone());
+        Callback::from(move |_: MouseEvent| {
+            if matches!(*state, Export::Fetching { .. }) {
+                return;
+            }
+            state.set(Export::Fetching { fetched: 0, total: 0 });
+            let (client, state, status) = (client.clone(), state.clone(), status.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                let mut batches = Vec::new();
+                loop {
+                    match client.list_batches(status.as_ref(), 100, batches.len() as u64).await {
+                        Ok(page) => {
+                            let last = page.batches.len() < 100;
+                            batches.extend(page.batches);
+                            state.set(Export::Fetching { fetched: batches.len() as u64, total: page.total });
+                            if last || batches.len() as u64 >= page.total {
+                                break;
+                            }
+                        }
+                        Err(error) => return state.set(Export::Failed(error.to_string())),
+                    }
+                }
+                let stem = match &status {
+                    Some(status) => format!("batches-{}", status.as_str()),
+                    None => "batches".to_string(),
+                };
+                let name = export::file_name(&stem, "", &today());
+                if save_text(&name, &export::batches_csv(&batches), "text/csv;charset=utf-8") {
+                    state.set(Export::Saved(batches.len()));
+                } else {
+                    state.set(Export::Failed(list_strings().export_refused.to_string()));
+                }
+            });
+        })
+    };
+    let note = match &*state {
+        Export::Idle => None,
+        Export::Fetching { fetched, total } => Some(i18n::export_progress(*fetched, *total)),
+        Export::Saved(count) => Some(i18n::export_saved(*count)),
+        Export::Failed(reason) => Some(reason.clone()),
+    };
+    html! {
+        <div class="export">
+            <button type="button" class="button" data-testid="export-list" onclick={onclick}
+                disabled={matches!(*state, Export::Fetching { .. })}>{ list_strings().export_csv }</button>
+            if let Some(note) = note {
+                <span class="hint" role="status" data-testid="export-note">{ note }</span>
+            }
+        </div>
+    }
+}
