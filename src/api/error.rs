@@ -33,6 +33,10 @@ pub enum ApiError {
     /// 404, with the server's reason.
     #[error("{0}")]
     NotFound(String),
+    /// 404 "Upload <id> not found. Please restart upload.": the server no longer holds this
+    /// chunk session (the upload starts over), with the server's words.
+    #[error("{0}")]
+    UploadSessionLost(String),
     /// 422: the fields the server refused.
     #[error("{}", join_field_errors(.0))]
     Validation(Vec<FieldError>),
@@ -85,15 +89,6 @@ impl ApiError {
         status == 401 || (status == 403 && detail == Some("Not authenticated"))
     }
 
-    /// True for the chunk service's "Upload <id> not found. Please restart upload." answer:
-    /// the server no longer holds the chunk session. An empty id ("Upload  not found") is a
-    /// chunk sent without its `upload_id`, a client bug, and is not a lost session.
-    pub fn is_lost_upload_session(&self) -> bool {
-        let ApiError::NotFound(detail) = self else { return false };
-        let id = detail.strip_prefix("Upload ").and_then(|rest| rest.split(" not found").next());
-        id.is_some_and(|id| !id.trim().is_empty()) && detail.contains(" not found")
-    }
-
     /// True for failures worth retrying later: network, 408, 429, 5xx.
     pub fn is_transient(&self) -> bool {
         match self {
@@ -102,6 +97,14 @@ impl ApiError {
             _ => false,
         }
     }
+}
+
+/// True for the chunk service's "Upload <id> not found. Please restart upload." wording. An
+/// empty id ("Upload  not found") is a chunk sent without its `upload_id`, a client bug, and
+/// not a lost session.
+fn names_a_lost_upload_session(detail: &str) -> bool {
+    let id = detail.strip_prefix("Upload ").and_then(|rest| rest.split(" not found").next());
+    id.is_some_and(|id| !id.trim().is_empty()) && detail.contains(" not found")
 }
 
 /// The `detail` (or `message`) of an error body: a string, or 422 items joined.
@@ -167,6 +170,7 @@ pub fn error_from_response(status: u16, retry_after: Option<&str>, body: &str, a
     }
     match status {
         403 => ApiError::Forbidden(text),
+        404 if names_a_lost_upload_session(&text) => ApiError::UploadSessionLost(text),
         404 => ApiError::NotFound(text),
         413 => ApiError::PayloadTooLarge(match detail {
             Some(Ok(text)) => text,
@@ -298,12 +302,20 @@ mod tests {
     }
 
     #[test]
-    fn a_lost_upload_session_needs_an_id() {
-        let lost = ApiError::NotFound("Upload e41a8c37 not found. Please restart upload.".into());
-        assert!(lost.is_lost_upload_session());
-        assert!(!ApiError::NotFound("Upload  not found. Please restart upload.".into()).is_lost_upload_session());
-        assert!(!ApiError::NotFound("Batch x not found".into()).is_lost_upload_session());
-        assert!(!ApiError::Rejected { status: 400, message: "Upload x not found".into() }.is_lost_upload_session());
+    fn a_lost_upload_session_is_its_own_error_and_needs_an_id() {
+        let lost = |detail: &str| error_from_response(404, None, &format!("{{\"detail\":\"{detail}\"}}"), true);
+        assert_eq!(
+            lost("Upload e41a8c37 not found. Please restart upload."),
+            ApiError::UploadSessionLost("Upload e41a8c37 not found. Please restart upload.".into())
+        );
+        assert_eq!(
+            lost("Upload  not found. Please restart upload."),
+            ApiError::NotFound("Upload  not found. Please restart upload.".into()),
+            "no id: a client bug, not a lost session"
+        );
+        assert_eq!(lost("Batch x not found"), ApiError::NotFound("Batch x not found".into()));
+        let refused = error_from_response(400, None, r#"{"detail":"Upload x not found"}"#, true);
+        assert!(matches!(refused, ApiError::Rejected { .. }));
     }
 
     #[test]

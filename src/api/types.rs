@@ -376,10 +376,49 @@ pub struct SheetItem {
     pub processing_time_ms: Option<i64>,
 }
 
+/// A sheet's status as the server words it; values this client does not know are kept.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SheetStatus {
+    Pending,
+    Processing,
+    Completed,
+    Failed,
+    Other(String),
+}
+
+impl SheetStatus {
+    /// Reads the wire value.
+    pub fn parse(value: &str) -> SheetStatus {
+        match value {
+            "pending" => SheetStatus::Pending,
+            "processing" => SheetStatus::Processing,
+            "completed" => SheetStatus::Completed,
+            "failed" => SheetStatus::Failed,
+            other => SheetStatus::Other(other.to_string()),
+        }
+    }
+
+    /// The wire value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            SheetStatus::Pending => "pending",
+            SheetStatus::Processing => "processing",
+            SheetStatus::Completed => "completed",
+            SheetStatus::Failed => "failed",
+            SheetStatus::Other(value) => value,
+        }
+    }
+}
+
 impl SheetItem {
-    /// The server's wording for a sheet that could not be read.
+    /// The sheet's status, typed.
+    pub fn sheet_status(&self) -> Option<SheetStatus> {
+        self.status.as_deref().map(SheetStatus::parse)
+    }
+
+    /// A sheet the server could not read.
     pub fn is_failed(&self) -> bool {
-        self.status.as_deref() == Some("failed")
+        self.sheet_status() == Some(SheetStatus::Failed)
     }
 }
 
@@ -482,10 +521,12 @@ pub struct ProgressEvent {
 }
 
 impl ProgressEvent {
-    /// The server's announcement that a QR upload skipped tasks that already had sheets
-    /// ("Skipping N duplicate tasks: …", contract §4.3).
-    pub fn announces_skipped_duplicates(&self) -> bool {
-        self.message.starts_with("Skipping")
+    /// The number of tasks a QR upload skipped because they already had sheets, when this
+    /// event is the server's "Skipping N duplicate tasks: …" (contract §4.3); 0 when it says
+    /// "Skipping" without a readable number.
+    pub fn skipped_duplicate_tasks(&self) -> Option<u64> {
+        let rest = self.message.strip_prefix("Skipping")?;
+        Some(rest.split_whitespace().next().and_then(|n| n.parse().ok()).unwrap_or(0))
     }
 }
 
@@ -564,6 +605,25 @@ mod tests {
         assert_eq!(UploadType::ZipWithQr.list_value(), "zip_qr");
         assert!(UploadType::ALL.iter().all(|t| UploadType::parse(t.form_value()) == Some(*t)));
         assert!(!UploadType::ZipWithQr.needs_task_id() && UploadType::Images.needs_task_id());
+    }
+
+    #[test]
+    fn server_wording_becomes_typed_values() {
+        let event = |message: &str| ProgressEvent {
+            stage: "validating".into(),
+            message: message.into(),
+            progress_percentage: 0.0,
+            sheets_total: 0,
+            sheets_processed: 0,
+            elapsed_seconds: 0,
+            timestamp: None,
+            error_details: None,
+        };
+        assert_eq!(event("Skipping 2 duplicate tasks: 12300131, 12300132").skipped_duplicate_tasks(), Some(2));
+        assert_eq!(event("Skipping duplicates").skipped_duplicate_tasks(), Some(0));
+        assert_eq!(event("Extraction complete - 3 sheets").skipped_duplicate_tasks(), None);
+        assert_eq!(SheetStatus::parse("failed"), SheetStatus::Failed);
+        assert_eq!(SheetStatus::parse("archived").as_str(), "archived");
     }
 
     #[test]

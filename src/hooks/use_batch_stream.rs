@@ -84,7 +84,7 @@ impl Reducible for StreamView {
                     StreamMessage::Progress(event) | StreamMessage::Complete(event) | StreamMessage::Failed(event) => {
                         // A reconnect replays the whole stored log: keep each event once.
                         if next.seen.insert(dedupe_key(&event)) {
-                            if event.announces_skipped_duplicates() {
+                            if event.skipped_duplicate_tasks().is_some() {
                                 next.duplicate_warning = Some(event.message.clone());
                             }
                             next.log.push(event);

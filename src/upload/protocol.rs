@@ -545,7 +545,7 @@ mod tests {
     }
 
     fn lost_session() -> ApiError {
-        ApiError::NotFound("Upload up-1 not found. Please restart upload.".into())
+        ApiError::UploadSessionLost("Upload up-1 not found. Please restart upload.".into())
     }
 
     fn finished(commands: &[Command]) -> Option<Outcome> {

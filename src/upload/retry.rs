@@ -37,7 +37,7 @@ pub fn backoff_ms(attempt: u32, jitter: f64) -> u64 {
 /// Decides after `attempt` attempts failed with `error`. Sending again after a refreshed
 /// session (401) is handled below this, by the API client, and spends no attempt.
 pub fn decide(error: &ApiError, attempt: u32, jitter: f64) -> Decision {
-    if error.is_lost_upload_session() {
+    if matches!(error, ApiError::UploadSessionLost(_)) {
         return Decision::RestartUpload;
     }
     // Offline: nothing to gain from a timer; the `online` event resumes the queue.
@@ -123,8 +123,7 @@ mod tests {
 
     #[test]
     fn lost_session_restarts() {
-        let error = ApiError::NotFound("Upload e41a8c37 not found. Please restart upload.".into());
-        assert!(error.is_lost_upload_session());
+        let error = ApiError::UploadSessionLost("Upload e41a8c37 not found. Please restart upload.".into());
         assert_eq!(decide(&error, 1, 0.5), Decision::RestartUpload);
     }
 }
