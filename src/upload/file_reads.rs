@@ -2,7 +2,7 @@
 //! whole file (`Blob.slice` + `arrayBuffer`).
 
 use super::resume;
-use super::zip_scan::{self, Located, ZipRefusal, ZipSummary};
+use super::zip_scan::{self, ZipRefusal, ZipSummary};
 use web_sys::File;
 
 /// Bytes `[start, end)` of `file`; `None` when the browser cannot read them.
@@ -23,18 +23,5 @@ pub async fn read_sample(file: &File) -> Vec<u8> {
 
 /// The pre-flight check of a ZIP: its end record, ZIP64 record if any, and central directory.
 pub async fn scan_zip(file: &File) -> Result<ZipSummary, ZipRefusal> {
-    let size = file.size() as u64;
-    let tail = read_slice(file, size.saturating_sub(zip_scan::TAIL_BYTES), size).await.ok_or(ZipRefusal::Damaged)?;
-    let directory = match zip_scan::locate(&tail, size)? {
-        Located::Directory(directory) => directory,
-        Located::Zip64 { record_offset } => {
-            let record = read_slice(file, record_offset, record_offset + zip_scan::ZIP64_RECORD_BYTES)
-                .await
-                .ok_or(ZipRefusal::Damaged)?;
-            zip_scan::locate_zip64(&record, size)?
-        }
-    };
-    let listing =
-        read_slice(file, directory.offset, directory.offset + directory.size).await.ok_or(ZipRefusal::Damaged)?;
-    zip_scan::verdict(zip_scan::summarise(&listing, directory.entries)?)
+    zip_scan::scan(file.size() as u64, |start, end| read_slice(file, start, end)).await
 }

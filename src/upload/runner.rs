@@ -38,6 +38,11 @@ struct Driver {
     not_before: NaiveTimestamp,
 }
 
+/// The progress the queue is told: acknowledged bytes and chunks, and bytes on the wire.
+fn progress_event((acked_bytes, chunks_done): (u64, u32), inflight: &BTreeMap<u32, u64>) -> UploadEvent {
+    UploadEvent::Progress { acked_bytes, inflight_bytes: inflight.values().sum(), chunks_done }
+}
+
 /// The browser's wall clock at `ms` (since the epoch), as the server writes timestamps.
 fn local_timestamp(ms: f64) -> NaiveTimestamp {
     let date = js_sys::Date::new(&ms.into());
@@ -59,10 +64,8 @@ impl Driver {
     fn report_progress(&self, protocol: &Protocol) {
         let acked = protocol.acknowledged();
         let acked_bytes = acked.iter().filter_map(|i| self.ranges.get(*i as usize)).map(ChunkRange::len).sum();
-        let chunks_done = acked.len() as u32;
-        self.acked.set((acked_bytes, chunks_done));
-        let inflight_bytes = self.inflight.borrow().values().sum();
-        (self.report)(UploadEvent::Progress { acked_bytes, inflight_bytes, chunks_done });
+        self.acked.set((acked_bytes, acked.len() as u32));
+        (self.report)(progress_event(self.acked.get(), &self.inflight.borrow()));
     }
 
     fn save(&self, protocol: &Protocol) {
@@ -100,9 +103,7 @@ impl Driver {
             let limit = self.ranges.get(index as usize).map_or(self.job.upload.size, ChunkRange::len);
             Rc::new(move |sent: f64| {
                 inflight.borrow_mut().insert(index, (sent as u64).min(limit));
-                let (acked_bytes, chunks_done) = acked.get();
-                let inflight_bytes = inflight.borrow().values().sum();
-                report(UploadEvent::Progress { acked_bytes, inflight_bytes, chunks_done });
+                report(progress_event(acked.get(), &inflight.borrow()));
             })
         };
         let upload = &self.job.upload;

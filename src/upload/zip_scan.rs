@@ -241,27 +241,39 @@ pub fn verdict(summary: ZipSummary) -> Result<ZipSummary, ZipRefusal> {
     Ok(summary)
 }
 
-/// The whole check over an in-memory file (tests, and the model of the three reads).
-pub fn check_bytes(file: &[u8]) -> Result<ZipSummary, ZipRefusal> {
-    let size = file.len() as u64;
-    let tail_start = size.saturating_sub(TAIL_BYTES) as usize;
-    let directory = match locate(&file[tail_start..], size)? {
+/// The whole check, through `read(start, end)` which hands over bytes `[start, end)` of a file
+/// of `size` bytes (`None` when they cannot be read): the three reads above, in order. The
+/// browser reads `File.slice`s; the tests read a byte vector.
+pub async fn scan<F, Fut>(size: u64, read: F) -> Result<ZipSummary, ZipRefusal>
+where
+    F: Fn(u64, u64) -> Fut,
+    Fut: std::future::Future<Output = Option<Vec<u8>>>,
+{
+    let tail = read(size.saturating_sub(TAIL_BYTES), size).await.ok_or(ZipRefusal::Damaged)?;
+    let directory = match locate(&tail, size)? {
         Located::Directory(directory) => directory,
         Located::Zip64 { record_offset } => {
-            let start = record_offset as usize;
-            let record = file.get(start..start + ZIP64_RECORD_BYTES as usize).ok_or(ZipRefusal::Damaged)?;
-            locate_zip64(record, size)?
+            let record = read(record_offset, record_offset + ZIP64_RECORD_BYTES).await.ok_or(ZipRefusal::Damaged)?;
+            locate_zip64(&record, size)?
         }
     };
-    let (start, end) = (directory.offset as usize, (directory.offset + directory.size) as usize);
-    verdict(summarise(file.get(start..end).ok_or(ZipRefusal::Damaged)?, directory.entries)?)
+    let listing = read(directory.offset, directory.offset + directory.size).await.ok_or(ZipRefusal::Damaged)?;
+    verdict(summarise(&listing, directory.entries)?)
 }
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
+    use futures_util::FutureExt;
     use std::io::Write;
     use zip::write::SimpleFileOptions;
+
+    /// The check over bytes in memory (the reads are ready at once).
+    fn check_bytes(file: &[u8]) -> Result<ZipSummary, ZipRefusal> {
+        let read =
+            |start: u64, end: u64| std::future::ready(file.get(start as usize..end as usize).map(<[u8]>::to_vec));
+        scan(file.len() as u64, read).now_or_never().expect("in-memory reads are ready")
+    }
 
     fn zip_of(entries: &[(&str, usize)], comment: Option<&str>) -> Vec<u8> {
         let mut writer = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));

@@ -3,8 +3,8 @@
 //! Wi-Fi, sign-out ending a user's uploads, and resume offers only for the very same file.
 
 use crate::support::{
-    chunk_log, config, control, fault, find, go_to, mount_app, patterned_file, set_online, small_zip, start_clean,
-    text, type_into, unmount_all, wait_for,
+    chunk_log, config, control, fault, find, go_to, mount_app, patterned_file, received_sha, set_online, small_zip,
+    start_clean, text, type_into, unmount_all, wait_for,
 };
 use omr_web::api::ApiClient;
 use omr_web::config::AppConfig;
@@ -95,6 +95,30 @@ fn phase(root: &web_sys::Element) -> Option<String> {
     find(root, ".upload-item").and_then(|item| item.get_attribute("data-phase"))
 }
 
+/// The batch the finished row links to.
+fn done_batch(root: &web_sys::Element) -> String {
+    let link = find(root, ".upload-item a.button").unwrap().get_attribute("href").unwrap();
+    link.rsplit('/').next().unwrap().to_string()
+}
+
+/// Uploads `file` while the connection breaks from the third chunk request on and the browser
+/// says it is offline; returns once the row waits for the network.
+async fn upload_until_the_network_goes(root: &web_sys::Element, file: &web_sys::File) {
+    fault(serde_json::json!({"method": "POST", "path": "/api/batches/upload-chunk", "nth": 3, "count": 0, "action": {"kind": "cut"}})).await;
+    choose_files(root, std::slice::from_ref(file));
+    set_online(false);
+    submit(root);
+    wait_for("the upload waiting for the network", || phase(root).as_deref() == Some("Failed")).await;
+}
+
+/// The network comes back: the fault goes, the log starts afresh, the browser says `online`.
+async fn network_back() {
+    control("DELETE", "/__test/faults").await;
+    control("DELETE", "/__test/requests").await;
+    set_online(true);
+    web_sys::window().unwrap().dispatch_event(&web_sys::Event::new("online").unwrap()).unwrap();
+}
+
 #[wasm_bindgen_test]
 async fn form_refuses_bad_input_then_uploads_and_the_list_shows_the_batch() {
     start_clean().await;
@@ -162,10 +186,7 @@ async fn an_upload_keeps_going_while_the_user_moves_between_pages() {
     let log = chunk_log().await;
     let ids: std::collections::HashSet<&String> = log.iter().map(|(_, id, _)| id).collect();
     assert_eq!(ids.len(), 1, "one session from start to end: never interrupted ({log:?})");
-    let link = find(&root, ".upload-item a.button").unwrap().get_attribute("href").unwrap();
-    let uuid = link.rsplit('/').next().unwrap();
-    let files = control("GET", &format!("/__test/files/{uuid}")).await;
-    assert_eq!(files["files"][0]["sha256"], sha.as_str());
+    assert_eq!(received_sha(&done_batch(&root)).await, sha);
     unmount_all();
 }
 
@@ -173,25 +194,15 @@ async fn an_upload_keeps_going_while_the_user_moves_between_pages() {
 async fn an_upload_cut_off_by_the_network_carries_on_when_the_browser_is_online_again() {
     start_clean().await;
     let root = open_batches("center07", "center07-pass", chunky()).await;
-    // From the third chunk request on the connection breaks, and the browser says it is offline.
-    fault(serde_json::json!({"method": "POST", "path": "/api/batches/upload-chunk", "nth": 3, "count": 0, "action": {"kind": "cut"}})).await;
     let (file, sha) = patterned_file("wifi.zip", 50, 7);
-    choose_files(&root, &[file]);
-    set_online(false);
-    submit(&root);
-    wait_for("the failure while offline", || phase(&root).as_deref() == Some("Failed")).await;
+    upload_until_the_network_goes(&root, &file).await;
     assert!(text(&root).contains("carries on from its last confirmed chunk"));
 
-    control("DELETE", "/__test/faults").await;
-    control("DELETE", "/__test/requests").await;
-    set_online(true);
-    web_sys::window().unwrap().dispatch_event(&web_sys::Event::new("online").unwrap()).unwrap();
+    network_back().await;
     wait_for("the upload to finish by itself", || phase(&root).as_deref() == Some("Done")).await;
     let sent: Vec<i64> = chunk_log().await.iter().map(|(i, _, _)| *i).collect();
     assert_eq!(sent, [2, 3, 4, 5], "only the chunks the server had not confirmed");
-    let link = find(&root, ".upload-item a.button").unwrap().get_attribute("href").unwrap();
-    let files = control("GET", &format!("/__test/files/{}", link.rsplit('/').next().unwrap())).await;
-    assert_eq!(files["files"][0]["sha256"], sha.as_str());
+    assert_eq!(received_sha(&done_batch(&root)).await, sha);
     unmount_all();
 }
 
@@ -199,12 +210,8 @@ async fn an_upload_cut_off_by_the_network_carries_on_when_the_browser_is_online_
 async fn signing_out_ends_the_uploads_and_nothing_reaches_the_next_user() {
     start_clean().await;
     let root = open_batches("center07", "center07-pass", chunky()).await;
-    fault(serde_json::json!({"method": "POST", "path": "/api/batches/upload-chunk", "nth": 3, "count": 0, "action": {"kind": "cut"}})).await;
     let (file, _) = patterned_file("shared-pc.zip", 35, 1);
-    choose_files(&root, std::slice::from_ref(&file));
-    set_online(false);
-    submit(&root);
-    wait_for("the upload waiting for the network", || phase(&root).as_deref() == Some("Failed")).await;
+    upload_until_the_network_goes(&root, &file).await;
 
     // The first user signs out and hands the PC over; then the Wi-Fi comes back.
     find(&root, ".header-user button").unwrap().click();
@@ -214,10 +221,7 @@ async fn signing_out_ends_the_uploads_and_nothing_reaches_the_next_user() {
     find(&root, "button[type=submit]").unwrap().click();
     wait_for("the second user's list", || find(&root, "#upload-files").is_some()).await;
     assert!(find(&root, ".upload-item").is_none(), "the queue went with the first user");
-    control("DELETE", "/__test/faults").await;
-    control("DELETE", "/__test/requests").await;
-    set_online(true);
-    web_sys::window().unwrap().dispatch_event(&web_sys::Event::new("online").unwrap()).unwrap();
+    network_back().await;
     gloo_timers::future::sleep(std::time::Duration::from_millis(1_500)).await;
     assert!(chunk_log().await.is_empty(), "nothing of the first user's file was sent");
     let table = web_sys::window()
