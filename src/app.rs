@@ -1,12 +1,14 @@
-//! The route switch and the providers at the root: config → API client → session → uploads → router.
+//! The route switch and the providers at the root: config → API client → locale → session →
+//! uploads → router.
 
 use crate::api::config_file::load_config;
 use crate::api::ApiClient;
 use crate::components::dashboard_layout::DashboardLayout;
+use crate::components::locale_provider::{starting_lang, LocaleProvider};
 use crate::components::session_provider::SessionProvider;
 use crate::components::upload_provider::UploadProvider;
 use crate::config::AppConfig;
-use crate::i18n::strings;
+use crate::locale::Locale;
 use crate::pages::batch_details::BatchDetailsPage;
 use crate::pages::batches::BatchesPage;
 use crate::pages::login::LoginPage;
@@ -51,15 +53,24 @@ pub fn App(props: &AppProps) -> Html {
         });
     }
     match &*client {
-        None => html! { <p class="page-status" role="status">{ strings().loading }</p> },
-        Some(client) => html! {
-            <SessionProvider client={client.clone()}>
-                <UploadProvider>
-                    <BrowserRouter>
-                        <Switch<Route> render={switch} />
-                    </BrowserRouter>
-                </UploadProvider>
-            </SessionProvider>
-        },
+        // Before config.json arrives: the remembered or the browser's language.
+        None => {
+            html! { <p class="page-status" role="status">{ Locale::new(starting_lang(None)).strings().loading }</p> }
+        }
+        Some(client) => {
+            let config = client.config();
+            html! {
+                <LocaleProvider default_language={config.default_language.clone().map(AttrValue::from)}
+                    thai_calendar={config.thai_calendar}>
+                    <SessionProvider client={client.clone()}>
+                        <UploadProvider>
+                            <BrowserRouter>
+                                <Switch<Route> render={switch} />
+                            </BrowserRouter>
+                        </UploadProvider>
+                    </SessionProvider>
+                </LocaleProvider>
+            }
+        }
     }
 }

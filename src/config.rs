@@ -1,6 +1,7 @@
 //! Runtime configuration, read from `/config.json` next to `index.html`, so one release
 //! bundle deploys to any host. Missing or broken values fall back to built-in defaults.
 
+use crate::locale::{Lang, ThaiCalendar};
 use serde::{Deserialize, Serialize};
 
 /// 100 MiB: the backend's hard limit for one chunk (contract §1.3).
@@ -33,6 +34,11 @@ pub struct AppConfig {
     pub stream_idle_ms: u32,
     /// An upload request whose bytes stop moving this long is aborted and sent again.
     pub upload_stall_ms: u32,
+    /// The language for users who have not chosen one (`th` or `en`); unset, the
+    /// browser's languages decide.
+    pub default_language: Option<String>,
+    /// How Thai dates count years: `buddhist` (พ.ศ., the default) or `gregorian`.
+    pub thai_calendar: ThaiCalendar,
 }
 
 impl Default for AppConfig {
@@ -49,6 +55,8 @@ impl Default for AppConfig {
             sheets_limit: 100,
             stream_idle_ms: 45_000,
             upload_stall_ms: 60_000,
+            default_language: None,
+            thai_calendar: ThaiCalendar::Buddhist,
         }
     }
 }
@@ -97,6 +105,10 @@ impl AppConfig {
         if !fix("max_file_bytes", self.max_file_bytes > 0, &mut warnings) {
             self.max_file_bytes = defaults.max_file_bytes;
         }
+        if self.default_language.as_deref().is_some_and(|tag| Lang::from_tag(tag).is_none()) {
+            warnings.push("config.json: default_language is not th or en; using the browser's languages".into());
+            self.default_language = None;
+        }
         for (name, base, default) in [
             ("api_base", &mut self.api_base, defaults.api_base),
             ("realtime_base", &mut self.realtime_base, defaults.realtime_base),
@@ -137,6 +149,17 @@ mod tests {
         assert_eq!(config.chunk_concurrency, 3);
         assert_eq!(config.api_base, "/api");
         assert_eq!(warnings.len(), 3);
+    }
+
+    #[test]
+    fn language_and_calendar_are_read_and_checked() {
+        let (config, warnings) = AppConfig::from_json(r#"{"default_language": "th", "thai_calendar": "gregorian"}"#);
+        assert_eq!(config.default_language.as_deref(), Some("th"));
+        assert_eq!(config.thai_calendar, ThaiCalendar::Gregorian);
+        assert!(warnings.is_empty());
+        let (config, warnings) = AppConfig::from_json(r#"{"default_language": "fr"}"#);
+        assert_eq!((config.default_language, config.thai_calendar), (None, ThaiCalendar::Buddhist));
+        assert_eq!(warnings.len(), 1);
     }
 
     #[test]

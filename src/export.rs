@@ -3,6 +3,22 @@
 //! guard against formula injection (a cell starting with `=`, `+`, `-` or `@` gets a `'`).
 
 use crate::api::types::{BatchListItem, ProgressEvent, SheetItem};
+use crate::api::ApiError;
+
+/// Where an export stands, as the page shows it.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub enum ExportState {
+    #[default]
+    Idle,
+    /// Pages are being fetched: `fetched` of `total` rows so far.
+    Fetching { fetched: u64, total: u64 },
+    /// Saved with this many rows.
+    Saved(usize),
+    /// The browser did not save the file.
+    Refused,
+    /// Fetching the rows failed.
+    Failed(ApiError),
+}
 
 /// One CSV cell: guarded against formulas, quoted when it holds a comma, quote or line break.
 pub fn cell(value: &str) -> String {

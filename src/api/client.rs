@@ -1,7 +1,7 @@
 //! The one request chokepoint: URL building per lane, the bearer header read at send time,
 //! refresh-once on a session problem (shared by concurrent requests), and status → `ApiError`.
 
-use super::error::{detail_of, error_from_response, ApiError};
+use super::error::{detail_of, error_from_response, ApiError, NetworkFailure};
 use super::session_store::{SessionChange, SessionStore, StoredSession, STORAGE_KEY};
 use super::types::{TokenResponse, UserInfo};
 use crate::config::AppConfig;
@@ -177,9 +177,9 @@ pub(super) enum SecondRefusal {
 }
 
 /// `Offline` when the browser says so, else `Network` with what failed.
-pub fn network_error(err: impl std::fmt::Display) -> ApiError {
+pub fn network_error(failure: NetworkFailure) -> ApiError {
     if is_online() {
-        ApiError::Network(err.to_string())
+        ApiError::Network(failure)
     } else {
         ApiError::Offline
     }
@@ -346,8 +346,8 @@ impl ApiClient {
             Some(json) => builder.header("Content-Type", "application/json").body(json.as_str()),
             None => builder.build(),
         }
-        .map_err(network_error)?;
-        let response = request.send().await.map_err(network_error)?;
+        .map_err(|_| network_error(NetworkFailure::FormRefused))?;
+        let response = request.send().await.map_err(|_| network_error(NetworkFailure::Unreachable))?;
         let status = response.status();
         let retry_after = response.headers().get("retry-after");
         // A body cut off mid-way still leaves the status to go on.

@@ -1,6 +1,7 @@
-//! `ApiError`: every way a request can fail, mapped from status and body in one place.
+//! `ApiError`: every way a request can fail, mapped from status and body in one place. The
+//! values carry what the server said; `i18n` turns them into the user's language, and
+//! `Display` is a technical description for logs only.
 
-use crate::i18n::{self, strings};
 use serde_json::Value;
 
 /// One item of a 422 validation answer: where, and what is wrong.
@@ -11,56 +12,74 @@ pub struct FieldError {
     pub message: String,
 }
 
-/// Why a request failed. Each variant's `Display` is a message fit for the user.
+/// What went wrong when no HTTP answer came back.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NetworkFailure {
+    /// The request could not reach the server (refused, reset, DNS, CORS).
+    Unreachable,
+    /// The connection broke while the request or its answer was under way.
+    Interrupted,
+    /// An upload's bytes stopped moving for longer than `upload_stall_ms`.
+    Stalled,
+    /// The request may have been handled but its answer never arrived.
+    AnswerLost,
+    /// The browser refused to build the request's form.
+    FormRefused,
+    /// The browser could not read the file being sent.
+    FileUnreadable,
+}
+
+/// Why a request failed.
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
 pub enum ApiError {
     /// The browser reports no network.
-    #[error("{}", strings().err_offline)]
+    #[error("offline")]
     Offline,
-    /// The request never got an HTTP answer (connection refused, reset, CORS, DNS).
-    #[error("{}", i18n::err_network(.0))]
-    Network(String),
+    /// The request never got an HTTP answer.
+    #[error("network failure: {0:?}")]
+    Network(NetworkFailure),
     /// 401, or 403 "Not authenticated", after the one refresh attempt failed.
-    #[error("{}", strings().err_session_expired)]
+    #[error("session expired")]
     SessionExpired,
     /// The sign-in this work belonged to ended (signed out, or another user signed in):
     /// nothing more is sent for it.
-    #[error("{}", strings().err_session_changed)]
+    #[error("session changed")]
     SessionChanged,
     /// Any other 403, with the server's reason.
-    #[error("{0}")]
+    #[error("403: {0}")]
     Forbidden(String),
     /// 404, with the server's reason.
-    #[error("{0}")]
+    #[error("404: {0}")]
     NotFound(String),
     /// 404 "Upload <id> not found. Please restart upload.": the server no longer holds this
     /// chunk session (the upload starts over), with the server's words.
-    #[error("{0}")]
+    #[error("upload session lost: {0}")]
     UploadSessionLost(String),
     /// 422: the fields the server refused.
-    #[error("{}", join_field_errors(.0))]
+    #[error("422: {}", join_field_errors(.0))]
     Validation(Vec<FieldError>),
-    /// 413 from the API (JSON) or a gateway (HTML).
-    #[error("{0}")]
-    PayloadTooLarge(String),
+    /// 413 from the API (its JSON reason) or a gateway (HTML: no reason).
+    #[error("413: {0:?}")]
+    PayloadTooLarge(Option<String>),
     /// 429, with the server's `Retry-After` in seconds when it sent one.
-    #[error("{}", rate_limited_message(*.retry_after_secs))]
+    #[error("429, retry after {retry_after_secs:?} s")]
     RateLimited { retry_after_secs: Option<u64> },
-    /// 5xx from the API or a gateway (HTML pages included).
-    #[error("{message}")]
-    Server { status: u16, message: String },
-    /// Any other 4xx (400, 405, 409, ...), with the server's reason.
-    #[error("{message}")]
+    /// 5xx from the API (with its reason) or a gateway (HTML pages: no reason).
+    #[error("{status}: {detail:?}")]
+    Server { status: u16, detail: Option<String> },
+    /// Any other 4xx (400, 405, 409, ...), with the server's reason or the status text.
+    #[error("{status}: {message}")]
     Rejected { status: u16, message: String },
     /// The user cancelled the request.
-    #[error("{}", strings().err_cancelled)]
+    #[error("cancelled")]
     Cancelled,
-    /// A 2xx whose body is not what the contract describes.
-    #[error("{}: {}", strings().err_undecodable, .0)]
+    /// A 2xx whose body is not what the contract describes (what the decoder said).
+    #[error("undecodable answer: {0}")]
     Undecodable(String),
 }
 
-fn join_field_errors(items: &[FieldError]) -> String {
+/// The 422 items as one line: `query.limit: Input should be …; body.total_chunks: …`.
+pub fn join_field_errors(items: &[FieldError]) -> String {
     items
         .iter()
         .map(
@@ -74,13 +93,6 @@ fn join_field_errors(items: &[FieldError]) -> String {
         )
         .collect::<Vec<_>>()
         .join("; ")
-}
-
-fn rate_limited_message(retry_after: Option<u64>) -> String {
-    match retry_after {
-        Some(seconds) => i18n::err_rate_limited_retry(seconds),
-        None => strings().err_rate_limited.to_string(),
-    }
 }
 
 impl ApiError {
@@ -173,8 +185,8 @@ pub fn error_from_response(status: u16, retry_after: Option<&str>, body: &str, a
         404 if names_a_lost_upload_session(&text) => ApiError::UploadSessionLost(text),
         404 => ApiError::NotFound(text),
         413 => ApiError::PayloadTooLarge(match detail {
-            Some(Ok(text)) => text,
-            _ => strings().err_payload_too_large.to_string(),
+            Some(Ok(text)) => Some(text),
+            _ => None,
         }),
         422 => match detail {
             Some(Err(items)) => ApiError::Validation(items),
@@ -183,9 +195,9 @@ pub fn error_from_response(status: u16, retry_after: Option<&str>, body: &str, a
         429 => ApiError::RateLimited { retry_after_secs: retry_after.and_then(|v| v.trim().parse().ok()) },
         500..=599 => ApiError::Server {
             status,
-            message: match detail {
-                Some(Ok(text)) => text,
-                _ => i18n::err_server(status, status_text(status)),
+            detail: match detail {
+                Some(Ok(text)) => Some(text),
+                _ => None,
             },
         },
         _ => ApiError::Rejected { status, message: text },
@@ -202,7 +214,6 @@ mod tests {
     fn json_detail_string_is_the_message() {
         let err = error_from_response(404, None, r#"{"detail": "Batch 0000 not found"}"#, true);
         assert_eq!(err, ApiError::NotFound("Batch 0000 not found".into()));
-        assert_eq!(err.to_string(), "Batch 0000 not found");
     }
 
     #[test]
@@ -210,34 +221,36 @@ mod tests {
         let body = r#"{"detail":[{"type":"less_than_equal","loc":["query","limit"],"msg":"Input should be less than or equal to 100","input":"500","ctx":{"le":100}},
                                  {"type":"missing","loc":["body","total_chunks"],"msg":"Field required","input":null}]}"#;
         let err = error_from_response(422, None, body, true);
+        let ApiError::Validation(items) = err else { panic!("validation expected") };
         assert_eq!(
-            err.to_string(),
+            join_field_errors(&items),
             "query.limit: Input should be less than or equal to 100; body.total_chunks: Field required"
         );
-        let ApiError::Validation(items) = err else { panic!("validation expected") };
-        assert_eq!(items.len(), 2);
     }
 
     #[test]
     fn numeric_loc_parts_are_kept() {
         let err = error_from_response(422, None, r#"{"detail":[{"loc":["body",3],"msg":"JSON decode error"}]}"#, true);
-        assert_eq!(err.to_string(), "body.3: JSON decode error");
+        assert_eq!(
+            err,
+            ApiError::Validation(vec![FieldError { field: "body.3".into(), message: "JSON decode error".into() }])
+        );
     }
 
     #[test]
     fn html_502_from_a_gateway_reads_as_a_server_error() {
         let err = error_from_response(502, None, NGINX_502, true);
-        assert_eq!(err, ApiError::Server { status: 502, message: i18n::err_server(502, "Bad Gateway") });
+        assert_eq!(err, ApiError::Server { status: 502, detail: None });
         assert!(err.is_transient());
     }
 
     #[test]
     fn html_413_from_cloudflare_is_payload_too_large() {
         let err = error_from_response(413, None, "<html><title>413 Request Entity Too Large</title></html>", true);
-        assert_eq!(err, ApiError::PayloadTooLarge(strings().err_payload_too_large.into()));
+        assert_eq!(err, ApiError::PayloadTooLarge(None));
         let api =
             error_from_response(413, None, r#"{"detail":"Chunk size 104857601 exceeds maximum 104857600"}"#, true);
-        assert_eq!(api.to_string(), "Chunk size 104857601 exceeds maximum 104857600");
+        assert_eq!(api, ApiError::PayloadTooLarge(Some("Chunk size 104857601 exceeds maximum 104857600".into())));
     }
 
     #[test]
@@ -254,14 +267,12 @@ mod tests {
     fn a_401_without_a_token_is_a_refusal_not_an_expiry() {
         let err = error_from_response(401, None, r#"{"detail":"Invalid username or password"}"#, false);
         assert_eq!(err, ApiError::Rejected { status: 401, message: "Invalid username or password".into() });
-        assert_eq!(err.to_string(), "Invalid username or password");
     }
 
     #[test]
     fn rate_limit_keeps_retry_after() {
         let err = error_from_response(429, Some(" 7 "), "", true);
         assert_eq!(err, ApiError::RateLimited { retry_after_secs: Some(7) });
-        assert!(err.to_string().contains("7 s"));
         assert_eq!(
             error_from_response(429, Some("Wed, 21 Oct 2015 07:28:00 GMT"), "", true),
             ApiError::RateLimited { retry_after_secs: None }
@@ -285,10 +296,7 @@ mod tests {
                 assert!(!err.to_string().is_empty(), "{status} {body:?}");
             }
         }
-        assert_eq!(
-            error_from_response(500, None, "", true),
-            ApiError::Server { status: 500, message: i18n::err_server(500, "Internal Server Error") }
-        );
+        assert_eq!(error_from_response(500, None, "", true), ApiError::Server { status: 500, detail: None });
         assert_eq!(
             error_from_response(400, None, "{", true),
             ApiError::Rejected { status: 400, message: "Bad Request".into() }
@@ -298,7 +306,10 @@ mod tests {
     #[test]
     fn old_error_envelope_message_is_used() {
         let body = r#"{"error":"Unauthorized","message":"Invalid username or password","status_code":401,"path":"/api/auth/login"}"#;
-        assert_eq!(error_from_response(400, None, body, true).to_string(), "Invalid username or password");
+        assert_eq!(
+            error_from_response(400, None, body, true),
+            ApiError::Rejected { status: 400, message: "Invalid username or password".into() }
+        );
     }
 
     #[test]
@@ -320,7 +331,7 @@ mod tests {
 
     #[test]
     fn transient_classification() {
-        assert!(ApiError::Network("reset".into()).is_transient());
+        assert!(ApiError::Network(NetworkFailure::Interrupted).is_transient());
         assert!(ApiError::Rejected { status: 408, message: String::new() }.is_transient());
         assert!(!ApiError::Rejected { status: 400, message: String::new() }.is_transient());
         assert!(!ApiError::Validation(vec![]).is_transient());

@@ -6,6 +6,7 @@ pub mod config_file;
 pub mod endpoints;
 pub mod error;
 pub mod lenient;
+pub mod server_text;
 pub mod session_store;
 pub mod sse;
 pub mod stream;
@@ -14,4 +15,4 @@ pub mod uploads;
 pub mod xhr;
 
 pub use client::{ApiClient, Lane, SessionEvent};
-pub use error::ApiError;
+pub use error::{ApiError, NetworkFailure};

@@ -2,7 +2,7 @@
 //! `ReadableStream` reader, on the long lane. One call follows one connection to its end.
 
 use super::client::{bearer, network_error, Answer, ApiClient, Lane, SecondRefusal};
-use super::error::{status_text, ApiError};
+use super::error::{status_text, ApiError, NetworkFailure};
 use super::sse::{interpret, SseParser, StreamMessage};
 use futures_util::future::{select, Either};
 use gloo_net::http::RequestBuilder;
@@ -21,7 +21,22 @@ pub enum StreamEnd {
     /// refresh): reconnecting would not help; polling carries the page.
     Refused(ApiError),
     /// Ended without a final event, went silent too long, or failed: reconnect with back-off.
-    Interrupted(String),
+    Interrupted(StreamBreak),
+}
+
+/// Why a stream ended before its batch finished.
+#[derive(Clone, Debug, PartialEq)]
+pub enum StreamBreak {
+    /// Opening it failed in a way worth retrying (network, 5xx, 429).
+    Failed(ApiError),
+    /// The answer had no body to read.
+    NoBody,
+    /// The connection broke while reading.
+    ConnectionLost,
+    /// Nothing arrived, not even a ping, for this many seconds.
+    Silent { seconds: u32 },
+    /// The server ended the stream without a final event.
+    ClosedByServer,
 }
 
 impl ApiClient {
@@ -47,8 +62,8 @@ impl ApiClient {
                     .header("Accept", "text/event-stream")
                     .abort_signal(Some(&abort.signal()))
                     .build()
-                    .map_err(network_error)?;
-                let response = request.send().await.map_err(network_error)?;
+                    .map_err(|_| network_error(NetworkFailure::FormRefused))?;
+                let response = request.send().await.map_err(|_| network_error(NetworkFailure::Unreachable))?;
                 let status = response.status();
                 let retry_after = response.headers().get("retry-after");
                 let opening = Answer { status, authenticated: true, retry_after, body: String::new() };
@@ -61,22 +76,22 @@ impl ApiClient {
         };
         let answer = match self.with_session(None, SecondRefusal::IsAnswer, attempt).await {
             Ok(answer) => answer,
-            Err(err) if err.is_transient() => return StreamEnd::Interrupted(err.to_string()),
+            Err(err) if err.is_transient() => return StreamEnd::Interrupted(StreamBreak::Failed(err)),
             Err(err) => return StreamEnd::Refused(err),
         };
         if !answer.is_success() {
             return match answer.into_error() {
                 // Refused again with a token that was just refreshed: this is a refusal.
                 ApiError::SessionExpired => StreamEnd::Refused(ApiError::Forbidden(status_text(403).into())),
-                err if err.is_transient() => StreamEnd::Interrupted(err.to_string()),
+                err if err.is_transient() => StreamEnd::Interrupted(StreamBreak::Failed(err)),
                 err => StreamEnd::Refused(err),
             };
         }
         let Some(response) = opened.borrow_mut().take() else {
-            return StreamEnd::Interrupted("the response has no body".into());
+            return StreamEnd::Interrupted(StreamBreak::NoBody);
         };
         let Some(body) = response.body() else {
-            return StreamEnd::Interrupted("the response has no body".into());
+            return StreamEnd::Interrupted(StreamBreak::NoBody);
         };
         let reader: ReadableStreamDefaultReader = body.get_reader().unchecked_into();
         let mut parser = SseParser::default();
@@ -84,15 +99,15 @@ impl ApiClient {
             let read = JsFuture::from(reader.read());
             let chunk = match select(read, TimeoutFuture::new(idle_ms)).await {
                 Either::Left((Ok(chunk), _)) => chunk,
-                Either::Left((Err(_), _)) => return StreamEnd::Interrupted("the connection was interrupted".into()),
+                Either::Left((Err(_), _)) => return StreamEnd::Interrupted(StreamBreak::ConnectionLost),
                 Either::Right(_) => {
                     abort.abort();
-                    return StreamEnd::Interrupted(format!("no data for {} s", idle_ms / 1000));
+                    return StreamEnd::Interrupted(StreamBreak::Silent { seconds: idle_ms / 1000 });
                 }
             };
             let done = js_sys::Reflect::get(&chunk, &"done".into()).ok().and_then(|d| d.as_bool()).unwrap_or(true);
             if done {
-                return StreamEnd::Interrupted("the server closed the stream".into());
+                return StreamEnd::Interrupted(StreamBreak::ClosedByServer);
             }
             let Ok(value) = js_sys::Reflect::get(&chunk, &"value".into()) else { continue };
             let bytes = js_sys::Uint8Array::new(&value).to_vec();

@@ -2,7 +2,7 @@
 //! through `XMLHttpRequest` for byte progress, with the same refresh-once rule as every call.
 
 use super::client::{Answer, ApiClient, Lane, SecondRefusal};
-use super::error::ApiError;
+use super::error::{ApiError, NetworkFailure};
 use super::types::{ChunkAccepted, UploadAccepted, UploadType};
 use super::xhr::{failure_to_error, post_form, AbortHandle};
 use std::rc::Rc;
@@ -40,16 +40,15 @@ pub struct DirectFields<'a> {
 }
 
 fn append(form: &FormData, name: &str, value: &str) -> Result<(), ApiError> {
-    form.append_with_str(name, value).map_err(|_| ApiError::Network("the browser refused to build the form".into()))
+    form.append_with_str(name, value).map_err(|_| ApiError::Network(NetworkFailure::FormRefused))
 }
 
 fn append_blob(form: &FormData, name: &str, blob: &Blob, filename: &str) -> Result<(), ApiError> {
-    form.append_with_blob_and_filename(name, blob, filename)
-        .map_err(|_| ApiError::Network("the browser refused to attach the file".into()))
+    form.append_with_blob_and_filename(name, blob, filename).map_err(|_| ApiError::Network(NetworkFailure::FormRefused))
 }
 
 fn new_form() -> Result<FormData, ApiError> {
-    FormData::new().map_err(|_| ApiError::Network("the browser refused to build the form".into()))
+    FormData::new().map_err(|_| ApiError::Network(NetworkFailure::FormRefused))
 }
 
 impl ApiClient {
@@ -78,7 +77,7 @@ impl ApiClient {
     ) -> Result<ChunkAccepted, ApiError> {
         let slice = file
             .slice_with_f64_and_f64(start as f64, end as f64)
-            .map_err(|_| ApiError::Network("the browser could not read the file".into()))?;
+            .map_err(|_| ApiError::Network(NetworkFailure::FileUnreadable))?;
         let form = new_form()?;
         append_blob(&form, "chunk", &slice, &format!("{}.part{}", fields.filename, fields.index))?;
         append(&form, "chunk_index", &fields.index.to_string())?;

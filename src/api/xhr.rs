@@ -2,7 +2,7 @@
 //! File bytes go straight from `File.slice` into the request body, never through wasm memory.
 
 use super::client::Answer;
-use super::error::ApiError;
+use super::error::{ApiError, NetworkFailure};
 use futures_channel::oneshot;
 use futures_util::future::{select, Either};
 use gloo_timers::future::TimeoutFuture;
@@ -171,7 +171,7 @@ async fn watch_for_stall(last_progress: Rc<Cell<f64>>, body_sent: Rc<Cell<bool>>
 pub fn failure_to_error(failure: SendFailure) -> ApiError {
     match failure {
         SendFailure::Aborted => ApiError::Cancelled,
-        SendFailure::Stalled => super::client::network_error("the upload stalled"),
-        SendFailure::Network => super::client::network_error("the connection was interrupted"),
+        SendFailure::Stalled => super::client::network_error(NetworkFailure::Stalled),
+        SendFailure::Network => super::client::network_error(NetworkFailure::Interrupted),
     }
 }

@@ -1,8 +1,9 @@
 //! `ActivityLog`: every distinct stream event (time, stage, message, %); stays after the end.
 
 use crate::api::types::ProgressEvent;
-use crate::format;
-use crate::i18n::details_strings;
+use crate::hooks::use_locale::use_locale;
+use crate::i18n;
+use crate::intl;
 use yew::prelude::*;
 
 /// Props: the events, oldest first.
@@ -14,7 +15,8 @@ pub struct ActivityLogProps {
 /// The log table.
 #[component]
 pub fn ActivityLog(props: &ActivityLogProps) -> Html {
-    let text = details_strings();
+    let locale = use_locale();
+    let text = locale.details();
     html! {
         <section class="activity-log" aria-labelledby="activity-heading">
             <h2 id="activity-heading">{ text.activity }</h2>
@@ -32,10 +34,10 @@ pub fn ActivityLog(props: &ActivityLogProps) -> Html {
                         <tbody>
                             { for props.events.iter().map(|event| html! {
                                 <tr class="activity-row">
-                                    <td>{ format::timestamp(event.timestamp.as_deref()) }</td>
-                                    <td>{ event.stage.replace('_', " ") }</td>
-                                    <td class="notes-cell">{ event.message.clone() }</td>
-                                    <td class="numeric">{ format!("{:.0}", event.progress_percentage) }</td>
+                                    <td>{ i18n::timestamp(locale, event.timestamp.as_deref()) }</td>
+                                    <td>{ i18n::stage_name(locale, &event.stage) }</td>
+                                    <td class="notes-cell">{ i18n::server_text(locale, &event.message) }</td>
+                                    <td class="numeric">{ intl::number(locale, event.progress_percentage.clamp(0.0, 100.0).round() as u64) }</td>
                                 </tr>
                             }) }
                         </tbody>

@@ -1,8 +1,9 @@
-//! `AppHeader`: product name, the signed-in user and sign-out.
+//! `AppHeader`: product name, the language switch, the signed-in user and sign-out.
 
+use crate::components::language_switch::LanguageSwitch;
 use crate::hooks::use_api::use_api;
+use crate::hooks::use_locale::use_locale;
 use crate::hooks::use_session::use_session;
-use crate::i18n::strings;
 use crate::routes::Route;
 use yew::prelude::*;
 use yew_router::prelude::*;
@@ -13,7 +14,7 @@ pub fn AppHeader() -> Html {
     let session = use_session();
     let client = use_api();
     let navigator = use_navigator();
-    let text = strings();
+    let text = use_locale().strings();
     let sign_out = Callback::from(move |_: MouseEvent| {
         client.sign_out();
         if let Some(navigator) = &navigator {
@@ -38,6 +39,7 @@ pub fn AppHeader() -> Html {
             <nav aria-label={text.nav_batches}>
                 <Link<Route> to={Route::Batches}>{ text.nav_batches }</Link<Route>>
             </nav>
+            <LanguageSwitch />
             { for user }
         </header>
     }

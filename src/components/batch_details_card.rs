@@ -2,8 +2,9 @@
 
 use crate::api::types::{BatchStatus, BatchStatusResponse};
 use crate::batch_cache::BatchFacts;
-use crate::format::{self, duration, human_bytes};
-use crate::i18n::{details_strings, strings};
+use crate::hooks::use_locale::use_locale;
+use crate::i18n;
+use crate::intl;
 use crate::progress_math::durations;
 use yew::prelude::*;
 
@@ -20,8 +21,9 @@ pub struct BatchDetailsCardProps {
 /// The details of one batch.
 #[component]
 pub fn BatchDetailsCard(props: &BatchDetailsCardProps) -> Html {
-    let text = details_strings();
-    let na = || strings().not_available.to_string();
+    let locale = use_locale();
+    let text = locale.details();
+    let na = || locale.strings().not_available.to_string();
     let status = &props.status;
     let facts = props.facts.clone();
     let times = durations(
@@ -41,18 +43,18 @@ pub fn BatchDetailsCard(props: &BatchDetailsCardProps) -> Html {
         html! {
             <li class={classes!("timeline-step", tone)}>
                 <span class="timeline-label">{ label }</span>
-                <span class="timeline-time">{ format::timestamp(at) }</span>
+                <span class="timeline-time">{ i18n::timestamp(locale, at) }</span>
             </li>
         }
     };
-    let span = |label: &'static str, seconds: Option<i64>| html! { <><dt>{ label }</dt><dd>{ seconds.map(duration).unwrap_or_else(na) }</dd></> };
+    let span = |label: &'static str, seconds: Option<i64>| html! { <><dt>{ label }</dt><dd>{ seconds.map(|s| intl::duration(locale, s)).unwrap_or_else(na) }</dd></> };
     html! {
         <section class="details-card" aria-labelledby="details-heading">
-            <h2 id="details-heading" class="visually-hidden">{ strings().batch_details_title }</h2>
+            <h2 id="details-heading" class="visually-hidden">{ locale.strings().batch_details_title }</h2>
             <dl class="details-grid">
-                <dt>{ text.file }</dt><dd>{ facts.as_ref().and_then(|f| f.name.clone()).unwrap_or_else(na) }</dd>
-                <dt>{ text.size }</dt><dd>{ facts.as_ref().and_then(|f| f.size).map(human_bytes).unwrap_or_else(na) }</dd>
-                <dt>{ text.upload_type }</dt><dd>{ format::upload_type(facts.as_ref().and_then(|f| f.upload_type.as_ref())) }</dd>
+                <dt>{ text.file }</dt><dd><bdi>{ facts.as_ref().and_then(|f| f.name.clone()).unwrap_or_else(na) }</bdi></dd>
+                <dt>{ text.size }</dt><dd>{ i18n::size(locale, facts.as_ref().and_then(|f| f.size)) }</dd>
+                <dt>{ text.upload_type }</dt><dd>{ i18n::upload_type(locale, facts.as_ref().and_then(|f| f.upload_type.as_ref())) }</dd>
             </dl>
             <h3>{ text.timeline }</h3>
             <ol class="timeline">
@@ -66,10 +68,10 @@ pub fn BatchDetailsCard(props: &BatchDetailsCardProps) -> Html {
                 { span(text.checking_time, times.checking) }
             </dl>
             if let Some(warning) = &props.duplicate_warning {
-                <div class="warning-notice" role="status"><strong>{ text.duplicate_title }</strong><p>{ warning.clone() }</p></div>
+                <div class="warning-notice" role="status"><strong>{ text.duplicate_title }</strong><p>{ i18n::server_text(locale, warning) }</p></div>
             }
             if let Some(message) = &status.error_message {
-                <div class="error-notice" role="alert"><strong>{ strings().details_error }</strong><p>{ message.clone() }</p></div>
+                <div class="error-notice" role="alert"><strong>{ locale.strings().details_error }</strong><p>{ i18n::server_text(locale, message) }</p></div>
             }
         </section>
     }

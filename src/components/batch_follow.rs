@@ -3,10 +3,10 @@
 //! ended at completed or failed).
 
 use crate::api::types::BatchStatus;
-use crate::components::batch_progress_bar::counts_text;
 use crate::components::batch_status_badge::BatchStatusBadge;
 use crate::hooks::use_api::use_api;
 use crate::hooks::use_batch_progress::use_batch_progress;
+use crate::hooks::use_locale::use_locale;
 use crate::i18n;
 use yew::prelude::*;
 
@@ -20,6 +20,7 @@ pub struct BatchFollowProps {
 #[component]
 pub fn BatchFollow(props: &BatchFollowProps) -> Html {
     let client = use_api();
+    let locale = use_locale();
     let progress = use_batch_progress(&props.batch_uuid, client.config().poll_interval_ms);
     let reason = use_state(|| None::<String>);
     let failed = progress.latest.as_ref().is_some_and(|p| p.status == BatchStatus::Failed);
@@ -38,9 +39,9 @@ pub fn BatchFollow(props: &BatchFollowProps) -> Html {
     }
     let Some(latest) = &progress.latest else { return Html::default() };
     let line = match &latest.status {
-        BatchStatus::Completed => i18n::follow_completed(latest.processed_count, latest.failed_count),
-        BatchStatus::Failed => i18n::follow_failed(reason.as_deref()),
-        _ => counts_text(latest),
+        BatchStatus::Completed => i18n::follow_completed(locale, latest.processed_count, latest.failed_count),
+        BatchStatus::Failed => i18n::follow_failed(locale, reason.as_deref()),
+        _ => i18n::progress_counts(locale, latest),
     };
     html! {
         <p class="upload-follow" role="status" aria-live="polite" data-status={latest.status.as_str().to_string()}>

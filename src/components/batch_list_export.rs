@@ -3,9 +3,10 @@
 
 use crate::api::types::BatchStatus;
 use crate::download::{save_text, today};
-use crate::export;
+use crate::export::{self, ExportState};
 use crate::hooks::use_api::use_api;
-use crate::i18n::{self, list_strings};
+use crate::hooks::use_locale::use_locale;
+use crate::i18n;
 use yew::prelude::*;
 
 /// Props: the filter the list shows.
@@ -15,27 +16,19 @@ pub struct BatchListExportProps {
     pub status: Option<BatchStatus>,
 }
 
-/// Where an export stands.
-#[derive(Clone, Debug, PartialEq)]
-enum Export {
-    Idle,
-    Fetching { fetched: u64, total: u64 },
-    Saved(usize),
-    Failed(String),
-}
-
 /// The export button and its note.
 #[component]
 pub fn BatchListExport(props: &BatchListExportProps) -> Html {
     let client = use_api();
-    let state = use_state(|| Export::Idle);
+    let locale = use_locale();
+    let state = use_state(|| ExportState::Idle);
     let onclick = {
         let (state, status) = (state.clone(), props.status.clone());
         Callback::from(move |_: MouseEvent| {
-            if matches!(*state, Export::Fetching { .. }) {
+            if matches!(*state, ExportState::Fetching { .. }) {
                 return;
             }
-            state.set(Export::Fetching { fetched: 0, total: 0 });
+            state.set(ExportState::Fetching { fetched: 0, total: 0 });
             let (client, state, status) = (client.clone(), state.clone(), status.clone());
             wasm_bindgen_futures::spawn_local(async move {
                 let mut batches = Vec::new();
@@ -44,12 +37,12 @@ pub fn BatchListExport(props: &BatchListExportProps) -> Html {
                         Ok(page) => {
                             let last = page.batches.len() < 100;
                             batches.extend(page.batches);
-                            state.set(Export::Fetching { fetched: batches.len() as u64, total: page.total });
+                            state.set(ExportState::Fetching { fetched: batches.len() as u64, total: page.total });
                             if last || batches.len() as u64 >= page.total {
                                 break;
                             }
                         }
-                        Err(error) => return state.set(Export::Failed(error.to_string())),
+                        Err(error) => return state.set(ExportState::Failed(error)),
                     }
                 }
                 let stem = match &status {
@@ -58,23 +51,18 @@ pub fn BatchListExport(props: &BatchListExportProps) -> Html {
                 };
                 let name = export::file_name(&stem, "", &today());
                 if save_text(&name, &export::batches_csv(&batches), "text/csv;charset=utf-8") {
-                    state.set(Export::Saved(batches.len()));
+                    state.set(ExportState::Saved(batches.len()));
                 } else {
-                    state.set(Export::Failed(list_strings().export_refused.to_string()));
+                    state.set(ExportState::Refused);
                 }
             });
         })
     };
-    let note = match &*state {
-        Export::Idle => None,
-        Export::Fetching { fetched, total } => Some(i18n::export_progress(*fetched, *total)),
-        Export::Saved(count) => Some(i18n::export_saved(*count)),
-        Export::Failed(reason) => Some(reason.clone()),
-    };
+    let note = i18n::export_note(locale, &state);
     html! {
         <div class="export">
             <button type="button" class="button" data-testid="export-list" onclick={onclick}
-                disabled={matches!(*state, Export::Fetching { .. })}>{ list_strings().export_csv }</button>
+                disabled={matches!(*state, ExportState::Fetching { .. })}>{ locale.list().export_csv }</button>
             if let Some(note) = note {
                 <span class="hint" role="status" data-testid="export-note">{ note }</span>
             }

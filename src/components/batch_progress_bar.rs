@@ -4,8 +4,8 @@
 use crate::api::types::{BatchProgress, ProgressEvent};
 use crate::components::batch_status_badge::BatchStatusBadge;
 use crate::components::progress_bar::ProgressBar;
-use crate::format::duration;
-use crate::i18n::details_strings;
+use crate::hooks::use_locale::use_locale;
+use crate::i18n;
 use yew::prelude::*;
 
 /// Props: polling's answer, the stream's latest event and the estimate.
@@ -18,28 +18,16 @@ pub struct BatchProgressBarProps {
     pub eta_secs: Option<u64>,
 }
 
-/// "742 of 1160 processed · 3 failed"
-pub fn counts_text(progress: &BatchProgress) -> String {
-    let text = details_strings();
-    format!(
-        "{} {} {} {} · {} {}",
-        progress.processed_count,
-        text.of_total,
-        progress.sheet_count,
-        text.processed,
-        progress.failed_count,
-        text.failed
-    )
-}
-
 /// The live progress block.
 #[component]
 pub fn BatchProgressBar(props: &BatchProgressBarProps) -> Html {
-    let text = details_strings();
+    let locale = use_locale();
+    let text = locale.details();
     let progress = &props.progress;
     let percentage = progress.progress_percentage.clamp(0.0, 100.0);
-    let counts = counts_text(progress);
-    let value_text = format!("{percentage:.1} %, {counts}");
+    let counts = i18n::progress_counts(locale, progress);
+    let shown = i18n::progress_percent(locale, percentage);
+    let value_text = format!("{shown}, {counts}");
     let eta = props.eta_secs.filter(|_| !progress.status.is_terminal());
     html! {
         <section class="batch-progress" aria-labelledby="progress-heading">
@@ -48,14 +36,14 @@ pub fn BatchProgressBar(props: &BatchProgressBarProps) -> Html {
                 <span aria-live="polite"><BatchStatusBadge status={progress.status.clone()} /></span>
             </div>
             <ProgressBar percentage={percentage} label={text.progress_label} value_text={value_text.clone()} />
-            <p class="progress-numbers"><strong>{ format!("{percentage:.1} %") }</strong>{ " · " }{ counts }</p>
+            <p class="progress-numbers"><strong>{ shown }</strong>{ " · " }{ counts }</p>
             if let Some(event) = &props.latest_event {
                 <p class="progress-stage" aria-live="polite">
-                    <span class="stage-name">{ event.stage.replace('_', " ") }</span>{ ": " }{ event.message.clone() }
+                    <span class="stage-name">{ i18n::stage_name(locale, &event.stage) }</span>{ ": " }{ i18n::server_text(locale, &event.message) }
                 </p>
             }
             if let Some(seconds) = eta {
-                <p class="progress-eta">{ format!("{}: {}", text.estimated_left, duration(seconds as i64)) }</p>
+                <p class="progress-eta">{ i18n::estimated_left(locale, seconds) }</p>
             }
         </section>
     }

@@ -1,24 +1,9 @@
 //! `BatchStatusBadge`: a distinct colour and label per status, neutral for unknown values.
 
 use crate::api::types::BatchStatus;
-use crate::i18n::strings;
+use crate::hooks::use_locale::use_locale;
+use crate::i18n;
 use yew::prelude::*;
-
-/// The label shown for a status.
-pub fn status_label(status: &BatchStatus) -> String {
-    let text = strings();
-    match status {
-        BatchStatus::Uploaded => text.status_uploaded.into(),
-        BatchStatus::Validating => text.status_validating.into(),
-        BatchStatus::Processing => text.status_processing.into(),
-        BatchStatus::Completed => text.status_completed.into(),
-        BatchStatus::Failed => text.status_failed.into(),
-        BatchStatus::Reprocessing => text.status_reprocessing.into(),
-        BatchStatus::Other(value) if value.trim().is_empty() => text.status_unknown.into(),
-        // A status added to the server later: its own words beat a generic label.
-        BatchStatus::Other(value) => value.replace('_', " "),
-    }
-}
 
 /// The CSS modifier for a status (`status-unknown` for values this client does not know).
 pub fn status_class(status: &BatchStatus) -> &'static str {
@@ -42,9 +27,10 @@ pub struct BatchStatusBadgeProps {
 /// A pill with the status label; the colour never carries meaning alone (the text does).
 #[component]
 pub fn BatchStatusBadge(props: &BatchStatusBadgeProps) -> Html {
+    let locale = use_locale();
     html! {
         <span class={classes!("status-badge", status_class(&props.status))} data-status={props.status.as_str().to_string()}>
-            { status_label(&props.status) }
+            { i18n::batch_status(locale, &props.status) }
         </span>
     }
 }
@@ -58,14 +44,11 @@ mod tests {
         let classes: std::collections::HashSet<_> = BatchStatus::ALL.iter().map(status_class).collect();
         assert_eq!(classes.len(), 6);
         assert!(!classes.contains("status-unknown"));
-        assert_eq!(status_label(&BatchStatus::Completed), "Completed");
     }
 
     #[test]
-    fn unknown_values_are_neutral_and_readable() {
-        let status = BatchStatus::parse("queued_for_review");
-        assert_eq!(status_class(&status), "status-unknown");
-        assert_eq!(status_label(&status), "queued for review");
-        assert_eq!(status_label(&BatchStatus::parse("")), "Unknown");
+    fn unknown_values_are_neutral() {
+        assert_eq!(status_class(&BatchStatus::parse("queued_for_review")), "status-unknown");
+        assert_eq!(status_class(&BatchStatus::parse("")), "status-unknown");
     }
 }

@@ -3,11 +3,12 @@
 
 use crate::api::types::{BatchListItem, UploadType};
 use crate::config::AppConfig;
-use crate::format::human_bytes;
 use crate::hooks::use_api::use_api;
+use crate::hooks::use_locale::use_locale;
 use crate::hooks::use_session::use_session;
 use crate::hooks::use_uploads::use_uploads;
-use crate::i18n::{self, upload_strings};
+use crate::i18n;
+use crate::intl;
 use crate::upload::file_reads::{read_sample, scan_zip};
 use crate::upload::job::ResumeKey;
 use crate::upload::plan::{plan, Plan};
@@ -52,7 +53,7 @@ pub fn prepare_uploads(
     };
     if strategy == UploadType::Images {
         let size = facts.iter().map(|f| f.size).sum();
-        return Ok(vec![upload(files.to_vec(), i18n::images_label(files.len(), &facts[0].name), size)]);
+        return Ok(vec![upload(files.to_vec(), facts[0].name.clone(), size)]);
     }
     Ok(files.iter().zip(facts).map(|(file, facts)| upload(vec![file.clone()], facts.name, facts.size)).collect())
 }
@@ -110,7 +111,8 @@ pub async fn with_resume_records(
 /// The upload form, collapsible, above the batch list.
 #[component]
 pub fn BatchUploadForm() -> Html {
-    let text = upload_strings();
+    let locale = use_locale();
+    let text = locale.upload();
     let client = use_api();
     let session = use_session();
     let uploads = use_uploads();
@@ -121,8 +123,9 @@ pub fn BatchUploadForm() -> Html {
     // The pre-flight check of each picked ZIP, in the files' order (`None`: still checking).
     let scans = use_state(Vec::<Option<Result<ZipSummary, ZipRefusal>>>::new);
     let picks = use_mut_ref(|| 0u32);
-    let error = use_state(|| None::<String>);
-    let status = use_state(|| None::<String>);
+    let error = use_state(|| None::<FormError>);
+    // How many uploads the last submit added to the queue.
+    let status = use_state(|| None::<usize>);
     let preparing = use_state(|| false);
     // Read at click time: a second click before the re-render must see the first one.
     let submitting = use_mut_ref(|| false);
@@ -208,11 +211,12 @@ pub fn BatchUploadForm() -> Html {
         Callback::from(move |event: InputEvent| notes.set(event.target_unchecked_into::<HtmlTextAreaElement>().value()))
     };
     let onsubmit = {
-        let (strategy, task_input, notes, files, error, status, preparing, submitting) = (
+        let (strategy, task_input, notes, files, scans, error, status, preparing, submitting) = (
             strategy.clone(),
             task_input.clone(),
             notes.clone(),
             files.clone(),
+            scans.clone(),
             error.clone(),
             status.clone(),
             preparing.clone(),
@@ -245,11 +249,19 @@ pub fn BatchUploadForm() -> Html {
                         preparing.clone(),
                         submitting.clone(),
                     );
+                    // The checks made when the files were picked, in the same order as `prepared`
+                    // (one upload per ZIP); one not finished yet is made here.
+                    let checked = (*scans).clone();
                     wasm_bindgen_futures::spawn_local(async move {
                         // Nothing is sent for a ZIP the server would fail minutes later.
-                        for upload in prepared.iter().filter(|u| u.strategy != UploadType::Images) {
-                            if let Err(refusal) = scan_zip(&upload.files.0[0]).await {
-                                error.set(Some(FormError::Zip { name: upload.label.clone(), refusal }.to_string()));
+                        let zips = prepared.iter().enumerate().filter(|(_, u)| u.strategy != UploadType::Images);
+                        for (i, upload) in zips {
+                            let result = match checked.get(i) {
+                                Some(Some(result)) => result.clone().map(|_| ()),
+                                _ => scan_zip(&upload.files.0[0]).await.map(|_| ()),
+                            };
+                            if let Err(refusal) = result {
+                                error.set(Some(FormError::Zip { name: upload.label.clone(), refusal }));
                                 preparing.set(false);
                                 *submitting.borrow_mut() = false;
                                 return;
@@ -260,7 +272,7 @@ pub fn BatchUploadForm() -> Html {
                         if let Ok(earlier) = client.newest_batches(DUPLICATE_PAGES).await {
                             mark_duplicates(&mut prepared, &earlier, username.as_deref());
                         }
-                        status.set(Some(i18n::uploads_added(prepared.len())));
+                        status.set(Some(prepared.len()));
                         uploads.add(prepared);
                         files.set(Vec::new());
                         notes.set(String::new());
@@ -270,7 +282,7 @@ pub fn BatchUploadForm() -> Html {
                 }
                 Err(problem) => {
                     status.set(None);
-                    error.set(Some(problem.to_string()));
+                    error.set(Some(problem));
                 }
             }
         })
@@ -323,14 +335,17 @@ pub fn BatchUploadForm() -> Html {
                         <ul class="picked-files">
                             { for files.iter().enumerate().map(|(i, f)| {
                                 let (check, refused) = match scans.get(i) {
-                                    Some(Some(Ok(summary))) => (Some(i18n::form::zip_summary(summary)), false),
-                                    Some(Some(Err(refusal))) => (Some(i18n::form::zip_refused(&f.name(), refusal)), true),
-                                    Some(None) if is_zip(&f.name()) => (Some(i18n::form::zip_checking()), false),
+                                    Some(Some(Ok(summary))) => (Some(i18n::form::zip_summary(locale, summary)), false),
+                                    Some(Some(Err(refusal))) => {
+                                        let problem = FormError::Zip { name: f.name(), refusal: refusal.clone() };
+                                        (Some(i18n::form::form_error(locale, &problem)), true)
+                                    }
+                                    Some(None) if is_zip(&f.name()) => (Some(text.zip_checking.to_string()), false),
                                     _ => (None, false),
                                 };
                                 html! {
                                     <li>
-                                        <bdi>{ f.name() }</bdi>{ format!(" ({})", human_bytes(f.size() as u64)) }
+                                        <bdi>{ f.name() }</bdi>{ format!(" ({})", intl::bytes(locale, f.size() as u64)) }
                                         if let Some(check) = check {
                                             <span class={classes!("zip-check", refused.then_some("form-error"))} data-testid="zip-check">{ " — " }{ check }</span>
                                         }
@@ -343,11 +358,11 @@ pub fn BatchUploadForm() -> Html {
                         </button>
                     }
                 </div>
-                if let Some(message) = &*error {
-                    <p class="form-error" role="alert" id="upload-error">{ message.clone() }</p>
+                if let Some(problem) = &*error {
+                    <p class="form-error" role="alert" id="upload-error">{ i18n::form::form_error(locale, problem) }</p>
                 }
-                if let Some(message) = &*status {
-                    <p class="form-notice" role="status">{ message.clone() }</p>
+                if let Some(added) = *status {
+                    <p class="form-notice" role="status">{ i18n::uploads_added(locale, added) }</p>
                 }
                 <button type="submit" class="button button-primary" disabled={*preparing}>
                     { if *preparing { text.preparing } else { text.submit } }

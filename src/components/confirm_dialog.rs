@@ -1,7 +1,7 @@
 //! `ConfirmDialog`: a modal question (role=dialog): focus moves into it, Tab stays inside,
 //! Escape and Cancel close it.
 
-use crate::i18n::list_strings;
+use crate::hooks::use_locale::use_locale;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
@@ -23,7 +23,7 @@ pub struct ConfirmDialogProps {
 /// Shown while mounted; the parent mounts it to open it.
 #[component]
 pub fn ConfirmDialog(props: &ConfirmDialogProps) -> Html {
-    let text = list_strings();
+    let text = use_locale().list();
     let cancel_ref = use_node_ref();
     let confirm_ref = use_node_ref();
     // Cancel gets the focus: the safe choice for a destructive question.

@@ -2,7 +2,7 @@
 
 use crate::components::app_header::AppHeader;
 use crate::components::require_auth::RequireAuth;
-use crate::i18n::strings;
+use crate::hooks::use_locale::use_locale;
 use yew::prelude::*;
 
 /// Props: the page.
@@ -15,9 +15,10 @@ pub struct DashboardLayoutProps {
 /// Layout of every `/dashboard` page; only for signed-in users.
 #[component]
 pub fn DashboardLayout(props: &DashboardLayoutProps) -> Html {
+    let locale = use_locale();
     html! {
         <RequireAuth>
-            <a class="skip-link" href="#main">{ strings().skip_to_content }</a>
+            <a class="skip-link" href="#main">{ locale.strings().skip_to_content }</a>
             <AppHeader />
             <main id="main" class="page" tabindex="-1">{ props.children.clone() }</main>
         </RequireAuth>

@@ -2,10 +2,11 @@
 //! deletes, and reports the server's reason on failure.
 
 use crate::api::types::BatchStatus;
-use crate::components::batch_status_badge::status_label;
+use crate::api::ApiError;
 use crate::components::confirm_dialog::ConfirmDialog;
 use crate::hooks::use_api::use_api;
-use crate::i18n::{self, list_strings};
+use crate::hooks::use_locale::use_locale;
+use crate::i18n;
 use yew::prelude::*;
 
 /// Props: the batch and what to do once it is gone.
@@ -29,11 +30,12 @@ enum Step {
 /// A Delete button with its confirmation dialog.
 #[component]
 pub fn DeleteBatchButton(props: &DeleteBatchButtonProps) -> Html {
-    let text = list_strings();
+    let locale = use_locale();
+    let text = locale.list();
     let client = use_api();
     let step = use_state(|| Step::Closed);
     let busy = use_state(|| false);
-    let error = use_state(|| None::<String>);
+    let error = use_state(|| None::<ApiError>);
     let trigger = use_node_ref();
     let close = {
         let (step, error, trigger) = (step.clone(), error.clone(), trigger.clone());
@@ -70,7 +72,7 @@ pub fn DeleteBatchButton(props: &DeleteBatchButtonProps) -> Html {
                         step.set(Step::Closed);
                         on_deleted.emit(uuid);
                     }
-                    Err(err) => error.set(Some(err.to_string())),
+                    Err(err) => error.set(Some(err)),
                 }
             });
         })
@@ -81,19 +83,18 @@ pub fn DeleteBatchButton(props: &DeleteBatchButtonProps) -> Html {
     };
     let dialog = match *step {
         Step::Closed => None,
-        Step::Confirm => Some((i18n::delete_question(&props.name), text.delete_confirm)),
-        Step::ConfirmUnfinished => Some((
-            i18n::delete_processing_question(&props.name, &status_label(&props.status).to_lowercase()),
-            text.delete_anyway,
-        )),
+        Step::Confirm => Some((i18n::delete_question(locale, &props.name), text.delete_confirm)),
+        Step::ConfirmUnfinished => {
+            Some((i18n::delete_processing_question(locale, &props.name, &props.status), text.delete_anyway))
+        }
     };
     html! {
         <>
             <button type="button" class="button button-quiet button-danger-quiet" ref={trigger} onclick={open}
-                aria-label={i18n::delete_named(&props.name)} aria-haspopup="dialog">{ text.delete }</button>
+                aria-label={i18n::delete_named(locale, &props.name)} aria-haspopup="dialog">{ text.delete }</button>
             if let Some((message, label)) = dialog {
                 <ConfirmDialog key={format!("{:?}", *step == Step::ConfirmUnfinished)} title={text.delete_title} message={message} confirm_label={label}
-                    busy={*busy} error={(*error).clone().map(AttrValue::from)} on_confirm={confirm} on_cancel={close} />
+                    busy={*busy} error={error.as_ref().map(|e| AttrValue::from(i18n::api_error(locale, e)))} on_confirm={confirm} on_cancel={close} />
             }
         </>
     }

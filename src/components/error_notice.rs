@@ -1,6 +1,6 @@
 //! `ErrorNotice`: an error message with an optional Retry button, announced to screen readers.
 
-use crate::i18n::strings;
+use crate::hooks::use_locale::use_locale;
 use yew::prelude::*;
 
 /// Props: the message and what Retry does.
@@ -14,10 +14,11 @@ pub struct ErrorNoticeProps {
 /// A visible, announced error box.
 #[component]
 pub fn ErrorNotice(props: &ErrorNoticeProps) -> Html {
+    let locale = use_locale();
     let retry = props.on_retry.clone().map(|on_retry| {
         html! {
             <button type="button" class="button" onclick={Callback::from(move |_: MouseEvent| on_retry.emit(()))}>
-                { strings().retry }
+                { locale.strings().retry }
             </button>
         }
     });

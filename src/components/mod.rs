@@ -13,6 +13,8 @@ pub mod confirm_dialog;
 pub mod dashboard_layout;
 pub mod delete_batch_button;
 pub mod error_notice;
+pub mod language_switch;
+pub mod locale_provider;
 pub mod pagination;
 pub mod progress_bar;
 pub mod require_auth;

@@ -1,8 +1,8 @@
 //! `RequireAuth`: shows its children to a signed-in user; sends anyone else to the login page
 //! with the address to come back to.
 
+use crate::hooks::use_locale::use_locale;
 use crate::hooks::use_session::use_session;
-use crate::i18n::strings;
 use crate::routes::{LoginQuery, Route};
 use yew::prelude::*;
 use yew_router::prelude::*;
@@ -18,6 +18,7 @@ pub struct RequireAuthProps {
 #[component]
 pub fn RequireAuth(props: &RequireAuthProps) -> Html {
     let session = use_session();
+    let locale = use_locale();
     let location = use_location();
     let navigator = use_navigator();
     let signed_in = session.user.is_some();
@@ -35,6 +36,6 @@ pub fn RequireAuth(props: &RequireAuthProps) -> Html {
     if signed_in {
         props.children.clone()
     } else {
-        html! { <p class="page-status" role="status">{ strings().checking_session }</p> }
+        html! { <p class="page-status" role="status">{ locale.strings().checking_session }</p> }
     }
 }

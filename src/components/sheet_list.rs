@@ -1,7 +1,8 @@
 //! `SheetList`: the batch's sheets from `/status?include_sheets=true`, with a failed-only filter.
 
-use crate::api::types::{SheetItem, SheetRows};
-use crate::i18n::{self, details_strings, strings};
+use crate::api::types::{SheetItem, SheetRows, SheetStatus};
+use crate::hooks::use_locale::use_locale;
+use crate::i18n;
 use yew::prelude::*;
 
 /// Props: the sheets the server returned (and how many could not be read), how many the
@@ -23,7 +24,8 @@ pub fn failed_first(rows: &[SheetItem]) -> Vec<&SheetItem> {
 /// The sheet table.
 #[component]
 pub fn SheetList(props: &SheetListProps) -> Html {
-    let text = details_strings();
+    let locale = use_locale();
+    let text = locale.details();
     let failed_only = use_state(|| false);
     let toggle = {
         let failed_only = failed_only.clone();
@@ -32,15 +34,15 @@ pub fn SheetList(props: &SheetListProps) -> Html {
     let shown: Vec<&SheetItem> =
         failed_first(&props.sheets.rows).into_iter().filter(|s| !*failed_only || s.is_failed()).collect();
     let loaded = props.sheets.rows.len() as u64;
-    let na = || strings().not_available.to_string();
+    let na = || locale.strings().not_available.to_string();
     html! {
         <section class="sheet-list" aria-labelledby="sheets-heading">
             <div class="list-toolbar">
-                <h2 id="sheets-heading">{ i18n::sheets_heading(loaded, props.total) }</h2>
+                <h2 id="sheets-heading">{ i18n::sheets_heading(locale, loaded, props.total) }</h2>
                 <label class="checkbox"><input type="checkbox" id="failed-only" checked={*failed_only} onchange={toggle} />{ text.failed_only }</label>
             </div>
             if props.sheets.skipped > 0 {
-                <p class="hint" role="note" data-testid="rows-skipped">{ i18n::rows_skipped(props.sheets.skipped) }</p>
+                <p class="hint" role="note" data-testid="rows-skipped">{ i18n::rows_skipped(locale, props.sheets.skipped) }</p>
             }
             if shown.is_empty() {
                 <p class="hint">{ text.no_sheets }</p>
@@ -50,16 +52,16 @@ pub fn SheetList(props: &SheetListProps) -> Html {
                         <thead><tr>
                             <th scope="col" class="numeric">{ text.col_sheet }</th>
                             <th scope="col">{ text.col_image }</th>
-                            <th scope="col">{ strings().col_status }</th>
+                            <th scope="col">{ locale.strings().col_status }</th>
                             <th scope="col">{ text.col_error }</th>
                         </tr></thead>
                         <tbody>
                             { for shown.iter().map(|sheet| html! {
                                 <tr class="sheet-row" data-status={sheet.status.clone().unwrap_or_default()}>
                                     <td class="numeric">{ sheet.sequence_number.or(sheet.sheet_number).map(|n| n.to_string()).unwrap_or_else(na) }</td>
-                                    <td class="path-cell" title={sheet.image_path.clone()}>{ sheet.image_path.clone().unwrap_or_else(na) }</td>
-                                    <td>{ sheet.status.clone().unwrap_or_else(na) }</td>
-                                    <td class="notes-cell">{ sheet.error_message.clone().unwrap_or_default() }</td>
+                                    <td class="path-cell" title={sheet.image_path.clone()}><bdi>{ sheet.image_path.clone().unwrap_or_else(na) }</bdi></td>
+                                    <td>{ sheet.status.as_deref().map(|s| i18n::sheet_status(locale, &SheetStatus::parse(s))).unwrap_or_else(na) }</td>
+                                    <td class="notes-cell">{ sheet.error_message.as_deref().map(|m| i18n::server_text(locale, m)).unwrap_or_default() }</td>
                                 </tr>
                             }) }
                         </tbody>

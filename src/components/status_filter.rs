@@ -1,8 +1,8 @@
 //! `StatusFilter`: All plus the six statuses.
 
 use crate::api::types::BatchStatus;
-use crate::components::batch_status_badge::status_label;
-use crate::i18n::list_strings;
+use crate::hooks::use_locale::use_locale;
+use crate::i18n;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
@@ -16,7 +16,8 @@ pub struct StatusFilterProps {
 /// A labelled select.
 #[component]
 pub fn StatusFilter(props: &StatusFilterProps) -> Html {
-    let text = list_strings();
+    let locale = use_locale();
+    let text = locale.list();
     let on_change = props.on_change.clone();
     let onchange = Callback::from(move |event: Event| {
         let value = event.target_unchecked_into::<HtmlSelectElement>().value();
@@ -28,7 +29,7 @@ pub fn StatusFilter(props: &StatusFilterProps) -> Html {
             <select id="status-filter" onchange={onchange}>
                 <option value="" selected={props.value.is_none()}>{ text.filter_all }</option>
                 { for BatchStatus::ALL.iter().map(|status| html! {
-                    <option value={status.as_str().to_string()} selected={props.value.as_ref() == Some(status)}>{ status_label(status) }</option>
+                    <option value={status.as_str().to_string()} selected={props.value.as_ref() == Some(status)}>{ i18n::batch_status(locale, status) }</option>
                 }) }
             </select>
         </div>

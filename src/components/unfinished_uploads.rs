@@ -1,11 +1,11 @@
 //! `UnfinishedUploads`: this user's uploads that stopped part-way (their resume records), so
 //! the next morning's officer sees what is left and can continue by choosing the file again.
 
-use crate::format::duration;
 use crate::hooks::use_api::use_api;
+use crate::hooks::use_locale::use_locale;
 use crate::hooks::use_session::use_session;
 use crate::hooks::use_uploads::use_uploads;
-use crate::i18n::{self, upload_strings};
+use crate::i18n;
 use crate::upload::resume::{self, Owner, ResumeEntry};
 use yew::prelude::*;
 
@@ -13,6 +13,7 @@ use yew::prelude::*;
 #[component]
 pub fn UnfinishedUploads() -> Html {
     let client = use_api();
+    let locale = use_locale();
     let session = use_session();
     let uploads = use_uploads();
     let owner = session.user.as_ref().map(|u| Owner { server: client.config().api_base.clone(), user_id: u.user_id });
@@ -30,7 +31,7 @@ pub fn UnfinishedUploads() -> Html {
         return Html::default();
     }
     let now = js_sys::Date::now();
-    let text = upload_strings();
+    let text = locale.upload();
     html! {
         <section class="unfinished-uploads" aria-labelledby="unfinished-title">
             <h2 id="unfinished-title">{ text.unfinished_title }</h2>
@@ -43,11 +44,10 @@ pub fn UnfinishedUploads() -> Html {
                             records.set(resume::list(&owner, js_sys::Date::now()));
                         })
                     };
-                    let age = duration(((now - entry.saved_at_ms) / 1000.0) as i64);
                     html! {
                         <li class="unfinished-item" data-testid="unfinished-upload">
                             <bdi>{ entry.label.clone() }</bdi>{ ": " }
-                            { i18n::unfinished_line(entry.acknowledged.len(), entry.total_chunks, &age) }
+                            { i18n::unfinished_line(locale, entry.acknowledged.len(), entry.total_chunks, now - entry.saved_at_ms) }
                             <button type="button" class="button button-quiet" onclick={forget}>{ text.forget }</button>
                         </li>
                     }

@@ -2,32 +2,34 @@
 
 use crate::components::batch_follow::BatchFollow;
 use crate::components::progress_bar::ProgressBar;
-use crate::format::{self, duration, human_bytes};
+use crate::hooks::use_locale::use_locale;
 use crate::hooks::use_uploads::use_uploads;
-use crate::i18n::{self, upload_strings};
+use crate::i18n;
+use crate::intl;
+use crate::locale::Locale;
 use crate::routes::Route;
 use crate::upload::queue::{Phase, UploadItem};
 use yew::prelude::*;
 use yew_router::prelude::*;
 
 /// The line under the file name describing where the item stands.
-pub fn phase_text(item: &UploadItem) -> String {
-    let text = upload_strings();
+pub fn phase_text(l: Locale, item: &UploadItem) -> String {
+    let text = l.upload();
     match item.phase {
         Phase::ConfirmDuplicate => {
             let when = item.upload.duplicate_of.as_ref().and_then(|d| d.created_at.as_deref());
-            i18n::duplicate_question(&format::timestamp(when))
+            i18n::duplicate_question(l, when)
         }
         Phase::AwaitingChoice => {
             let done = item.upload.earlier_attempt.as_ref().map_or(0, |r| r.acknowledged.len());
             let total = item.upload.earlier_attempt.as_ref().map_or(0, |r| r.total_chunks);
-            i18n::upload_resume_offer(done, total)
+            i18n::upload_resume_offer(l, done, total)
         }
         Phase::Queued => text.phase_queued.into(),
         Phase::Uploading if item.chunked => {
-            i18n::upload_chunk_of((item.chunks_done + 1).min(item.total_chunks), item.total_chunks)
+            i18n::upload_chunk_of(l, (item.chunks_done + 1).min(item.total_chunks), item.total_chunks)
         }
-        Phase::Uploading => i18n::upload_chunk_of(1, 1),
+        Phase::Uploading => i18n::upload_chunk_of(l, 1, 1),
         Phase::Finishing => text.phase_finishing.into(),
         Phase::Done => text.phase_done.into(),
         Phase::Failed => text.phase_failed.into(),
@@ -45,7 +47,8 @@ pub struct UploadItemViewProps {
 #[component]
 pub fn UploadItemView(props: &UploadItemViewProps) -> Html {
     let uploads = use_uploads();
-    let text = upload_strings();
+    let locale = use_locale();
+    let text = locale.upload();
     let item = &props.item;
     let id = item.id;
     let action = |label: &'static str, run: Callback<()>, primary: bool| {
@@ -59,10 +62,11 @@ pub fn UploadItemView(props: &UploadItemViewProps) -> Html {
         Callback::from(move |()| f(&uploads, id))
     };
     let percentage = item.percentage();
-    let value_text =
-        format!("{percentage:.0} %, {} of {}", human_bytes(item.done_bytes()), human_bytes(item.upload.size));
-    let speed = item.speed.bytes_per_sec().filter(|_| item.phase == Phase::Uploading).map(|s| human_bytes(s as u64));
-    let eta = item.eta_secs().filter(|_| item.phase == Phase::Uploading).map(|s| duration(s as i64));
+    let value_text = i18n::bytes_of(locale, percentage, item.done_bytes(), item.upload.size);
+    let uploading = item.phase == Phase::Uploading;
+    let speed = item.speed.bytes_per_sec().filter(|_| uploading).map(|s| s as u64);
+    let eta = item.eta_secs().filter(|_| uploading);
+    let name = i18n::upload_name(locale, &item.upload);
     let tone = match item.phase {
         Phase::Done => Some("progress-done"),
         Phase::Failed | Phase::Cancelled => Some("progress-stopped"),
@@ -71,14 +75,14 @@ pub fn UploadItemView(props: &UploadItemViewProps) -> Html {
     html! {
         <li class="upload-item" data-phase={format!("{:?}", item.phase)}>
             <div class="upload-item-head">
-                <strong class="upload-name">{ item.upload.label.clone() }</strong>
-                <span class="upload-size">{ human_bytes(item.upload.size) }</span>
+                <strong class="upload-name"><bdi>{ name.clone() }</bdi></strong>
+                <span class="upload-size">{ intl::bytes(locale, item.upload.size) }</span>
             </div>
-            <p class="upload-phase" aria-live="polite">{ phase_text(item) }</p>
-            <ProgressBar percentage={percentage} label={item.upload.label.clone()} value_text={value_text.clone()} tone={tone} />
+            <p class="upload-phase" aria-live="polite">{ phase_text(locale, item) }</p>
+            <ProgressBar percentage={percentage} label={name.clone()} value_text={value_text.clone()} tone={tone} />
             <p class="upload-numbers">
                 { value_text }
-                if let Some(line) = Some(i18n::speed_and_eta(speed, eta)).filter(|l| !l.is_empty()) {
+                if let Some(line) = i18n::speed_and_eta(locale, speed, eta) {
                     { " · " }{ line }
                 }
             </p>
@@ -86,11 +90,11 @@ pub fn UploadItemView(props: &UploadItemViewProps) -> Html {
                 <BatchFollow batch_uuid={batch_uuid.clone()} />
             }
             if item.resume_when_online {
-                <p class="upload-message" role="status">{ upload_strings().resumes_when_online }</p>
+                <p class="upload-message" role="status">{ text.resumes_when_online }</p>
             }
             if let Some(message) = &item.message {
                 <p class={if item.phase == Phase::Failed { "upload-message form-error" } else { "upload-message" }}
-                   role={if item.phase == Phase::Failed { "alert" } else { "status" }}>{ i18n::upload_message(&item.upload.label, message) }</p>
+                   role={if item.phase == Phase::Failed { "alert" } else { "status" }}>{ i18n::upload_message(locale, &name, message) }</p>
             }
             <div class="upload-actions">
                 if let (Phase::ConfirmDuplicate, Some(earlier)) = (&item.phase, &item.upload.duplicate_of) {

@@ -3,8 +3,9 @@
 //! and keeping one activity log without the duplicates every reconnect replays.
 
 use crate::api::sse::{dedupe_key, StreamMessage};
-use crate::api::stream::StreamEnd;
+use crate::api::stream::{StreamBreak, StreamEnd};
 use crate::api::types::ProgressEvent;
+use crate::api::ApiError;
 use crate::hooks::use_api::use_api;
 use gloo_timers::future::sleep;
 use std::cell::{Cell, RefCell};
@@ -25,12 +26,12 @@ pub enum Connection {
     /// Waiting before the next attempt.
     Reconnecting {
         delay_ms: u64,
-        reason: String,
+        reason: StreamBreak,
     },
     /// The final event arrived.
     Finished,
     /// The server refused the stream (polling carries the page alone).
-    Unavailable(String),
+    Unavailable(ApiError),
 }
 
 /// What the stream has told so far.
@@ -143,8 +144,7 @@ pub fn use_batch_stream(batch_uuid: &str, enabled: bool) -> StreamView {
                                 return dispatcher.dispatch(StreamAction::Connection(Connection::Finished))
                             }
                             StreamEnd::Refused(error) => {
-                                return dispatcher
-                                    .dispatch(StreamAction::Connection(Connection::Unavailable(error.to_string())));
+                                return dispatcher.dispatch(StreamAction::Connection(Connection::Unavailable(error)));
                             }
                             StreamEnd::Interrupted(reason) => {
                                 dispatcher.dispatch(StreamAction::Connection(Connection::Reconnecting {

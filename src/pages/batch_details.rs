@@ -11,13 +11,15 @@ use crate::components::batch_progress_bar::BatchProgressBar;
 use crate::components::delete_batch_button::DeleteBatchButton;
 use crate::components::sheet_list::SheetList;
 use crate::download::{save_text, today};
-use crate::export;
+use crate::export::{self, ExportState};
 use crate::hooks::use_api::use_api;
 use crate::hooks::use_batch_progress::use_batch_progress;
 use crate::hooks::use_batch_stream::{use_batch_stream, Connection};
+use crate::hooks::use_locale::use_locale;
 use crate::hooks::use_session::use_session;
 use crate::hooks::use_title::use_title;
-use crate::i18n::{self, details_strings, list_strings, strings};
+use crate::i18n;
+use crate::locale::Locale;
 use crate::progress_math::{eta_secs, is_batch_id};
 use crate::routes::Route;
 use yew::prelude::*;
@@ -30,12 +32,12 @@ pub struct BatchDetailsPageProps {
 }
 
 /// A full-page explanation with a link back to the list.
-fn dead_end(title: &str, body: &str) -> Html {
+fn dead_end(l: Locale, title: &str, body: &str) -> Html {
     html! {
         <div class="dead-end" role="alert">
             <h1>{ title.to_string() }</h1>
             <p>{ body.to_string() }</p>
-            <Link<Route> to={Route::Batches} classes="button">{ strings().back_to_batches }</Link<Route>>
+            <Link<Route> to={Route::Batches} classes="button">{ l.strings().back_to_batches }</Link<Route>>
         </div>
     }
 }
@@ -43,10 +45,11 @@ fn dead_end(title: &str, body: &str) -> Html {
 /// Checks the id before anything is requested.
 #[component]
 pub fn BatchDetailsPage(props: &BatchDetailsPageProps) -> Html {
-    let text = details_strings();
-    use_title(strings().batch_details_title);
+    let locale = use_locale();
+    let text = locale.details();
+    use_title(locale.strings().batch_details_title);
     if !is_batch_id(&props.id) {
-        return dead_end(text.bad_id_title, text.bad_id_body);
+        return dead_end(locale, text.bad_id_title, text.bad_id_body);
     }
     html! { <BatchDetails id={props.id.clone()} /> }
 }
@@ -62,7 +65,8 @@ pub fn next_sheet_limit(current: u32, step: u32) -> u32 {
 /// The page for a well-formed id.
 #[component]
 fn BatchDetails(props: &BatchDetailsPageProps) -> Html {
-    let text = details_strings();
+    let locale = use_locale();
+    let text = locale.details();
     let client = use_api();
     let session = use_session();
     let navigator = use_navigator();
@@ -76,7 +80,7 @@ fn BatchDetails(props: &BatchDetailsPageProps) -> Html {
     let status = use_state(|| None::<Result<BatchStatusResponse, ApiError>>);
     let facts = use_state(|| batch_cache::recall(&id));
     // Every hook before the early returns below (yew needs the same hooks on every render).
-    let export_note = use_state(|| None::<String>);
+    let export_state = use_state(ExportState::default);
     let phase = progress.latest.as_ref().map(|p| p.status.clone());
     // Sheets asked for: the configured page, then more on request up to the server's maximum.
     let sheet_limit = use_state(|| client.config().sheets_limit);
@@ -117,31 +121,35 @@ fn BatchDetails(props: &BatchDetailsPageProps) -> Html {
         _ => None,
     };
     match failure {
-        Some(ApiError::NotFound(detail)) => return dead_end(text.not_found_title, &detail),
-        Some(ApiError::Forbidden(detail)) => return dead_end(text.forbidden_title, &detail),
+        Some(error @ ApiError::NotFound(_)) => {
+            return dead_end(locale, text.not_found_title, &i18n::api_error(locale, &error))
+        }
+        Some(error @ ApiError::Forbidden(_)) => {
+            return dead_end(locale, text.forbidden_title, &i18n::api_error(locale, &error))
+        }
         _ => {}
     }
     let live = match &stream.connection {
         Connection::Connecting => Some(text.live_connecting.to_string()),
         Connection::Live => Some(text.live_on.to_string()),
-        Connection::Reconnecting { delay_ms, reason } => Some(i18n::reconnecting(*delay_ms, reason)),
-        Connection::Unavailable(reason) => Some(format!("{} ({reason})", text.live_unavailable)),
+        Connection::Reconnecting { delay_ms, reason } => Some(i18n::reconnecting(locale, *delay_ms, reason)),
+        Connection::Unavailable(error) => Some(i18n::live_unavailable(locale, error)),
         Connection::Idle | Connection::Finished => None,
     };
     let name = facts.as_ref().and_then(|f| f.name.clone()).unwrap_or_else(|| id.clone());
     let save = {
-        let export_note = export_note.clone();
+        let export_state = export_state.clone();
         move |file: String, text: String, rows: usize| {
             let saved = save_text(&file, &text, "text/csv;charset=utf-8");
-            export_note.set(Some(if saved { i18n::export_saved(rows) } else { list_strings().export_refused.into() }));
+            export_state.set(if saved { ExportState::Saved(rows) } else { ExportState::Refused });
         }
     };
     let on_export_sheets = {
-        let (client, id, name, save, export_note) =
-            (client.clone(), id.clone(), name.clone(), save.clone(), export_note.clone());
+        let (client, id, name, save, export_state) =
+            (client.clone(), id.clone(), name.clone(), save.clone(), export_state.clone());
         Callback::from(move |_: MouseEvent| {
-            let (client, id, name, save, export_note) =
-                (client.clone(), id.clone(), name.clone(), save.clone(), export_note.clone());
+            let (client, id, name, save, export_state) =
+                (client.clone(), id.clone(), name.clone(), save.clone(), export_state.clone());
             wasm_bindgen_futures::spawn_local(async move {
                 // Every sheet the server gives in one answer (its maximum).
                 match client.status(&id, true, MAX_SHEETS).await {
@@ -149,7 +157,7 @@ fn BatchDetails(props: &BatchDetailsPageProps) -> Html {
                         let rows = details.sheets.unwrap_or_default().rows;
                         save(export::file_name(&name, "sheets", &today()), export::sheets_csv(&rows), rows.len());
                     }
-                    Err(error) => export_note.set(Some(error.to_string())),
+                    Err(error) => export_state.set(ExportState::Failed(error)),
                 }
             });
         })
@@ -167,7 +175,7 @@ fn BatchDetails(props: &BatchDetailsPageProps) -> Html {
     });
     html! {
         <>
-            <p><Link<Route> to={Route::Batches}>{ strings().back_to_batches }</Link<Route>></p>
+            <p><Link<Route> to={Route::Batches}>{ locale.strings().back_to_batches }</Link<Route>></p>
             <div class="list-toolbar">
                 <h1>{ name.clone() }</h1>
                 if session.is_admin() {
@@ -178,7 +186,7 @@ fn BatchDetails(props: &BatchDetailsPageProps) -> Html {
             </div>
             <p class="batch-uuid"><code>{ id.clone() }</code></p>
             if let Some(error) = &failure {
-                <div class="error-notice" role="alert"><p>{ error.to_string() }</p></div>
+                <div class="error-notice" role="alert"><p>{ i18n::api_error(locale, error) }</p></div>
             }
             if let Some(live) = live {
                 <p class="live-status" role="status">{ live }</p>
@@ -187,17 +195,17 @@ fn BatchDetails(props: &BatchDetailsPageProps) -> Html {
                 <BatchProgressBar progress={latest.clone()} latest_event={stream.latest().cloned()}
                     eta_secs={eta_secs(&progress.samples, latest.sheet_count)} />
             } else {
-                <p class="page-status" role="status">{ strings().loading }</p>
+                <p class="page-status" role="status">{ locale.strings().loading }</p>
             }
             if let Some(Ok(details)) = &*status {
                 <BatchDetailsCard status={details.clone()} facts={(*facts).clone()} duplicate_warning={stream.duplicate_warning.clone().map(AttrValue::from)} />
             }
             <ActivityLog events={stream.log.clone()} />
             <div class="export">
-                <button type="button" class="button" data-testid="export-sheets" onclick={on_export_sheets}>{ list_strings().export_sheets }</button>
-                <button type="button" class="button" data-testid="export-log" onclick={on_export_log}>{ list_strings().export_log }</button>
-                if let Some(note) = &*export_note {
-                    <span class="hint" role="status" data-testid="export-note">{ note.clone() }</span>
+                <button type="button" class="button" data-testid="export-sheets" onclick={on_export_sheets}>{ locale.list().export_sheets }</button>
+                <button type="button" class="button" data-testid="export-log" onclick={on_export_log}>{ locale.list().export_log }</button>
+                if let Some(note) = i18n::export_note(locale, &export_state) {
+                    <span class="hint" role="status" data-testid="export-note">{ note }</span>
                 }
             </div>
             if let Some(Ok(details)) = &*status {

@@ -14,11 +14,12 @@ use crate::components::unfinished_uploads::UnfinishedUploads;
 use crate::components::upload_queue::UploadQueue;
 use crate::hooks::use_api::use_api;
 use crate::hooks::use_interval::use_interval;
+use crate::hooks::use_locale::use_locale;
 use crate::hooks::use_session::use_session;
 use crate::hooks::use_title::use_title;
 use crate::hooks::use_uploads::use_uploads;
 use crate::hooks::use_visibility::use_visibility;
-use crate::i18n::{self, list_strings, strings};
+use crate::i18n;
 use crate::list_view::{clamp_page, has_unfinished, offset_of, ListQuery, Sort, SortKey, PAGE_SIZE};
 use crate::routes::Route;
 use std::cell::Cell;
@@ -29,10 +30,10 @@ use yew_router::prelude::*;
 /// The batch list page.
 #[component]
 pub fn BatchesPage() -> Html {
-    let text = strings();
-    let list_text = list_strings();
-    let uploads = crate::hooks::use_uploads::use_uploads();
-    use_title(&i18n::batches_title(&uploads.state.progress()));
+    let locale = use_locale();
+    let (text, list_text) = (locale.strings(), locale.list());
+    let uploads = use_uploads();
+    use_title(&i18n::batches_title(locale, &uploads.state.progress()));
     let client = use_api();
     let session = use_session();
     let navigator = use_navigator();
@@ -41,10 +42,11 @@ pub fn BatchesPage() -> Html {
     let data = use_state(|| None::<Result<BatchListResponse, ApiError>>);
     let refresh = use_state(|| 0u32);
     let sort = use_state(|| None::<Sort>);
-    let notice = use_state(|| None::<String>);
+    // The name of the batch just deleted, for the confirmation.
+    let deleted = use_state(|| None::<String>);
     let notice_ref = use_node_ref();
     // A finished upload adds a batch: reload when one completes.
-    let uploads_done = use_uploads().state.completed;
+    let uploads_done = uploads.state.completed;
 
     {
         let (data, client, navigator) = (data.clone(), client.clone(), navigator.clone());
@@ -108,7 +110,7 @@ pub fn BatchesPage() -> Html {
         Callback::from(move |key: SortKey| sort.set(Some(Sort::toggled(*sort, key))))
     };
     let on_deleted = {
-        let (data, notice, notice_ref, refresh) = (data.clone(), notice.clone(), notice_ref.clone(), refresh.clone());
+        let (data, deleted, notice_ref, refresh) = (data.clone(), deleted.clone(), notice_ref.clone(), refresh.clone());
         Callback::from(move |uuid: String| {
             if let Some(Ok(list)) = &*data {
                 let mut list = list.clone();
@@ -121,7 +123,7 @@ pub fn BatchesPage() -> Html {
                 list.batches.retain(|b| b.batch_uuid != uuid);
                 list.total = list.total.saturating_sub(1);
                 data.set(Some(Ok(list)));
-                notice.set(Some(i18n::deleted(&name)));
+                deleted.set(Some(name));
                 // The deleted row's button is gone: the confirmation takes the focus.
                 if let Some(element) = notice_ref.cast::<web_sys::HtmlElement>() {
                     let _ = element.focus();
@@ -140,7 +142,7 @@ pub fn BatchesPage() -> Html {
 
     let body = match &*data {
         None => html! { <><p class="visually-hidden" role="status">{ text.loading }</p><BatchListSkeleton /></> },
-        Some(Err(err)) => html! { <ErrorNotice message={err.to_string()} on_retry={retry} /> },
+        Some(Err(err)) => html! { <ErrorNotice message={i18n::api_error(locale, err)} on_retry={retry} /> },
         Some(Ok(list)) if list.batches.is_empty() => {
             let message = if status.is_some() { list_text.none_with_status } else { text.no_batches };
             html! { <p class="empty-state">{ message }</p> }
@@ -148,7 +150,7 @@ pub fn BatchesPage() -> Html {
         Some(Ok(list)) => html! {
             <>
                 if list.skipped > 0 {
-                    <p class="hint" role="note" data-testid="rows-skipped">{ i18n::rows_skipped(list.skipped) }</p>
+                    <p class="hint" role="note" data-testid="rows-skipped">{ i18n::rows_skipped(locale, list.skipped) }</p>
                 }
                 <BatchList items={list.batches.clone()} is_admin={session.is_admin()} sort={*sort} on_sort={on_sort} on_deleted={on_deleted} />
                 <Pagination page={page} rows={list.batches.len() as u64} total={list.total} on_page={on_page} />
@@ -170,8 +172,8 @@ pub fn BatchesPage() -> Html {
                 <p class="hint">{ list_text.server_order_note }
                     if unfinished { { " " }{ list_text.auto_refresh_note } }
                 </p>
-                <p class="form-notice" role="status" tabindex="-1" ref={notice_ref} hidden={notice.is_none()}>
-                    { (*notice).clone().unwrap_or_default() }
+                <p class="form-notice" role="status" tabindex="-1" ref={notice_ref} hidden={deleted.is_none()}>
+                    { deleted.as_deref().map(|name| i18n::deleted(locale, name)).unwrap_or_default() }
                 </p>
                 { body }
             </section>

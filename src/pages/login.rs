@@ -1,9 +1,13 @@
 //! `/login`: username and password, with the server's own rules and messages.
 
+use crate::api::ApiError;
+use crate::components::language_switch::LanguageSwitch;
 use crate::hooks::use_api::use_api;
+use crate::hooks::use_locale::use_locale;
 use crate::hooks::use_session::use_session;
 use crate::hooks::use_title::use_title;
-use crate::i18n::strings;
+use crate::i18n;
+use crate::locale::Locale;
 use crate::routes::{LoginQuery, Route};
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
@@ -50,14 +54,35 @@ pub fn safe_redirect(target: Option<&str>) -> String {
     redirect_target(target, same_origin_path)
 }
 
+/// Why signing in did not happen.
+#[derive(Clone, Debug, PartialEq)]
+pub enum LoginProblem {
+    /// The username breaks the server's 3–50 characters rule.
+    UsernameLength,
+    /// The password is shorter than the server's 8 characters.
+    PasswordLength,
+    /// The server refused, or could not be reached.
+    Refused(ApiError),
+}
+
+impl LoginProblem {
+    fn text(&self, l: Locale) -> String {
+        match self {
+            LoginProblem::UsernameLength => l.strings().login_username_length.into(),
+            LoginProblem::PasswordLength => l.strings().login_password_length.into(),
+            LoginProblem::Refused(error) => i18n::api_error(l, error),
+        }
+    }
+}
+
 /// The server's own length rules (username 3–50, password at least 8), checked before sending.
-pub fn validate_credentials(username: &str, password: &str) -> Result<(), &'static str> {
+pub fn validate_credentials(username: &str, password: &str) -> Result<(), LoginProblem> {
     let length = username.trim().chars().count();
     if !(3..=50).contains(&length) {
-        return Err(strings().login_username_length);
+        return Err(LoginProblem::UsernameLength);
     }
     if password.chars().count() < 8 {
-        return Err(strings().login_password_length);
+        return Err(LoginProblem::PasswordLength);
     }
     Ok(())
 }
@@ -65,7 +90,8 @@ pub fn validate_credentials(username: &str, password: &str) -> Result<(), &'stat
 /// The sign-in form.
 #[component]
 pub fn LoginPage() -> Html {
-    let text = strings();
+    let locale = use_locale();
+    let text = locale.strings();
     use_title(text.login_title);
     let client = use_api();
     let session = use_session();
@@ -74,7 +100,7 @@ pub fn LoginPage() -> Html {
     let username = use_node_ref();
     let password = use_node_ref();
     let busy = use_state(|| false);
-    let error = use_state(|| None::<String>);
+    let error = use_state(|| None::<LoginProblem>);
     let target = safe_redirect(query.redirect.as_deref());
 
     // Already signed in (e.g. the back button): go on to the target, through the router.
@@ -100,8 +126,8 @@ pub fn LoginPage() -> Html {
             }
             let name = username.cast::<HtmlInputElement>().map(|i| i.value()).unwrap_or_default();
             let secret = password.cast::<HtmlInputElement>().map(|i| i.value()).unwrap_or_default();
-            if let Err(message) = validate_credentials(&name, &secret) {
-                error.set(Some(message.to_string()));
+            if let Err(problem) = validate_credentials(&name, &secret) {
+                error.set(Some(problem));
                 return;
             }
             busy.set(true);
@@ -110,7 +136,7 @@ pub fn LoginPage() -> Html {
             wasm_bindgen_futures::spawn_local(async move {
                 // On success the session changes and the effect above navigates.
                 if let Err(err) = client.login(name.trim(), &secret).await {
-                    error.set(Some(err.to_string()));
+                    error.set(Some(LoginProblem::Refused(err)));
                 }
                 busy.set(false);
             });
@@ -118,14 +144,15 @@ pub fn LoginPage() -> Html {
     };
 
     let notice = match (&*error, query.expired.is_some()) {
-        (Some(message), _) => {
-            Some(html! { <p class="form-error" role="alert" id="login-error">{ message.clone() }</p> })
+        (Some(problem), _) => {
+            Some(html! { <p class="form-error" role="alert" id="login-error">{ problem.text(locale) }</p> })
         }
         (None, true) => Some(html! { <p class="form-notice" role="status">{ text.login_session_expired }</p> }),
         (None, false) => None,
     };
     html! {
         <main class="login-page" id="main">
+            <LanguageSwitch />
             <form class="login-card" onsubmit={onsubmit} novalidate=true aria-describedby={error.is_some().then_some("login-error")}>
                 <h1>{ text.app_name }</h1>
                 <p class="tagline">{ text.app_tagline }</p>
@@ -179,7 +206,7 @@ mod tests {
         assert!(validate_credentials("abc", "12345678").is_ok());
         assert!(validate_credentials("  ab ", "12345678").is_err());
         assert!(validate_credentials(&"x".repeat(51), "12345678").is_err());
-        assert_eq!(validate_credentials("center07", "short"), Err(strings().login_password_length));
+        assert_eq!(validate_credentials("center07", "short"), Err(LoginProblem::PasswordLength));
         assert!(validate_credentials("ศูนย์07", "รหัสผ่านยาวพอ").is_ok(), "Thai counts characters, not bytes");
     }
 }

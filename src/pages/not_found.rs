@@ -1,7 +1,7 @@
 //! The page for addresses that match no route.
 
+use crate::hooks::use_locale::use_locale;
 use crate::hooks::use_title::use_title;
-use crate::i18n::strings;
 use crate::routes::Route;
 use yew::prelude::*;
 use yew_router::prelude::*;
@@ -9,7 +9,7 @@ use yew_router::prelude::*;
 /// "Page not found" with a way back.
 #[component]
 pub fn NotFoundPage() -> Html {
-    let text = strings();
+    let text = use_locale().strings();
     use_title(text.not_found_title);
     html! {
         <main class="page page-centered" id="main">

@@ -12,7 +12,7 @@
 //! batches). Only when none appears within a few polls does it send again, or start over.
 
 use super::retry::{decide, Decision, MAX_ATTEMPTS};
-use crate::api::ApiError;
+use crate::api::{ApiError, NetworkFailure};
 use std::collections::{BTreeSet, VecDeque};
 
 /// Look-ups made before concluding that the server did not create the batch.
@@ -20,7 +20,7 @@ pub const LOOKUP_POLLS: u32 = 3;
 
 /// The cause recorded for an answer that never arrived.
 fn lost_answer() -> ApiError {
-    ApiError::Network("the answer was lost".into())
+    ApiError::Network(NetworkFailure::AnswerLost)
 }
 
 /// A request the runner is to send.
@@ -541,7 +541,7 @@ mod tests {
     }
 
     fn network() -> ApiError {
-        ApiError::Network("reset".into())
+        ApiError::Network(NetworkFailure::Interrupted)
     }
 
     fn lost_session() -> ApiError {
@@ -639,7 +639,7 @@ mod tests {
         let mut protocol = Protocol::chunked(3, 2, POLL);
         protocol.start(Resume::default());
         through_middle(&mut protocol, 3);
-        protocol.handle(failed(2, ApiError::Server { status: 504, message: "gateway".into() }));
+        protocol.handle(failed(2, ApiError::Server { status: 504, detail: None }));
         for _ in 1..LOOKUP_POLLS {
             let again = protocol.handle(Event::LookedUp(Ok(None)));
             assert_eq!(looks_up(&again), Some(POLL), "a grace period of a few polls");
@@ -758,7 +758,7 @@ mod tests {
         let mut protocol = Protocol::chunked(5, 3, POLL);
         protocol.start(Resume::default());
         protocol.handle(ok(0));
-        let retry = protocol.handle(failed(1, ApiError::Server { status: 502, message: "bad gateway".into() }));
+        let retry = protocol.handle(failed(1, ApiError::Server { status: 502, detail: None }));
         assert_eq!(sends(&retry), vec![(1, false, Some("up-1".into()), 1_000)]);
         assert!(matches!(retry[0], Command::Tell(Note::Retrying { chunk: 1, attempt: 1, delay_ms: 1_000, .. })));
         let refused = protocol.handle(failed(2, ApiError::Rejected { status: 400, message: "bad".into() }));

@@ -54,9 +54,10 @@ pub fn decide(error: &ApiError, attempt: u32, jitter: f64) -> Decision {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::api::NetworkFailure;
 
     fn server(status: u16) -> ApiError {
-        ApiError::Server { status, message: "x".into() }
+        ApiError::Server { status, detail: None }
     }
 
     #[test]
@@ -73,7 +74,7 @@ mod tests {
     #[test]
     fn passing_failures_retry_on_a_timer_for_minutes_while_online() {
         for error in [
-            ApiError::Network("reset".into()),
+            ApiError::Network(NetworkFailure::Interrupted),
             server(502),
             server(503),
             server(500),
@@ -112,7 +113,7 @@ mod tests {
     fn client_errors_fail_at_once() {
         for error in [
             ApiError::Rejected { status: 400, message: "Invalid upload_type".into() },
-            ApiError::PayloadTooLarge("too big".into()),
+            ApiError::PayloadTooLarge(None),
             ApiError::Validation(vec![]),
             ApiError::Forbidden("no".into()),
             ApiError::NotFound("Batch x not found".into()),

@@ -1,8 +1,6 @@
 //! Form validation (pure): task ids, file types and sizes per upload strategy.
 
 use crate::api::types::UploadType;
-use crate::format::human_bytes;
-use std::fmt;
 
 /// What the form knows about a picked file.
 #[derive(Clone, Debug, PartialEq)]
@@ -11,7 +9,7 @@ pub struct FileFacts {
     pub size: u64,
 }
 
-/// Everything the form can refuse, each with a specific message.
+/// Everything the form can refuse; `i18n::form` says each in the user's language.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum FormError {
     TaskIdMissing,
@@ -36,29 +34,6 @@ pub enum FormError {
         name: String,
         refusal: super::zip_scan::ZipRefusal,
     },
-}
-
-impl fmt::Display for FormError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        use crate::i18n::form as text;
-        let message = match self {
-            FormError::TaskIdMissing => text::task_id_missing(),
-            FormError::TaskIdNotDigits(c) => text::task_id_not_digits(*c),
-            FormError::TaskIdLength(n) => text::task_id_length(*n),
-            FormError::NoFile => text::no_file(),
-            FormError::NotAZip(name) => text::not_a_zip(name),
-            FormError::ZipWhereImagesExpected(name) => text::zip_where_images_expected(name),
-            FormError::ImageWhereZipExpected(name) => text::image_where_zip_expected(name),
-            FormError::UnsupportedType(name) => text::unsupported_type(name),
-            FormError::EmptyFile(name) => text::empty_file(name),
-            FormError::FileTooLarge { name, max } => text::file_too_large(name, &human_bytes(*max)),
-            FormError::Zip { name, refusal } => text::zip_refused(name, refusal),
-            FormError::ImagesTooLarge { total, max } => {
-                text::images_too_large(&human_bytes(*total), &human_bytes(*max))
-            }
-        };
-        f.write_str(&message)
-    }
 }
 
 /// Trims spaces and turns Thai digits (๐–๙) into ASCII; the result must be exactly 8 digits.
@@ -161,7 +136,6 @@ mod tests {
         assert_eq!(normalize_task_id("1490011A"), Err(FormError::TaskIdNotDigits('A')));
         assert_eq!(normalize_task_id("1490011"), Err(FormError::TaskIdLength(7)));
         assert_eq!(normalize_task_id("149001134"), Err(FormError::TaskIdLength(9)));
-        assert!(FormError::TaskIdLength(7).to_string().contains("exactly 8 digits; this one has 7"));
     }
 
     #[test]
@@ -196,7 +170,6 @@ mod tests {
         let big = vec![file("a.jpg", 60_000_000), file("b.jpg", 60_000_000)];
         let err = check_files(UploadType::Images, &big, MAX, PER_REQUEST).unwrap_err();
         assert_eq!(err, FormError::ImagesTooLarge { total: 120_000_000, max: PER_REQUEST });
-        assert!(err.to_string().contains("Put them in a ZIP"));
     }
 
     #[test]

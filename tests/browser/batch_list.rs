@@ -90,7 +90,7 @@ async fn filter_pages_and_url_state() {
     // The filter goes back to page 1 and keeps only that status.
     select_status(&root, "failed");
     wait_for("failed only", || {
-        current_url() == "/dashboard/batches?status=failed" && cell_texts(&root, 3).iter().all(|s| s == "Failed")
+        current_url() == "/dashboard/batches?status=failed" && cell_texts(&root, 2).iter().all(|s| s == "Failed")
     })
     .await;
     assert!(!rows(&root).is_empty());
@@ -110,8 +110,9 @@ async fn filter_pages_and_url_state() {
 #[wasm_bindgen_test]
 async fn sorting_within_the_page() {
     let root = mount_signed_in("admin", "admin-pass-2025", "/dashboard/batches").await;
-    let sheets =
-        |root: &web_sys::Element| -> Vec<u64> { cell_texts(root, 4).iter().map(|s| s.parse().unwrap_or(0)).collect() };
+    let sheets = |root: &web_sys::Element| -> Vec<u64> {
+        cell_texts(root, 3).iter().map(|s| s.replace(',', "").parse().unwrap_or(0)).collect()
+    };
     find(&root, "button[data-sort=Sheets]").unwrap().click();
     wait_for("ascending sheets", || sheets(&root).windows(2).all(|w| w[0] <= w[1])).await;
     let th = find(&root, "button[data-sort=Sheets]").unwrap().parent_element().unwrap();

@@ -9,7 +9,7 @@ use crate::support::{
 };
 use gloo_timers::future::sleep;
 use omr_web::api::types::UploadType;
-use omr_web::api::{ApiClient, ApiError};
+use omr_web::api::{ApiClient, ApiError, NetworkFailure};
 use omr_web::config::AppConfig;
 use omr_web::upload::cancel::Cancel;
 use omr_web::upload::job::{Job, UploadEvent, UploadFailure};
@@ -173,7 +173,7 @@ async fn a_stalled_request_is_aborted_and_sent_again() {
     assert_eq!(received_sha(&uuid).await, sha);
     let causes = retries(&events);
     assert_eq!(causes.len(), 1, "{causes:?}");
-    assert!(matches!(&causes[0], ApiError::Network(detail) if detail.contains("stalled")), "{causes:?}");
+    assert!(matches!(&causes[0], ApiError::Network(NetworkFailure::Stalled)), "{causes:?}");
 }
 
 #[wasm_bindgen_test]
@@ -335,12 +335,16 @@ async fn a_refused_chunk_fails_at_once_naming_file_chunk_and_reason() {
     let expected = UploadFailure::Request {
         chunk: 2,
         total: 2,
-        cause: ApiError::PayloadTooLarge("Chunk size 104857601 exceeds maximum 104857600".into()),
+        cause: ApiError::PayloadTooLarge(Some("Chunk size 104857601 exceeds maximum 104857600".into())),
     };
     assert_eq!(last(&events), UploadEvent::Failed(expected.clone()));
     assert!(!expected.is_transient(), "a 413 does not pass by itself");
     assert_eq!(
-        omr_web::i18n::upload_message("refused.zip", &omr_web::upload::queue::ItemMessage::Failure(expected)),
+        omr_web::i18n::upload_message(
+            omr_web::locale::Locale::new(omr_web::locale::Lang::En),
+            "refused.zip",
+            &omr_web::upload::queue::ItemMessage::Failure(expected)
+        ),
         "“refused.zip”: chunk 2 of 2 failed: Chunk size 104857601 exceeds maximum 104857600"
     );
     assert!(retries(&events).is_empty(), "no retry for a 413");
