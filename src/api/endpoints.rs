@@ -48,11 +48,14 @@ impl ApiClient {
         let Some(session_id) = self.session_id() else { return Err(ApiError::SessionExpired) };
         let call = Call::get("auth/me").owned_by(&session_id);
         let user: UserInfo = self.send(&call).await?.decode()?;
-        // Re-read: a refresh may have changed the tokens while /me was under way.
-        if let Some(mut session) = self.session().filter(|s| s.session_id == session_id) {
-            session.user = Some(user.clone());
-            self.store_session(session);
-        }
+        // Re-read: a refresh may have changed the tokens while /me was under way, and a
+        // sign-out (here or in another tab) ends the sign-in this answer belongs to: then it
+        // is thrown away, or it would show a signed-out user as signed in.
+        let Some(mut session) = self.session().filter(|s| s.session_id == session_id) else {
+            return Err(ApiError::SessionChanged);
+        };
+        session.user = Some(user.clone());
+        self.store_session(session);
         self.notify(SessionEvent::User { session_id, user: user.clone() });
         Ok(user)
     }

@@ -177,7 +177,7 @@ fn BatchDetails(props: &BatchDetailsPageProps) -> Html {
         <>
             <p><Link<Route> to={Route::Batches}>{ locale.strings().back_to_batches }</Link<Route>></p>
             <div class="list-toolbar">
-                <h1>{ name.clone() }</h1>
+                <h1><bdi>{ name.clone() }</bdi></h1>
                 if session.is_admin() {
                     if let Some(current) = &phase {
                         <DeleteBatchButton batch_uuid={id.clone()} name={name} status={current.clone()} on_deleted={on_deleted} />

@@ -29,7 +29,6 @@ async fn wrong_password_gives_the_servers_reason() {
     let client = fresh_client();
     let err = client.login("center07", "not-the-password").await.unwrap_err();
     assert_eq!(err, ApiError::Rejected { status: 401, message: "Invalid username or password".into() });
-    assert_eq!(err.to_string(), "Invalid username or password");
     assert!(client.session().is_none());
 }
 

@@ -1,6 +1,7 @@
 //! The whole app in the browser: routing, the login page, the header, sign-out, not-found,
 //! redirects after sign-in, and one session shared by every tab of the browser.
 
+use crate::steps::sign_in;
 use crate::support::{
     config, control, count_requests, current_url, fault, find, go_to, mount_app, second_tab, start_clean, text,
     type_into, unmount_all, wait_for,
@@ -11,13 +12,6 @@ use wasm_bindgen_test::wasm_bindgen_test;
 
 /// The batch list with its data (not the loading skeleton, whose rows have no id).
 const DATA_ROW: &str = "table.batch-table tbody tr[data-uuid]";
-
-async fn sign_in(root: &web_sys::Element, user: &str, password: &str) {
-    wait_for("the login form", || find(root, "#login-username").is_some()).await;
-    type_into(root, "#login-username", user);
-    type_into(root, "#login-password", password);
-    find(root, "button[type=submit]").unwrap().click();
-}
 
 fn stored_session() -> Option<String> {
     web_sys::window().unwrap().local_storage().unwrap().unwrap().get_item(STORAGE_KEY).unwrap()
@@ -104,12 +98,8 @@ async fn without_a_readable_config_json_the_defaults_still_render_the_app() {
     // The test runner's origin has no /config.json: the app must fall back, not go blank.
     start_clean().await;
     go_to("/login");
-    let root = crate::support::mount_point();
-    let app =
-        yew::Renderer::<omr_web::app::App>::with_root_and_props(root.clone(), omr_web::app::AppProps { config: None })
-            .render();
+    let root = crate::support::mount_app_with(omr_web::app::AppProps { config: None });
     wait_for("the login form", || find(&root, "#login-username").is_some()).await;
-    app.destroy();
 }
 
 #[wasm_bindgen_test]
@@ -196,4 +186,22 @@ async fn a_refresh_answer_that_arrives_after_sign_out_is_thrown_away() {
     assert_eq!(count_requests("POST", "/api/auth/refresh").await, 1, "the refresh did go out and come back");
     assert_eq!(stored_session(), None, "the late answer did not sign anyone back in");
     assert!(here.session().is_none() && other.session().is_none());
+}
+
+#[wasm_bindgen_test]
+async fn signing_out_while_the_session_is_being_checked_stays_signed_out() {
+    start_clean().await;
+    ApiClient::new(config()).login("center07", "center07-pass").await.unwrap();
+    // The start-up check of the stored session (/api/auth/me) answers late…
+    fault(serde_json::json!({"method": "GET", "path": "/api/auth/me", "action": {"kind": "delay", "ms": 1500}})).await;
+    go_to("/dashboard/batches");
+    let root = mount_app(config());
+    wait_for("the header", || find(&root, ".header-user button").is_some()).await;
+    // …after the user has already signed out: its answer must not sign them back in.
+    find(&root, ".header-user button").unwrap().click();
+    wait_for("the login page", || find(&root, "#login-username").is_some()).await;
+    gloo_timers::future::sleep(std::time::Duration::from_millis(2_000)).await;
+    assert!(find(&root, "#login-username").is_some() && find(&root, ".header-user").is_none(), "still signed out");
+    assert_eq!(stored_session(), None);
+    unmount_all();
 }

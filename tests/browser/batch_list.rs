@@ -1,6 +1,7 @@
 //! The batch list against the stand-in's ~120 seeded batches: filter, paging, URL state,
 //! sorting, the admin-only uploader column and delete flow (with the server's 403 and 404).
 
+use crate::steps::select_status;
 use crate::support::{
     config, control, current_url, fault, find, go_to, mount_app, start_clean, text, unmount_all, wait_for,
 };
@@ -34,15 +35,6 @@ fn cell_texts(root: &web_sys::Element, column: u32) -> Vec<String> {
         .iter()
         .map(|row| row.query_selector(&format!("td:nth-child({column})")).unwrap().unwrap().text_content().unwrap())
         .collect()
-}
-
-fn select_status(root: &web_sys::Element, value: &str) {
-    let select: web_sys::HtmlSelectElement =
-        root.query_selector("#status-filter").unwrap().unwrap().dyn_into().unwrap();
-    select.set_value(value);
-    let init = web_sys::EventInit::new();
-    init.set_bubbles(true);
-    select.dispatch_event(&web_sys::Event::new_with_event_init_dict("change", &init).unwrap()).unwrap();
 }
 
 fn button_with_text(root: &web_sys::Element, selector: &str, label: &str) -> web_sys::HtmlElement {
@@ -184,7 +176,7 @@ async fn admin_deletes_with_confirmation_and_sees_server_refusals() {
     .await;
     button_with_text(&root, "[role=dialog] button", "Delete").click();
     wait_for("the 404 reason", || {
-        find(&root, "[role=dialog] [role=alert]").is_some_and(|e| e.inner_text().contains("not found"))
+        find(&root, "[role=dialog] [role=alert]").is_some_and(|e| e.inner_text().contains("does not exist"))
     })
     .await;
 

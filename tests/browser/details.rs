@@ -3,20 +3,13 @@
 //! duplicate the replayed log; malformed, unknown and forbidden ids get their own pages.
 
 use crate::support::{
-    clear_storage, config, control, count_path_suffix, count_requests, current_url, fault, find, go_to, mount_point,
-    queued, set_tab_visible, small_zip, start_clean, text, unique_task, wait_for,
+    clear_storage, config, control, count_path_suffix, count_requests, current_url, fault, find, go_to, mount_app,
+    set_tab_visible, small_zip, start_clean, text, unique_task, unmount_all, upload_zip, wait_for,
 };
 use gloo_timers::future::sleep;
-use omr_web::api::types::UploadType;
 use omr_web::api::ApiClient;
-use omr_web::app::{App, AppProps};
 use omr_web::config::AppConfig;
-use omr_web::upload::cancel::Cancel;
-use omr_web::upload::job::{Job, UploadEvent};
-use omr_web::upload::runner::run;
-use std::cell::RefCell;
 use std::collections::HashSet;
-use std::rc::Rc;
 use std::time::Duration;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::wasm_bindgen_test;
@@ -32,27 +25,9 @@ async fn signed_in(user: &str, password: &str) -> ApiClient {
     client
 }
 
-/// Uploads a ZIP straight through the runner and returns the batch UUID.
-async fn upload(client: &ApiClient, file: web_sys::File) -> String {
-    let job = Job::new(queued(client, file, UploadType::ZipWithQr, None), false, &fast_config());
-    let done: Rc<RefCell<Option<String>>> = Rc::default();
-    let sink = done.clone();
-    let report: Rc<dyn Fn(UploadEvent)> = Rc::new(move |event| {
-        if let UploadEvent::Done { batch_uuid, .. } = event {
-            *sink.borrow_mut() = Some(batch_uuid);
-        }
-    });
-    run(client.clone(), job, report, Cancel::default()).await;
-    let uuid = done.borrow().clone();
-    uuid.expect("uploaded")
-}
-
-fn mount_details(uuid: &str) -> (web_sys::Element, yew::AppHandle<App>) {
+fn mount_details(uuid: &str) -> web_sys::Element {
     go_to(&format!("/dashboard/batches/{uuid}"));
-    let root = mount_point();
-    let app =
-        yew::Renderer::<App>::with_root_and_props(root.clone(), AppProps { config: Some(fast_config()) }).render();
-    (root, app)
+    mount_app(fast_config())
 }
 
 async fn progress_requests(uuid: &str) -> usize {
@@ -72,8 +47,8 @@ async fn polling_stops_at_completed_and_at_failed() {
         (small_zip("ok.zip", &unique_task(), 40), "Completed"),
         (web_sys::File::new_with_str_sequence(&js_sys::Array::of1(&"not a zip".into()), "bad.zip").unwrap(), "Failed"),
     ] {
-        let uuid = upload(&client, file).await;
-        let (root, app) = mount_details(&uuid);
+        let uuid = upload_zip(&client, file).await;
+        let root = mount_details(&uuid);
         wait_for(end, || find(&root, ".batch-progress .status-badge").is_some_and(|b| b.inner_text() == end)).await;
         sleep(Duration::from_millis(400)).await;
         let settled = progress_requests(&uuid).await;
@@ -88,7 +63,7 @@ async fn polling_stops_at_completed_and_at_failed() {
             wait_for("failed-only filter", || root.query_selector_all(".sheet-row").unwrap().length() == 0).await;
             assert!(text(&root).contains("ok.zip"), "file name known from the upload");
         }
-        app.destroy();
+        unmount_all();
     }
     clear_storage();
 }
@@ -97,7 +72,7 @@ async fn polling_stops_at_completed_and_at_failed() {
 async fn unmount_stops_polling_and_a_hidden_tab_pauses_it() {
     let client = signed_in("admin", "admin-pass-2025").await;
     let uuid = stuck_batch(&client).await;
-    let (root, app) = mount_details(&uuid);
+    let root = mount_details(&uuid);
     wait_for("a few polls", || find(&root, ".batch-progress").is_some()).await;
     sleep(Duration::from_millis(700)).await;
     assert!(progress_requests(&uuid).await >= 2, "polling runs every 250 ms");
@@ -123,7 +98,7 @@ async fn unmount_stops_polling_and_a_hidden_tab_pauses_it() {
     assert!(during_slow <= 2, "one request at a time: {during_slow} answered in 2 s at 800 ms each");
     control("DELETE", "/__test/faults").await;
 
-    app.destroy();
+    unmount_all();
     sleep(Duration::from_millis(300)).await;
     let after = progress_requests(&uuid).await;
     sleep(Duration::from_millis(1000)).await;
@@ -136,8 +111,8 @@ async fn a_forced_reconnect_does_not_duplicate_the_log() {
     let client = signed_in("center07", "center07-pass").await;
     control("DELETE", "/__test/requests").await;
     // 20 000 sheets keep the batch busy for seconds even with the stand-in's fast timings.
-    let uuid = upload(&client, small_zip("busy.zip", &unique_task(), 20_000)).await;
-    let (root, app) = mount_details(&uuid);
+    let uuid = upload_zip(&client, small_zip("busy.zip", &unique_task(), 20_000)).await;
+    let root = mount_details(&uuid);
     wait_for("live events", || root.query_selector_all(".activity-row").unwrap().length() >= 3).await;
     control("POST", "/__test/close-streams").await;
     wait_for("the reconnect", || count_stream_text(&root)).await;
@@ -154,7 +129,7 @@ async fn a_forced_reconnect_does_not_duplicate_the_log() {
         assert!(seen.insert(row.inner_text()), "duplicate log row: {}", row.inner_text());
     }
     assert_eq!(text(&root).matches("Starting extraction").count(), 1);
-    app.destroy();
+    unmount_all();
     clear_storage();
 }
 
@@ -168,24 +143,24 @@ fn count_stream_text(root: &web_sys::Element) -> bool {
 async fn malformed_unknown_and_forbidden_ids_have_their_own_pages() {
     let _client = signed_in("center07", "center07-pass").await;
     control("DELETE", "/__test/requests").await;
-    let (root, app) = mount_details("11302");
+    let root = mount_details("11302");
     wait_for("the malformed-id page", || text(&root).contains("This address does not name a batch")).await;
     assert_eq!(count_path_suffix("/progress").await, 0, "nothing requested for a malformed id");
     assert!(find(&root, ".dead-end a").is_some(), "a way back");
-    app.destroy();
+    unmount_all();
 
     let unknown = "00000000-0000-0000-0000-000000000000";
-    let (root, app) = mount_details(unknown);
+    let root = mount_details(unknown);
     wait_for("the not-found page", || {
-        text(&root).contains("Batch not found") && text(&root).contains(&format!("Batch {unknown} not found"))
+        text(&root).contains("Batch not found") && text(&root).contains("This batch does not exist")
     })
     .await;
-    app.destroy();
+    unmount_all();
 
     fault(serde_json::json!({"path": "/api/batches/*", "count": 0, "action": {"kind": "respond", "status": 403,
         "content_type": "application/json", "body": "{\"detail\":\"You are not assigned to this batch's tasks\"}"}}))
     .await;
-    let (root, app) = mount_details("9a3d57c2-0e6b-4f1a-8c24-d1b7e9a40f65");
+    let root = mount_details("9a3d57c2-0e6b-4f1a-8c24-d1b7e9a40f65");
     wait_for("the forbidden page", || {
         text(&root).contains("You cannot see this batch") && text(&root).contains("not assigned")
     })
@@ -193,16 +168,16 @@ async fn malformed_unknown_and_forbidden_ids_have_their_own_pages() {
     find(&root, ".dead-end a").unwrap().click();
     wait_for("back at the list", || current_url() == "/dashboard/batches").await;
     control("DELETE", "/__test/faults").await;
-    app.destroy();
+    unmount_all();
     clear_storage();
 }
 
 #[wasm_bindgen_test]
 async fn another_users_batch_polls_without_the_refused_stream() {
     let owner = signed_in("center08", "center08-pass").await;
-    let uuid = upload(&owner, small_zip("theirs.zip", &unique_task(), 20_000)).await;
+    let uuid = upload_zip(&owner, small_zip("theirs.zip", &unique_task(), 20_000)).await;
     let _viewer = signed_in("center07", "center07-pass").await;
-    let (root, app) = mount_details(&uuid);
+    let root = mount_details(&uuid);
     wait_for("the refusal note", || {
         find(&root, ".live-status").is_some_and(|s| s.inner_text().contains("Access denied"))
     })
@@ -211,7 +186,7 @@ async fn another_users_batch_polls_without_the_refused_stream() {
     let streams = count_path_suffix(&format!("/{uuid}/stream")).await;
     sleep(Duration::from_millis(1500)).await;
     assert_eq!(count_path_suffix(&format!("/{uuid}/stream")).await, streams, "a 403 is not retried in a loop");
-    app.destroy();
+    unmount_all();
     clear_storage();
 }
 
@@ -219,20 +194,18 @@ async fn another_users_batch_polls_without_the_refused_stream() {
 async fn a_silent_stream_is_treated_as_dead_and_reopened() {
     let client = signed_in("center07", "center07-pass").await;
     control("DELETE", "/__test/requests").await;
-    let uuid = upload(&client, small_zip("quiet.zip", &unique_task(), 20_000)).await;
+    let uuid = upload_zip(&client, small_zip("quiet.zip", &unique_task(), 20_000)).await;
     // The first connection gets headers and then silence, without even pings.
     fault(serde_json::json!({"method": "GET", "path": format!("/api/batches/{uuid}/stream"), "action": {"kind": "stall"}})).await;
     go_to(&format!("/dashboard/batches/{uuid}"));
-    let root = mount_point();
-    let config = AppConfig { stream_idle_ms: 1_000, ..fast_config() };
-    let app = yew::Renderer::<App>::with_root_and_props(root.clone(), AppProps { config: Some(config) }).render();
+    let root = mount_app(AppConfig { stream_idle_ms: 1_000, ..fast_config() });
     wait_for("the dead connection noticed", || {
-        find(&root, ".live-status").is_some_and(|s| s.inner_text().contains("no data for 1 s"))
+        find(&root, ".live-status").is_some_and(|s| s.inner_text().contains("nothing arrived for 1 sec"))
     })
     .await;
     wait_for("events on the new connection", || root.query_selector_all(".activity-row").unwrap().length() >= 1).await;
     assert!(count_path_suffix(&format!("/{uuid}/stream")).await >= 2);
-    app.destroy();
+    unmount_all();
     control("DELETE", "/__test/faults").await;
     clear_storage();
 }
@@ -246,7 +219,7 @@ async fn a_stream_refused_right_after_a_refresh_falls_back_to_polling() {
         "action": {"kind": "respond", "status": 401, "content_type": "application/json", "body": "{\"detail\":\"Could not validate credentials\"}"}}))
     .await;
     control("DELETE", "/__test/requests").await;
-    let (root, app) = mount_details(&uuid);
+    let root = mount_details(&uuid);
     wait_for("the fallback note", || {
         find(&root, ".live-status").is_some_and(|s| s.inner_text().contains("Live updates are not available"))
     })
@@ -257,7 +230,7 @@ async fn a_stream_refused_right_after_a_refresh_falls_back_to_polling() {
     assert_eq!(count_requests("POST", "/api/auth/refresh").await, 1, "one refresh, no loop");
     assert!(progress_requests(&uuid).await > polls, "polling carries the page");
     assert!(text(&root).contains("Sign out"), "still signed in");
-    app.destroy();
+    unmount_all();
 }
 
 #[wasm_bindgen_test]
@@ -270,7 +243,7 @@ async fn an_unknown_status_is_polled_ever_more_slowly_and_never_streamed() {
         "action": {"kind": "respond", "status": 200, "content_type": "application/json", "body": body.to_string()}}))
     .await;
     control("DELETE", "/__test/requests").await;
-    let (root, app) = mount_details(&uuid);
+    let root = mount_details(&uuid);
     wait_for("the unknown status shown", || {
         find(&root, ".batch-progress").is_some_and(|p| p.inner_text().contains("archived"))
     })
@@ -280,14 +253,14 @@ async fn an_unknown_status_is_polled_ever_more_slowly_and_never_streamed() {
     let polls = progress_requests(&uuid).await;
     assert!((2..=6).contains(&polls), "{polls} polls in 4 s");
     assert_eq!(count_path_suffix(&format!("/{uuid}/stream")).await, 0, "no stream for an unknown status");
-    app.destroy();
+    unmount_all();
 }
 
 #[wasm_bindgen_test]
 async fn every_sheet_can_be_shown_a_page_at_a_time_with_failed_ones_first() {
     let client = signed_in("center07", "center07-pass").await;
-    let uuid = upload(&client, small_zip("many.zip", &unique_task(), 250)).await;
-    let (root, app) = mount_details(&uuid);
+    let uuid = upload_zip(&client, small_zip("many.zip", &unique_task(), 250)).await;
+    let root = mount_details(&uuid);
     let heading = |root: &web_sys::Element| find(root, "#sheets-heading").map(|h| h.inner_text()).unwrap_or_default();
     wait_for("the first page of sheets", || heading(&root) == "Sheets (100 of 250)").await;
     assert_eq!(root.query_selector_all(".sheet-row").unwrap().length(), 100);
@@ -298,5 +271,5 @@ async fn every_sheet_can_be_shown_a_page_at_a_time_with_failed_ones_first() {
     assert!(find(&root, "[data-testid=more-sheets]").is_none(), "nothing more to load");
     let path = find(&root, ".sheet-row .path-cell").unwrap();
     assert_eq!(path.get_attribute("title"), Some(path.inner_text()), "the full path on hover");
-    app.destroy();
+    unmount_all();
 }

@@ -3,12 +3,14 @@
 
 #![cfg(target_arch = "wasm32")]
 
+mod steps;
 mod support;
 
 mod api_session;
 mod app_shell;
 mod batch_list;
 mod details;
+mod languages;
 mod upload_form;
 mod uploads;
 

@@ -53,8 +53,13 @@ thread_local! {
 /// Mounts the whole app with `config` at the current address; it is destroyed by
 /// [`unmount_all`] (called by [`start_clean`]) if the test does not do it itself.
 pub fn mount_app(config: AppConfig) -> web_sys::Element {
+    mount_app_with(AppProps { config: Some(config) })
+}
+
+/// [`mount_app`] with any props (`config: None` loads `/config.json` as in production).
+pub fn mount_app_with(props: AppProps) -> web_sys::Element {
     let root = mount_point();
-    let app = yew::Renderer::<App>::with_root_and_props(root.clone(), AppProps { config: Some(config) }).render();
+    let app = yew::Renderer::<App>::with_root_and_props(root.clone(), props).render();
     MOUNTED.with(|mounted| mounted.borrow_mut().push((app, root.clone())));
     root
 }
@@ -421,4 +426,12 @@ pub async fn batches_named(client: &ApiClient, name: &str) -> usize {
 /// A name no earlier test or run used.
 pub fn unique_name(stem: &str) -> String {
     format!("{stem}-{}.zip", unique_task())
+}
+
+/// Uploads a ZIP straight through the runner, as the queue would, and returns the batch UUID.
+pub async fn upload_zip(client: &ApiClient, file: web_sys::File) -> String {
+    let job = omr_web::upload::job::Job::new(queued(client, file, UploadType::ZipWithQr, None), false, client.config());
+    let (events, report) = recorder();
+    omr_web::upload::runner::run(client.clone(), job, report, omr_web::upload::cancel::Cancel::default()).await;
+    done(&events).0
 }

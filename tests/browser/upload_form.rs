@@ -2,6 +2,7 @@
 //! through the queue, the list showing the new batch, uploads across navigation and lost
 //! Wi-Fi, sign-out ending a user's uploads, and resume offers only for the very same file.
 
+use crate::steps::{choose_files, drop_files, set_task_id, submit};
 use crate::support::{
     chunk_log, config, control, fault, find, go_to, mount_app, patterned_file, received_sha, set_online, small_zip,
     start_clean, text, type_into, unmount_all, wait_for,
@@ -11,26 +12,6 @@ use omr_web::config::AppConfig;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::wasm_bindgen_test;
 
-/// Puts files into the file input as the picker would, and fires `change`.
-fn choose_files(root: &web_sys::Element, files: &[web_sys::File]) {
-    let transfer = web_sys::DataTransfer::new().unwrap();
-    for file in files {
-        transfer.items().add_with_file(file).unwrap();
-    }
-    let input: web_sys::HtmlInputElement = root.query_selector("#upload-files").unwrap().unwrap().dyn_into().unwrap();
-    input.set_files(transfer.files().as_ref());
-    input
-        .dispatch_event(
-            &web_sys::Event::new_with_event_init_dict("change", &{
-                let init = web_sys::EventInit::new();
-                init.set_bubbles(true);
-                init
-            })
-            .unwrap(),
-        )
-        .unwrap();
-}
-
 /// Fires a cancelable `beforeunload` as the browser does on reload or close; true when the page
 /// asked to stay (the browser would then show its confirmation).
 fn leaving_is_questioned() -> bool {
@@ -39,37 +20,6 @@ fn leaving_is_questioned() -> bool {
     let event = web_sys::Event::new_with_event_init_dict("beforeunload", &init).unwrap();
     web_sys::window().unwrap().dispatch_event(&event).unwrap();
     event.default_prevented()
-}
-
-/// Drops files on the drop zone as a drag from the file manager would.
-fn drop_files(root: &web_sys::Element, files: &[web_sys::File]) {
-    let transfer = web_sys::DataTransfer::new().unwrap();
-    for file in files {
-        transfer.items().add_with_file(file).unwrap();
-    }
-    let init = web_sys::DragEventInit::new();
-    init.set_bubbles(true);
-    init.set_cancelable(true);
-    init.set_data_transfer(Some(&transfer));
-    let event = web_sys::DragEvent::new_with_event_init_dict("drop", &init).unwrap();
-    find(root, ".drop-zone").unwrap().dispatch_event(&event).unwrap();
-}
-
-fn set_task_id(root: &web_sys::Element, value: &str) {
-    let input: web_sys::HtmlInputElement = root.query_selector("#upload-task-id").unwrap().unwrap().dyn_into().unwrap();
-    input.set_value(value);
-    let init = web_sys::EventInit::new();
-    init.set_bubbles(true);
-    input
-        .dispatch_event(
-            &web_sys::InputEvent::new_with_event_init_dict("input", &web_sys::InputEventInit::new()).unwrap(),
-        )
-        .unwrap();
-    input.dispatch_event(&web_sys::Event::new_with_event_init_dict("change", &init).unwrap()).unwrap();
-}
-
-fn submit(root: &web_sys::Element) {
-    find(root, ".upload-form button[type=submit]").unwrap().click();
 }
 
 /// Small chunks so that a few MiB make a chunked upload; one chunk at a time.
