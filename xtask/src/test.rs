@@ -56,7 +56,8 @@ pub fn run_all() -> Result<Timings, String> {
     step(&mut timings, "nginx and deploy tests (real nginx on 127.0.0.1)", || {
         process::run(
             cargo(&["test", "-p", "xtask", "--features", "deploy-tests", "--test", "nginx"])
-                .env("OMR_DIST_DIR", dist::dist_dir()),
+                .env("OMR_DIST_DIR", dist::dist_dir())
+                .env("CHROMEDRIVER", "/usr/bin/chromedriver"),
         )
     })?;
     Ok(timings)

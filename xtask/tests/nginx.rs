@@ -1,7 +1,12 @@
 //! The deploy kit against Debian's real nginx on 127.0.0.1: headers, caching, compression,
 //! types, deep-link fallback, both API lanes (a chunked upload and an event stream) to the
-//! stand-in backend, the standard lane's rate limit, and deploy + rollback on three local hosts.
-//! Run by `cargo xtask test` after it built the bundle (`OMR_DIST_DIR`).
+//! stand-in backend, the standard lane's rate limit, deploy + rollback on three local hosts, and
+//! the pages in real headless Chromium at a phone's and a laptop's size (layout checks and
+//! screenshots under `target/screenshots/`). Run by `cargo xtask test` after it built the
+//! bundle (`OMR_DIST_DIR`).
+
+#[path = "support/webdriver.rs"]
+mod webdriver;
 
 use futures_util::StreamExt;
 use reqwest::multipart::{Form, Part};
@@ -132,6 +137,13 @@ impl Nginx {
 async fn standin() -> omr_standin::Running {
     let mut cfg = omr_standin::config::Config::for_tests(temp_dir("standin"));
     cfg.stage_delay = Duration::from_millis(150);
+    omr_standin::start(cfg).await.unwrap()
+}
+
+/// The stand-in with the demo users and their ~120 batches.
+async fn seeded_standin() -> omr_standin::Running {
+    let mut cfg = omr_standin::config::Config::for_tests(temp_dir("standin-seeded"));
+    cfg.seed_demo = true;
     omr_standin::start(cfg).await.unwrap()
 }
 
@@ -464,4 +476,74 @@ async fn a_host_that_fails_before_the_switch_leaves_every_host_on_the_old_releas
     assert!(error.contains("MIXED FLEET"), "{error}");
     assert_eq!(current(&fleet.hosts[0]), Path::new("releases/20250103T000000Z-third"));
     assert_eq!(current(&fleet.hosts[2]), Path::new("releases/20250101T000000Z-first"));
+}
+
+/// `scrollWidth` and `clientWidth` of the element `selector` names, then those of the page.
+async fn widths(session: &webdriver::Session<'_>, selector: &str) -> (u64, u64, u64, u64) {
+    let script = format!(
+        "const box = document.querySelector({selector:?}); \
+         return [box.scrollWidth, box.clientWidth, document.documentElement.scrollWidth, window.innerWidth];"
+    );
+    let value = session.run(&script).await;
+    let n = |i: usize| value[i].as_u64().unwrap_or(u64::MAX);
+    (n(0), n(1), n(2), n(3))
+}
+
+fn keep_screenshot(name: &str, png: &[u8]) {
+    let dir = xtask::root().join("target").join("screenshots");
+    std::fs::create_dir_all(&dir).unwrap();
+    assert!(png.starts_with(b"\x89PNG"), "{name} is a PNG");
+    std::fs::write(dir.join(name), png).unwrap();
+}
+
+/// The login page, the admin's batch list and a batch's details, in the deployment's default
+/// language (Thai), at 390 × 844 and 1366 × 900: nothing is wider than the screen, the admin's
+/// list needs no sideways scrolling on the laptop, and on the phone the list is cards.
+#[tokio::test]
+async fn the_pages_fit_a_phone_and_a_laptop() {
+    let backend = seeded_standin().await;
+    let nginx = Nginx::start(&bundle(), &backend.addr.to_string());
+    let driver = webdriver::Driver::start(free_port());
+    for (width, height) in [(1280, 800), (1366, 900), (390, 844)] {
+        let size = format!("{width}x{height}");
+        let session = driver.session(width, height).await;
+        session.go(&nginx.url("/login")).await;
+        session.wait_for("the login form", "return !!document.querySelector('#login-username');").await;
+        assert_eq!(session.run("return window.innerWidth;").await, width, "the viewport is {size}");
+        assert_eq!(session.run("return document.documentElement.lang;").await, "th", "Thai by default");
+        keep_screenshot(&format!("login-{size}.png"), &session.screenshot().await);
+        session.type_into("#login-username", "admin").await;
+        session.type_into("#login-password", "admin-pass-2025").await;
+        session.run("document.querySelector('.login-card button[type=submit]').click(); return true;").await;
+        session
+            .wait_for(
+                "the admin's list",
+                "return document.querySelectorAll('tr[data-uuid] .button-danger-quiet').length > 0;",
+            )
+            .await;
+
+        let (table, shown, page, screen) = widths(&session, ".batch-list-section .table-scroll").await;
+        assert!(page <= screen, "{size}: the page is {page} px wide on a {screen} px screen");
+        if width >= 1280 {
+            assert!(table <= shown, "{size}: the admin's list scrolls sideways ({table} px in {shown} px)");
+        } else {
+            let display =
+                session.run("return getComputedStyle(document.querySelector('tr[data-uuid]')).display;").await;
+            assert_eq!(display, "block", "{size}: the list is cards");
+            let inside = session
+                .run("return [...document.querySelectorAll('tr[data-uuid] .status-badge, tr[data-uuid] .button')].every(e => e.getBoundingClientRect().right <= window.innerWidth);")
+                .await;
+            assert_eq!(inside, true, "{size}: every status and button is on screen");
+        }
+        session.run("document.querySelector('.batch-list-section').scrollIntoView(); return true;").await;
+        keep_screenshot(&format!("batches-{size}.png"), &session.screenshot().await);
+
+        let details = session.run("return document.querySelector('a.row-link').href;").await;
+        session.go(details.as_str().unwrap()).await;
+        session.wait_for("the details", "return !!document.querySelector('.details-card');").await;
+        let (_, _, page, screen) = widths(&session, "body").await;
+        assert!(page <= screen, "{size}: the details page is {page} px wide on a {screen} px screen");
+        keep_screenshot(&format!("details-{size}.png"), &session.screenshot().await);
+        session.close().await;
+    }
 }
