@@ -2,6 +2,7 @@
 //! details page can show them: `/status` does not return them.
 
 use crate::api::types::{BatchListItem, UploadType};
+use crate::upload::queue::NewUpload;
 use std::cell::RefCell;
 use std::collections::HashMap;
 
@@ -16,6 +17,15 @@ pub struct BatchFacts {
 impl From<&BatchListItem> for BatchFacts {
     fn from(item: &BatchListItem) -> BatchFacts {
         BatchFacts { name: item.batch_name.clone(), size: item.file_size_bytes, upload_type: item.upload_type }
+    }
+}
+
+impl From<&NewUpload> for BatchFacts {
+    /// What an upload knows of the batch it makes: an image set's name is the server's to
+    /// choose, so only a ZIP's file name is known.
+    fn from(upload: &NewUpload) -> BatchFacts {
+        let name = (upload.strategy != UploadType::Images).then(|| upload.label.clone());
+        BatchFacts { name, size: Some(upload.size), upload_type: Some(upload.strategy) }
     }
 }
 

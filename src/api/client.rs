@@ -288,6 +288,11 @@ impl ApiClient {
         }
     }
 
+    /// Records the user of the sign-in `session_id`; false when it is no longer the stored one.
+    pub(super) fn record_user(&self, session_id: &str, user: UserInfo) -> bool {
+        self.inner.session.apply_user(session_id, user)
+    }
+
     /// Stores a new sign-in after login.
     pub(super) fn store_session(&self, session: StoredSession) {
         self.inner.session.set(Some(session));

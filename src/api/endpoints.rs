@@ -51,11 +51,9 @@ impl ApiClient {
         // Re-read: a refresh may have changed the tokens while /me was under way, and a
         // sign-out (here or in another tab) ends the sign-in this answer belongs to: then it
         // is thrown away, or it would show a signed-out user as signed in.
-        let Some(mut session) = self.session().filter(|s| s.session_id == session_id) else {
+        if !self.record_user(&session_id, user.clone()) {
             return Err(ApiError::SessionChanged);
-        };
-        session.user = Some(user.clone());
-        self.store_session(session);
+        }
         self.notify(SessionEvent::User { session_id, user: user.clone() });
         Ok(user)
     }

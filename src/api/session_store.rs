@@ -116,6 +116,23 @@ impl SessionStore {
         *self.current.borrow_mut() = session;
     }
 
+    /// The sign-in `session_id` as `localStorage` holds it now (another tab may have signed out
+    /// since this tab last looked; memory only when there is no storage). The cache is left
+    /// alone: the pending `storage` event is what tells this tab, so nothing is missed.
+    fn held(&self, session_id: &str) -> Option<StoredSession> {
+        let session = if self.storage.is_some() { self.read() } else { self.get() };
+        session.filter(|s| s.session_id == session_id)
+    }
+
+    /// Records who the sign-in `session_id` belongs to (the answer of `/me`). Returns false,
+    /// changing nothing, when that sign-in is no longer the stored one.
+    pub fn apply_user(&self, session_id: &str, user: UserInfo) -> bool {
+        let Some(mut session) = self.held(session_id) else { return false };
+        session.user = Some(user);
+        self.set(Some(session));
+        true
+    }
+
     /// Applies a refresh answer to the sign-in `session_id`: the access token always, the
     /// refresh token and user only when sent. Returns false (and changes nothing) when that
     /// sign-in is no longer the stored one: a late answer never revives a signed-out session.
@@ -126,8 +143,7 @@ impl SessionStore {
         refresh_token: Option<String>,
         user: Option<UserInfo>,
     ) -> bool {
-        self.reload();
-        let Some(mut session) = self.get().filter(|s| s.session_id == session_id) else { return false };
+        let Some(mut session) = self.held(session_id) else { return false };
         session.access_token = access_token;
         if let Some(refresh) = refresh_token.filter(|t| !t.is_empty()) {
             session.refresh_token = Some(refresh);

@@ -62,12 +62,7 @@ pub fn UploadProvider(props: &UploadProviderProps) -> Html {
                 let job = Job::new(item.upload.clone(), item.continue_earlier, client.config());
                 let report: Rc<dyn Fn(UploadEvent)> = {
                     let dispatcher = dispatcher.clone();
-                    let upload = &item.upload;
-                    let facts = BatchFacts {
-                        name: Some(upload.label.clone()),
-                        size: Some(upload.size),
-                        upload_type: Some(upload.strategy),
-                    };
+                    let facts = BatchFacts::from(&item.upload);
                     Rc::new(move |event| {
                         if let UploadEvent::Done { batch_uuid, .. } = &event {
                             // The details page shows name, size and type, which /status lacks.

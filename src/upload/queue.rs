@@ -60,6 +60,7 @@ impl std::fmt::Debug for Files {
 #[derive(Clone, Debug, PartialEq)]
 pub struct NewUpload {
     pub files: Files,
+    /// The file's name (an image set's first image: `i18n::upload_name` says "12 images").
     pub label: String,
     pub size: u64,
     pub strategy: UploadType,

@@ -135,3 +135,25 @@ async fn gateway_html_errors_read_as_server_errors() {
     assert!(matches!(err, ApiError::Server { status: 502, .. }), "{err:?}");
     assert!(err.is_transient());
 }
+
+#[wasm_bindgen_test]
+async fn a_me_answer_after_another_tab_signed_out_writes_nothing_back() {
+    start_clean().await;
+    let client = fresh_client();
+    client.login("center07", "center07-pass").await.unwrap();
+    crate::support::fault(
+        serde_json::json!({"method": "GET", "path": "/api/auth/me", "action": {"kind": "delay", "ms": 600}}),
+    )
+    .await;
+    let answer = client.me();
+    // Another tab signs out while /me is under way; this tab has not heard of it yet (a
+    // write from this very window raises no `storage` event here, so it never will).
+    let storage = web_sys::window().unwrap().local_storage().unwrap().unwrap();
+    let checked = async {
+        gloo_timers::future::sleep(std::time::Duration::from_millis(200)).await;
+        storage.remove_item(STORAGE_KEY).unwrap();
+    };
+    let (answer, ()) = futures_util::future::join(answer, checked).await;
+    assert_eq!(answer, Err(ApiError::SessionChanged), "the answer belongs to a sign-in that ended");
+    assert_eq!(storage.get_item(STORAGE_KEY).unwrap(), None, "the signed-out session is not written back");
+}

@@ -51,6 +51,8 @@ pub fn run_all() -> Result<Timings, String> {
     step(&mut timings, "release bundle (trunk, wasm-opt, .gz/.br)", || {
         let sizes = dist::build()?;
         println!("\n{}", dist::size_table(&sizes));
+        let total = dist::check_budget(&sizes, dist::FIRST_LOAD_BROTLI_BUDGET)?;
+        println!("first visit {total} bytes brotli, budget {}", dist::FIRST_LOAD_BROTLI_BUDGET);
         Ok(())
     })?;
     step(&mut timings, "nginx and deploy tests (real nginx on 127.0.0.1)", || {
