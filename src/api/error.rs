@@ -2,6 +2,7 @@
 //! values carry what the server said; `i18n` turns them into the user's language, and
 //! `Display` is a technical description for logs only.
 
+use super::server_text::names_a_lost_upload_session;
 use serde_json::Value;
 
 /// One item of a 422 validation answer: where, and what is wrong.
@@ -111,14 +112,6 @@ impl ApiError {
     }
 }
 
-/// True for the chunk service's "Upload <id> not found. Please restart upload." wording. An
-/// empty id ("Upload  not found") is a chunk sent without its `upload_id`, a client bug, and
-/// not a lost session.
-fn names_a_lost_upload_session(detail: &str) -> bool {
-    let id = detail.strip_prefix("Upload ").and_then(|rest| rest.split(" not found").next());
-    id.is_some_and(|id| !id.trim().is_empty()) && detail.contains(" not found")
-}
-
 /// The `detail` (or `message`) of an error body: a string, or 422 items joined.
 pub fn detail_of(body: &str) -> Option<Result<String, Vec<FieldError>>> {
     let value: Value = serde_json::from_str(body).ok()?;
@@ -145,27 +138,6 @@ fn field_error(item: &Value) -> FieldError {
     FieldError { field, message }
 }
 
-/// The standard reason phrase, for bodies that say nothing readable (HTML, empty).
-pub fn status_text(status: u16) -> &'static str {
-    match status {
-        400 => "Bad Request",
-        401 => "Unauthorized",
-        403 => "Forbidden",
-        404 => "Not Found",
-        405 => "Method Not Allowed",
-        408 => "Request Timeout",
-        409 => "Conflict",
-        413 => "Payload Too Large",
-        422 => "Unprocessable Content",
-        429 => "Too Many Requests",
-        500 => "Internal Server Error",
-        502 => "Bad Gateway",
-        503 => "Service Unavailable",
-        504 => "Gateway Timeout",
-        _ => "Error",
-    }
-}
-
 /// Maps a non-2xx answer to an `ApiError`. Never panics, whatever the body holds.
 /// `authenticated` says whether the request carried a bearer token: only then is a 401 the end
 /// of a session; on login or refresh it is the server refusing the credentials.
@@ -174,7 +146,9 @@ pub fn error_from_response(status: u16, retry_after: Option<&str>, body: &str, a
     let text = match &detail {
         Some(Ok(text)) => text.clone(),
         Some(Err(items)) => join_field_errors(items),
-        None => status_text(status).to_string(),
+        // Nothing readable (a gateway's HTML page, an empty body): no reason; `i18n` says
+        // what the status means in the user's language.
+        None => String::new(),
     };
     let detail_text = detail.as_ref().and_then(|d| d.as_ref().ok()).map(String::as_str);
     if authenticated && ApiError::is_session_problem(status, detail_text) {
@@ -299,7 +273,7 @@ mod tests {
         assert_eq!(error_from_response(500, None, "", true), ApiError::Server { status: 500, detail: None });
         assert_eq!(
             error_from_response(400, None, "{", true),
-            ApiError::Rejected { status: 400, message: "Bad Request".into() }
+            ApiError::Rejected { status: 400, message: String::new() }
         );
     }
 

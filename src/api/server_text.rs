@@ -71,6 +71,16 @@ pub enum ServerText {
     Other(String),
 }
 
+/// True for the chunk service's "Upload <id> not found. Please restart upload." wording. An
+/// empty id ("Upload  not found") is a chunk sent without its `upload_id`, a client bug, and
+/// not a lost session.
+pub fn names_a_lost_upload_session(detail: &str) -> bool {
+    let Some((id, _)) = detail.strip_prefix("Upload ").and_then(|rest| rest.split_once(" not found")) else {
+        return false;
+    };
+    !id.trim().is_empty() && !id.contains(' ')
+}
+
 /// `"12"` → 12, tolerating the thousands separators a Python f-string may add.
 fn count(text: &str) -> Option<u64> {
     text.trim().replace(',', "").parse().ok()
@@ -88,6 +98,12 @@ fn between<'a>(text: &'a str, prefix: &str, suffix: &str) -> Option<&'a str> {
 }
 
 impl ServerText {
+    /// Whether this client recognised the message (a failure whose reason it does not know
+    /// counts: its frame is said in the user's language).
+    pub fn is_known(&self) -> bool {
+        !matches!(self, ServerText::Other(_))
+    }
+
     /// Reads one message of the server.
     pub fn parse(text: &str) -> ServerText {
         let trimmed = text.trim();
@@ -158,7 +174,7 @@ impl ServerText {
             let (done, total) = fraction(tasks)?;
             return Some(ServerText::Timeout { done, total, seconds: count(seconds)? });
         }
-        if text.starts_with("Upload ") && text.contains(" not found") {
+        if names_a_lost_upload_session(text) {
             return Some(ServerText::UploadNotFound);
         }
         if text.starts_with("Batch ") && text.ends_with(" not found") {
@@ -244,6 +260,8 @@ mod tests {
 
     #[test]
     fn anything_else_stays_as_sent() {
+        assert!(!ServerText::parse("Could not read the answer grid").is_known());
+        assert!(ServerText::parse("Batch failed: disk full").is_known());
         for text in [
             "Processing: many sheets completed",
             "Batch failed because",

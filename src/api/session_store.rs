@@ -6,7 +6,7 @@
 
 use super::types::UserInfo;
 use serde::{Deserialize, Serialize};
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use web_sys::Storage;
 
 /// `localStorage` key of the session.
@@ -67,12 +67,15 @@ pub fn new_session_id() -> String {
 pub struct SessionStore {
     storage: Option<Storage>,
     current: RefCell<Option<StoredSession>>,
+    /// False after a write that storage refused (full, private mode): storage is then not
+    /// the truth, this tab's memory is.
+    persisted: Cell<bool>,
 }
 
 impl SessionStore {
     /// Loads what is stored in `storage` (a window's `localStorage`).
     pub fn load(storage: Option<Storage>) -> SessionStore {
-        let store = SessionStore { storage, current: RefCell::new(None) };
+        let store = SessionStore { storage, current: RefCell::new(None), persisted: Cell::new(true) };
         *store.current.borrow_mut() = store.read();
         store
     }
@@ -108,19 +111,20 @@ impl SessionStore {
     pub fn set(&self, session: Option<StoredSession>) {
         if let Some(storage) = &self.storage {
             // Storage can be full or disabled (private mode): the in-memory copy still works.
-            let _ = match &session {
+            let written = match &session {
                 Some(session) => storage.set_item(STORAGE_KEY, &serde_json::to_string(session).unwrap_or_default()),
                 None => storage.remove_item(STORAGE_KEY),
             };
+            self.persisted.set(written.is_ok());
         }
         *self.current.borrow_mut() = session;
     }
 
-    /// The sign-in `session_id` as `localStorage` holds it now (another tab may have signed out
-    /// since this tab last looked; memory only when there is no storage). The cache is left
-    /// alone: the pending `storage` event is what tells this tab, so nothing is missed.
+    /// The sign-in `session_id` as `localStorage` holds it now: another tab may have signed
+    /// out since this tab last looked, and its `storage` event may not have arrived yet. This
+    /// tab's memory when storage is missing or refused the last write.
     fn held(&self, session_id: &str) -> Option<StoredSession> {
-        let session = if self.storage.is_some() { self.read() } else { self.get() };
+        let session = if self.storage.is_some() && self.persisted.get() { self.read() } else { self.get() };
         session.filter(|s| s.session_id == session_id)
     }
 

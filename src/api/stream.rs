@@ -2,7 +2,7 @@
 //! `ReadableStream` reader, on the long lane. One call follows one connection to its end.
 
 use super::client::{bearer, network_error, Answer, ApiClient, Lane, SecondRefusal};
-use super::error::{status_text, ApiError, NetworkFailure};
+use super::error::{ApiError, NetworkFailure};
 use super::sse::{interpret, SseParser, StreamMessage};
 use futures_util::future::{select, Either};
 use gloo_net::http::RequestBuilder;
@@ -82,7 +82,7 @@ impl ApiClient {
         if !answer.is_success() {
             return match answer.into_error() {
                 // Refused again with a token that was just refreshed: this is a refusal.
-                ApiError::SessionExpired => StreamEnd::Refused(ApiError::Forbidden(status_text(403).into())),
+                ApiError::SessionExpired => StreamEnd::Refused(ApiError::Forbidden(String::new())),
                 err if err.is_transient() => StreamEnd::Interrupted(StreamBreak::Failed(err)),
                 err => StreamEnd::Refused(err),
             };

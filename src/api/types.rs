@@ -216,14 +216,6 @@ impl NaiveTimestamp {
         let days = era * 146_097 + doe;
         days * 86_400 + self.hour as i64 * 3600 + self.minute as i64 * 60 + self.second as i64
     }
-
-    /// `2025-12-18 09:41:07`.
-    pub fn display(&self) -> String {
-        format!(
-            "{:04}-{:02}-{:02} {:02}:{:02}:{:02}",
-            self.year, self.month, self.day, self.hour, self.minute, self.second
-        )
-    }
 }
 
 /// An id that is an integer in list items but may be anything elsewhere.

@@ -25,7 +25,7 @@ pub fn AppHeader() -> Html {
         html! {
             <div class="header-user">
                 <span class="visually-hidden">{ text.signed_in_as }</span>
-                <span class="header-user-name" data-testid="header-user">{ user.display_name() }</span>
+                <span class="header-user-name" data-testid="header-user"><bdi>{ user.display_name() }</bdi></span>
                 if user.is_admin {
                     <span class="badge badge-admin">{ text.admin_badge }</span>
                 }

@@ -4,6 +4,7 @@
 
 use crate::api::types::BatchStatus;
 use crate::components::batch_status_badge::BatchStatusBadge;
+use crate::components::server_message::ServerMessage;
 use crate::hooks::use_api::use_api;
 use crate::hooks::use_batch_progress::use_batch_progress;
 use crate::hooks::use_locale::use_locale;
@@ -38,10 +39,14 @@ pub fn BatchFollow(props: &BatchFollowProps) -> Html {
         });
     }
     let Some(latest) = &progress.latest else { return Html::default() };
-    let line = match &latest.status {
-        BatchStatus::Completed => i18n::follow_completed(locale, latest.processed_count, latest.failed_count),
-        BatchStatus::Failed => i18n::follow_failed(locale, reason.as_deref()),
-        _ => i18n::progress_counts(locale, latest),
+    let line = match (&latest.status, reason.as_ref()) {
+        (BatchStatus::Completed, _) => {
+            html! { { i18n::follow_completed(locale, latest.processed_count, latest.failed_count) } }
+        }
+        // The server's reason, in the user's language when known.
+        (BatchStatus::Failed, Some(reason)) => html! { <>{ "✗ " }<ServerMessage text={reason.clone()} /></> },
+        (BatchStatus::Failed, None) => html! { { format!("✗ {}", locale.upload().follow_failed) } },
+        _ => html! { { i18n::progress_counts(locale, latest) } },
     };
     html! {
         <p class="upload-follow" role="status" aria-live="polite" data-status={latest.status.as_str().to_string()}>

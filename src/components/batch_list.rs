@@ -90,7 +90,7 @@ pub fn BatchList(props: &BatchListProps) -> Html {
                                     <span class="cell-second-line">{ i18n::upload_type(locale, batch.upload_type.as_ref()) }</span>
                                     if let Some(notes) = notes {
                                         // Notes can be long: one line here, all of it on hover.
-                                        <span class="cell-second-line notes-line" title={notes.clone()}><bdi>{ notes }</bdi></span>
+                                        <span class="cell-second-line notes-line"><bdi title={notes.clone()}>{ notes }</bdi></span>
                                     }
                                 </td>
                                 <td data-label={text.col_status}><BatchStatusBadge status={batch.status.clone()} /></td>

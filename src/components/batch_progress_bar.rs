@@ -4,6 +4,7 @@
 use crate::api::types::{BatchProgress, ProgressEvent};
 use crate::components::batch_status_badge::BatchStatusBadge;
 use crate::components::progress_bar::ProgressBar;
+use crate::components::server_message::ServerMessage;
 use crate::hooks::use_locale::use_locale;
 use crate::i18n;
 use yew::prelude::*;
@@ -39,7 +40,7 @@ pub fn BatchProgressBar(props: &BatchProgressBarProps) -> Html {
             <p class="progress-numbers"><strong>{ shown }</strong>{ " · " }{ counts }</p>
             if let Some(event) = &props.latest_event {
                 <p class="progress-stage" aria-live="polite">
-                    <span class="stage-name">{ i18n::stage_name(locale, &event.stage) }</span>{ ": " }{ i18n::server_text(locale, &event.message) }
+                    <span class="stage-name">{ i18n::stage_name(locale, &event.stage) }</span>{ ": " }<ServerMessage text={event.message.clone()} />
                 </p>
             }
             if let Some(seconds) = eta {

@@ -53,14 +53,16 @@ pub fn LocaleProvider(props: &LocaleProviderProps) -> Html {
         move || starting_lang(configured.as_deref())
     });
     use_effect_with(*lang, |lang| mark_document(*lang));
+    // One callback for the provider's life: a new one per render would change the context
+    // value and re-render every component that reads it.
     let choose = {
-        let lang = lang.clone();
-        Callback::from(move |chosen: Lang| {
+        let setter = lang.setter();
+        use_callback((), move |chosen: Lang, _| {
             if let Some(storage) = storage() {
                 // A full or disabled storage only costs remembering the choice.
                 let _ = storage.set_item(STORAGE_KEY, chosen.code());
             }
-            lang.set(chosen);
+            setter.set(chosen);
         })
     };
     let context = LocaleContext { locale: Locale { lang: *lang, thai_calendar: props.thai_calendar }, choose };

@@ -18,6 +18,7 @@ pub mod locale_provider;
 pub mod pagination;
 pub mod progress_bar;
 pub mod require_auth;
+pub mod server_message;
 pub mod session_provider;
 pub mod sheet_list;
 pub mod status_filter;

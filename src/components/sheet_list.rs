@@ -1,6 +1,7 @@
 //! `SheetList`: the batch's sheets from `/status?include_sheets=true`, with a failed-only filter.
 
 use crate::api::types::{SheetItem, SheetRows, SheetStatus};
+use crate::components::server_message::ServerMessage;
 use crate::hooks::use_locale::use_locale;
 use crate::i18n;
 use yew::prelude::*;
@@ -61,7 +62,9 @@ pub fn SheetList(props: &SheetListProps) -> Html {
                                     <td class="numeric">{ sheet.sequence_number.or(sheet.sheet_number).map(|n| n.to_string()).unwrap_or_else(na) }</td>
                                     <td class="path-cell" title={sheet.image_path.clone()}><bdi>{ sheet.image_path.clone().unwrap_or_else(na) }</bdi></td>
                                     <td>{ sheet.status.as_deref().map(|s| i18n::sheet_status(locale, &SheetStatus::parse(s))).unwrap_or_else(na) }</td>
-                                    <td class="notes-cell">{ sheet.error_message.as_deref().map(|m| i18n::server_text(locale, m)).unwrap_or_default() }</td>
+                                    <td class="notes-cell">
+                                        if let Some(error) = &sheet.error_message { <ServerMessage text={error.clone()} /> }
+                                    </td>
                                 </tr>
                             }) }
                         </tbody>

@@ -32,7 +32,8 @@ pub fn server_text(l: Locale, message: &str) -> String {
     say(l, &ServerText::parse(message))
 }
 
-fn say(l: Locale, message: &ServerText) -> String {
+/// A message of the server already read: said in the user's language, or as sent.
+pub fn say(l: Locale, message: &ServerText) -> String {
     let text = l.server();
     let n = |value: &u64| intl::number(l, *value);
     let en = l.lang == Lang::En;

@@ -31,7 +31,7 @@ pub const STRINGS: Strings = Strings {
     err_session_changed: "You were signed out, so this was stopped.",
     err_payload_too_large: "The upload is larger than the server accepts in one request.",
     err_rate_limited: "The server is busy (too many requests).",
-    err_undecodable: "The server sent a response this page cannot read",
+    err_undecodable: "The server sent a response this page cannot read.",
     err_cancelled: "Cancelled.",
     skip_to_content: "Skip to content",
     status_uploaded: "Uploaded",

@@ -13,9 +13,9 @@ pub fn form_error(l: Locale, error: &FormError) -> String {
     match error {
         FormError::TaskIdMissing => l.upload().err_task_id_missing.into(),
         FormError::NoFile => l.upload().err_no_file.into(),
-        FormError::TaskIdNotDigits(c) if th => format!("task ID ต้องเป็นตัวเลขเท่านั้น “{c}” ไม่ใช่ตัวเลข"),
+        FormError::TaskIdNotDigits(c) if th => format!("รหัสชุดงาน (task ID) ต้องเป็นตัวเลขเท่านั้น “{c}” ไม่ใช่ตัวเลข"),
         FormError::TaskIdNotDigits(c) => format!("The task ID may contain digits only; “{c}” is not a digit."),
-        FormError::TaskIdLength(n) if th => format!("task ID ต้องมี 8 หลักพอดี แต่ที่กรอกมี {n} หลัก"),
+        FormError::TaskIdLength(n) if th => format!("รหัสชุดงาน (task ID) ต้องมี 8 หลักพอดี แต่ที่กรอกมี {n} หลัก"),
         FormError::TaskIdLength(n) => format!("The task ID must have exactly 8 digits; this one has {n}."),
         FormError::NotAZip(name) if th => format!("“{name}” ไม่ใช่ไฟล์ ZIP กรุณาเลือกไฟล์ .zip"),
         FormError::NotAZip(name) => format!("“{name}” is not a ZIP file. Choose a .zip archive."),

@@ -210,7 +210,8 @@ pub fn api_error(l: Locale, error: &ApiError) -> String {
             Lang::Th => format!("เซิร์ฟเวอร์ดำเนินการตามคำขอไม่สำเร็จ ({status}) กรุณารอสักครู่แล้วลองใหม่"),
         },
         ApiError::Cancelled => text.err_cancelled.into(),
-        ApiError::Undecodable(detail) => format!("{} ({detail})", text.err_undecodable),
+        // What the decoder said is for the console, not the user.
+        ApiError::Undecodable(_) => text.err_undecodable.into(),
     }
 }
 

@@ -1,7 +1,7 @@
 //! Texts with values of the upload queue: progress lines, notes on the way, why it stopped,
 //! and the batch it became.
 
-use super::{api_error, server_text};
+use super::api_error;
 use crate::api::types::UploadType;
 use crate::intl;
 use crate::locale::{Lang, Locale};
@@ -135,13 +135,5 @@ pub fn follow_completed(l: Locale, processed: u64, failed: u64) -> String {
     match l.lang {
         Lang::En => format!("✓ {processed} sheets processed, {failed} failed"),
         Lang::Th => format!("✓ ประมวลผลแล้ว {processed} แผ่น ล้มเหลว {failed} แผ่น"),
-    }
-}
-
-/// "✗ <the server's reason, said in the user's language when known>"
-pub fn follow_failed(l: Locale, reason: Option<&str>) -> String {
-    match reason {
-        Some(reason) => format!("✗ {}", server_text(l, reason)),
-        None => format!("✗ {}", l.upload().follow_failed),
     }
 }

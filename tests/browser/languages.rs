@@ -25,39 +25,92 @@ fn has_thai(text: &str) -> bool {
     text.chars().any(|c| ('\u{0E00}'..='\u{0E7F}').contains(&c))
 }
 
-/// Every text a user can meet under `root`: text nodes, and the labels assistive technology
-/// reads out (`aria-label`, `aria-valuetext`, `title`), plus the document title.
-fn visible_texts(root: &web_sys::Node, found: &mut Vec<String>) {
+/// One text a user can meet, and whether it is data shown as it came (names in `<bdi>`, ids in
+/// `<code>`, server words marked `lang="en"`) rather than words the app wrote.
+struct Seen {
+    text: String,
+    data: bool,
+}
+
+/// Every text under `root`: text nodes, and the labels assistive technology reads out or
+/// cards show (`aria-label`, `aria-valuetext`, `title`, `data-label`).
+fn visible_texts(root: &web_sys::Node, data: bool, found: &mut Vec<Seen>) {
     let children = root.child_nodes();
     for i in 0..children.length() {
         let Some(node) = children.get(i) else { continue };
         if node.node_type() == web_sys::Node::TEXT_NODE {
-            found.extend(node.text_content().map(|t| t.trim().to_string()).filter(|t| !t.is_empty()));
+            let text = node.text_content().map(|t| t.trim().to_string()).filter(|t| !t.is_empty());
+            found.extend(text.map(|text| Seen { text, data }));
         } else if let Some(element) = node.dyn_ref::<web_sys::Element>() {
-            for attribute in ["aria-label", "aria-valuetext", "title"] {
-                found.extend(element.get_attribute(attribute));
+            let tag = element.tag_name().to_ascii_lowercase();
+            let data = data || tag == "bdi" || tag == "code" || element.get_attribute("lang").as_deref() == Some("en");
+            for attribute in ["aria-label", "aria-valuetext", "title", "data-label"] {
+                found.extend(element.get_attribute(attribute).map(|text| Seen { text, data }));
             }
-            visible_texts(&node, found);
+            visible_texts(&node, data, found);
         }
     }
+}
+
+/// Latin words a Thai office keeps as they are: they never count as English left behind.
+const KEPT: [&str; 14] =
+    ["QR", "code", "task", "ID", "ZIP", "CSV", "JPG", "PNG", "OMR", "MB", "KB", "GB", "TB", "English"];
+
+/// Two or more English words in a row, outside the words Thai keeps.
+fn english_run(text: &str) -> Option<String> {
+    let mut run = Vec::new();
+    for token in text.split_whitespace() {
+        let word = token.trim_matches(|c: char| c.is_ascii_punctuation());
+        let english = word.len() >= 2 && word.chars().all(|c| c.is_ascii_alphabetic()) && !KEPT.contains(&word);
+        if !english {
+            run.clear();
+            continue;
+        }
+        run.push(word);
+        if run.len() >= 2 {
+            return Some(run.join(" "));
+        }
+    }
+    None
 }
 
 /// The English catalogue texts shown on a page that should be all Thai: a text equal to a
 /// catalogue entry, or holding a catalogue sentence.
 fn english_on_page(root: &web_sys::Element) -> Vec<String> {
     let english = omr_web::i18n::english_only_texts();
-    let mut texts = vec![web_sys::window().unwrap().document().unwrap().title()];
-    visible_texts(root, &mut texts);
-    texts.into_iter().filter(|t| english.iter().any(|e| t == e || (e.chars().count() >= 12 && t.contains(e)))).collect()
+    let mut texts = vec![Seen { text: web_sys::window().unwrap().document().unwrap().title(), data: false }];
+    visible_texts(root, false, &mut texts);
+    texts
+        .into_iter()
+        .map(|seen| seen.text)
+        .filter(|t| english.iter().any(|e| t == e || (e.chars().count() >= 12 && t.contains(e))))
+        .collect()
 }
 
+/// Fails on English the app wrote on a Thai page: a catalogue text (the list comes from the
+/// catalogue itself), or any run of English words outside data (status phrases, decoder
+/// messages and other English that never was in the catalogue).
 fn assert_all_thai(root: &web_sys::Element, page: &str) {
     let left = english_on_page(root);
     assert!(left.is_empty(), "English catalogue texts on the Thai {page}: {left:?}");
+    let mut texts = Vec::new();
+    visible_texts(root, false, &mut texts);
+    let runs: Vec<String> = texts.iter().filter(|s| !s.data).filter_map(|s| english_run(&s.text)).collect();
+    assert!(runs.is_empty(), "English words on the Thai {page}: {runs:?}");
 }
 
 fn html_lang() -> String {
     web_sys::window().unwrap().document().unwrap().document_element().unwrap().get_attribute("lang").unwrap_or_default()
+}
+
+#[wasm_bindgen_test]
+fn english_runs_are_found_and_kept_words_are_not() {
+    assert_eq!(english_run("ZIP แบบมี QR code"), None);
+    assert_eq!(english_run("กรุณากรอกรหัสชุดงาน (task ID) 8 หลัก"), None);
+    assert_eq!(english_run("เซิร์ฟเวอร์: Not Found"), Some("Not Found".into()));
+    assert_eq!(english_run("x Bad Request (400)"), Some("Bad Request".into()));
+    assert_eq!(english_run("Not ไทย Found"), None, "Thai between two words breaks the run");
+    assert_eq!(english_run("Cancelled"), None, "one word alone is the catalogue check's job");
 }
 
 #[wasm_bindgen_test]
@@ -174,7 +227,7 @@ async fn the_upload_form_says_each_problem_in_thai_and_in_english() {
             [
                 "กรุณาเลือกไฟล์ที่จะอัปโหลด",
                 "“scan.pdf” ไม่ใช่ไฟล์ ZIP",
-                "task ID ต้องมี 8 หลักพอดี แต่ที่กรอกมี 7 หลัก",
+                "รหัสชุดงาน (task ID) ต้องมี 8 หลักพอดี แต่ที่กรอกมี 7 หลัก",
                 "“renamed.zip” ไม่ใช่ไฟล์ ZIP จริง",
                 "ภาพกระดาษคำตอบ 3 ภาพ ใน 1 โฟลเดอร์ชุดงาน",
             ],

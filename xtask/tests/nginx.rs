@@ -497,8 +497,8 @@ fn keep_screenshot(name: &str, png: &[u8]) {
 }
 
 /// The login page, the admin's batch list and a batch's details, in the deployment's default
-/// language (Thai), at 390 × 844 and 1366 × 900: nothing is wider than the screen, the admin's
-/// list needs no sideways scrolling on the laptop, and on the phone the list is cards.
+/// language (Thai), at 1280 × 800, 1366 × 900 and 390 × 844: nothing is wider than the screen,
+/// the admin's list needs no sideways scrolling from 1280 px, and on the phone it is cards.
 #[tokio::test]
 async fn the_pages_fit_a_phone_and_a_laptop() {
     let backend = seeded_standin().await;

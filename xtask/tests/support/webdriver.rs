@@ -2,10 +2,12 @@
 //! Chromium, real CSS, the real bundle behind real nginx. Only the commands those checks use.
 
 use serde_json::{json, Value};
+use std::os::unix::process::CommandExt;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-/// chromedriver on a free port, stopped on drop.
+/// chromedriver on a free port in a process group of its own, stopped on drop together with
+/// every browser it started (also those of a session a failed assertion left open).
 pub struct Driver {
     child: Child,
     base: String,
@@ -14,12 +16,12 @@ pub struct Driver {
 
 impl Drop for Driver {
     fn drop(&mut self) {
-        let _ = self.child.kill();
+        let _ = Command::new("kill").arg("-TERM").arg(format!("-{}", self.child.id())).status();
         let _ = self.child.wait();
     }
 }
 
-/// One browser session, closed on drop.
+/// One browser session; `close` ends it, and the driver's drop ends one left open.
 pub struct Session<'a> {
     driver: &'a Driver,
     id: String,
@@ -30,6 +32,7 @@ impl Driver {
         let binary = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into());
         let child = Command::new(binary)
             .arg(format!("--port={port}"))
+            .process_group(0)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
