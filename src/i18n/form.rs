@@ -10,6 +10,7 @@ use crate::upload::zip_scan::{ZipRefusal, ZipSummary};
 pub fn form_error(l: Locale, error: &FormError) -> String {
     let th = l.lang == Lang::Th;
     let size = |bytes: &u64| intl::bytes(l, *bytes);
+    let name = super::isolate(error.file_name().unwrap_or_default());
     match error {
         FormError::TaskIdMissing => l.upload().err_task_id_missing.into(),
         FormError::NoFile => l.upload().err_no_file.into(),
@@ -17,26 +18,26 @@ pub fn form_error(l: Locale, error: &FormError) -> String {
         FormError::TaskIdNotDigits(c) => format!("The task ID may contain digits only; “{c}” is not a digit."),
         FormError::TaskIdLength(n) if th => format!("รหัสชุดงาน (task ID) ต้องมี 8 หลักพอดี แต่ที่กรอกมี {n} หลัก"),
         FormError::TaskIdLength(n) => format!("The task ID must have exactly 8 digits; this one has {n}."),
-        FormError::NotAZip(name) if th => format!("“{name}” ไม่ใช่ไฟล์ ZIP กรุณาเลือกไฟล์ .zip"),
-        FormError::NotAZip(name) => format!("“{name}” is not a ZIP file. Choose a .zip archive."),
-        FormError::ZipWhereImagesExpected(name) if th => {
+        FormError::NotAZip(_) if th => format!("“{name}” ไม่ใช่ไฟล์ ZIP กรุณาเลือกไฟล์ .zip"),
+        FormError::NotAZip(_) => format!("“{name}” is not a ZIP file. Choose a .zip archive."),
+        FormError::ZipWhereImagesExpected(_) if th => {
             format!("“{name}” เป็นไฟล์ ZIP แต่แบบ “ไฟล์ภาพ” ต้องใช้ไฟล์ JPG หรือ PNG กรุณาเลือกแบบ ZIP แทน")
         }
-        FormError::ZipWhereImagesExpected(name) => {
+        FormError::ZipWhereImagesExpected(_) => {
             format!("“{name}” is a ZIP file, but “Images” expects JPG or PNG files. Choose a ZIP strategy instead.")
         }
-        FormError::ImageWhereZipExpected(name) if th => {
+        FormError::ImageWhereZipExpected(_) if th => {
             format!("“{name}” เป็นไฟล์ภาพ แต่แบบนี้ต้องใช้ไฟล์ ZIP หากเป็นไฟล์ภาพแยก กรุณาเลือกแบบ “ไฟล์ภาพ”")
         }
-        FormError::ImageWhereZipExpected(name) => {
+        FormError::ImageWhereZipExpected(_) => {
             format!("“{name}” is an image, but this strategy expects a ZIP file. Choose “Images” for loose images.")
         }
-        FormError::UnsupportedType(name) if th => format!("“{name}” ไม่ใช่ไฟล์ภาพ JPG หรือ PNG"),
-        FormError::UnsupportedType(name) => format!("“{name}” is not a JPG or PNG image."),
-        FormError::EmptyFile(name) if th => format!("“{name}” เป็นไฟล์ว่าง (0 ไบต์)"),
-        FormError::EmptyFile(name) => format!("“{name}” is empty (0 bytes)."),
-        FormError::FileTooLarge { name, max } if th => format!("“{name}” มีขนาดเกินขีดจำกัด {}", size(max)),
-        FormError::FileTooLarge { name, max } => format!("“{name}” is larger than the {} limit.", size(max)),
+        FormError::UnsupportedType(_) if th => format!("“{name}” ไม่ใช่ไฟล์ภาพ JPG หรือ PNG"),
+        FormError::UnsupportedType(_) => format!("“{name}” is not a JPG or PNG image."),
+        FormError::EmptyFile(_) if th => format!("“{name}” เป็นไฟล์ว่าง (0 ไบต์)"),
+        FormError::EmptyFile(_) => format!("“{name}” is empty (0 bytes)."),
+        FormError::FileTooLarge { max, .. } if th => format!("“{name}” มีขนาดเกินขีดจำกัด {}", size(max)),
+        FormError::FileTooLarge { max, .. } => format!("“{name}” is larger than the {} limit.", size(max)),
         FormError::ImagesTooLarge { total, max } if th => format!(
             "ไฟล์ภาพเหล่านี้รวมกันได้ {} เกินกว่าที่ส่งได้ในคำขอเดียว ({}) กรุณารวมเป็นไฟล์ ZIP แล้วอัปโหลดแทน",
             size(total),
@@ -47,7 +48,7 @@ pub fn form_error(l: Locale, error: &FormError) -> String {
             size(total),
             size(max)
         ),
-        FormError::Zip { name, refusal } => zip_refused(l, name, refusal),
+        FormError::Zip { refusal, .. } => zip_refused(l, &name, refusal),
     }
 }
 

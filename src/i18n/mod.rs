@@ -75,6 +75,12 @@ pub fn english_only_texts() -> Vec<&'static str> {
     english.into_iter().filter(|text| !thai.contains(text)).collect()
 }
 
+/// A name inside a sentence, isolated as `<bdi>` isolates it in markup (FSI … PDI), so a
+/// name in another script or with RTL marks never reorders the words around it.
+pub fn isolate(name: &str) -> String {
+    format!("\u{2068}{name}\u{2069}")
+}
+
 /// "Batches · OMR Batches" for the document title.
 pub fn page_title(l: Locale, page: &str) -> String {
     format!("{page} · {}", l.strings().app_name)
@@ -235,6 +241,7 @@ pub fn showing(l: Locale, first: u64, last: u64, total: u64) -> String {
 
 /// The first confirmation: names the file and says it cannot be undone.
 pub fn delete_question(l: Locale, name: &str) -> String {
+    let name = isolate(name);
     match l.lang {
         Lang::En => format!("“{name}” and its results will be deleted for good. This cannot be undone."),
         Lang::Th => format!("“{name}” และผลการตรวจทั้งหมดจะถูกลบถาวร ไม่สามารถกู้คืนได้"),
@@ -243,6 +250,7 @@ pub fn delete_question(l: Locale, name: &str) -> String {
 
 /// The second confirmation for a batch still in progress.
 pub fn delete_processing_question(l: Locale, name: &str, status: &BatchStatus) -> String {
+    let name = isolate(name);
     let status = batch_status(l, status);
     match l.lang {
         Lang::En => format!(
@@ -255,6 +263,7 @@ pub fn delete_processing_question(l: Locale, name: &str, status: &BatchStatus) -
 
 /// "Deleted “103.zip”."
 pub fn deleted(l: Locale, name: &str) -> String {
+    let name = isolate(name);
     match l.lang {
         Lang::En => format!("Deleted “{name}”."),
         Lang::Th => format!("ลบ “{name}” แล้ว"),
@@ -263,6 +272,7 @@ pub fn deleted(l: Locale, name: &str) -> String {
 
 /// Accessible name of a row's delete button.
 pub fn delete_named(l: Locale, name: &str) -> String {
+    let name = isolate(name);
     match l.lang {
         Lang::En => format!("Delete {name}"),
         Lang::Th => format!("ลบ {name}"),

@@ -25,6 +25,7 @@ pub fn upload_name(l: Locale, upload: &NewUpload) -> String {
 /// The line under a queued upload: a note on the way or why it stopped.
 pub fn upload_message(l: Locale, file: &str, message: &ItemMessage) -> String {
     let text = l.upload();
+    let file = super::isolate(file);
     match message {
         ItemMessage::Note(Note::Retrying { chunk, attempt, delay_ms, cause }) => {
             let (request, cause) = (intl::number(l, u64::from(chunk + 1)), api_error(l, cause));

@@ -36,6 +36,26 @@ pub enum FormError {
     },
 }
 
+impl FormError {
+    /// The file the problem is about, when it is about one.
+    pub fn file_name(&self) -> Option<&str> {
+        match self {
+            FormError::NotAZip(name)
+            | FormError::ZipWhereImagesExpected(name)
+            | FormError::ImageWhereZipExpected(name)
+            | FormError::UnsupportedType(name)
+            | FormError::EmptyFile(name)
+            | FormError::FileTooLarge { name, .. }
+            | FormError::Zip { name, .. } => Some(name),
+            FormError::TaskIdMissing
+            | FormError::TaskIdNotDigits(_)
+            | FormError::TaskIdLength(_)
+            | FormError::NoFile
+            | FormError::ImagesTooLarge { .. } => None,
+        }
+    }
+}
+
 /// Trims spaces and turns Thai digits (๐–๙) into ASCII; the result must be exactly 8 digits.
 pub fn normalize_task_id(input: &str) -> Result<String, FormError> {
     let converted: String = input

@@ -141,6 +141,8 @@ async fn admin_deletes_with_confirmation_and_sees_server_refusals() {
     trigger.click();
     wait_for("the dialog", || find(&root, "[role=dialog]").is_some()).await;
     assert!(text(&root).contains(&format!("“{name}”")), "the dialog names the file");
+    let raw = root.text_content().unwrap();
+    assert!(raw.contains(&format!("\u{2068}{name}\u{2069}")), "the name isolated inside the sentence");
     let focused = web_sys::window().unwrap().document().unwrap().active_element().unwrap();
     assert!(find(&root, "[role=dialog]").unwrap().contains(Some(&focused)), "focus moved into the dialog");
     let escape = web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &{

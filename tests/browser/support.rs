@@ -161,9 +161,9 @@ pub fn find(root: &web_sys::Element, selector: &str) -> Option<web_sys::HtmlElem
     root.query_selector(selector).ok().flatten().and_then(|e| e.dyn_into().ok())
 }
 
-/// The visible text of `root`.
+/// The visible text of `root`, without the invisible isolate marks (FSI, PDI) around names.
 pub fn text(root: &web_sys::Element) -> String {
-    root.text_content().unwrap_or_default()
+    root.text_content().unwrap_or_default().replace(['\u{2068}', '\u{2069}'], "")
 }
 
 /// Sets an input's value as typing would.

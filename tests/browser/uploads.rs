@@ -345,7 +345,7 @@ async fn a_refused_chunk_fails_at_once_naming_file_chunk_and_reason() {
             "refused.zip",
             &omr_web::upload::queue::ItemMessage::Failure(expected)
         ),
-        "“refused.zip”: chunk 2 of 2 failed: Chunk size 104857601 exceeds maximum 104857600"
+        "“\u{2068}refused.zip\u{2069}”: chunk 2 of 2 failed: Chunk size 104857601 exceeds maximum 104857600"
     );
     assert!(retries(&events).is_empty(), "no retry for a 413");
 }
