@@ -523,6 +523,7 @@ async fn the_pages_fit_a_phone_and_a_laptop() {
             .await;
 
         let (table, shown, page, screen) = widths(&session, ".batch-list-section .table-scroll").await;
+        println!("{size}: list {table} px in {shown} px, page {page} px on {screen} px");
         assert!(page <= screen, "{size}: the page is {page} px wide on a {screen} px screen");
         if width >= 1280 {
             assert!(table <= shown, "{size}: the admin's list scrolls sideways ({table} px in {shown} px)");
