@@ -317,3 +317,27 @@ async fn switching_language_re_renders_the_page_and_a_running_upload_and_is_reme
     assert_eq!(html_lang(), "en");
     unmount_all();
 }
+
+#[wasm_bindgen_test]
+async fn the_delete_dialog_and_the_not_found_page_in_thai() {
+    start_clean().await;
+    ApiClient::new(config()).login("admin", "admin-pass-2025").await.unwrap();
+    go_to("/dashboard/batches?status=processing");
+    let root = mount_app(config_in(Lang::Th));
+    wait_for("a running batch", || find(&root, "tr[data-uuid] button[aria-haspopup=dialog]").is_some()).await;
+    find(&root, "tr[data-uuid] button[aria-haspopup=dialog]").unwrap().click();
+    wait_for("the dialog", || find(&root, "[role=dialog]").is_some()).await;
+    assert!(text(&root).contains("ต้องการลบชุดข้อมูลนี้หรือไม่"), "{}", text(&root));
+    assert_all_thai(&root, "delete dialog");
+    // A running batch asks a second time, naming its status in Thai.
+    find(&root, "[role=dialog] .button-danger").unwrap().click();
+    wait_for("the second question", || text(&root).contains("ยังอยู่ในสถานะ “กำลังประมวลผล”")).await;
+    assert_all_thai(&root, "second delete question");
+    unmount_all();
+
+    go_to("/no/such/page");
+    let root = mount_app(config_in(Lang::Th));
+    wait_for("the not-found page", || text(&root).contains("ไม่พบหน้าที่ต้องการ")).await;
+    assert_all_thai(&root, "not-found page");
+    unmount_all();
+}
