@@ -80,7 +80,7 @@ pub enum ApiError {
 }
 
 /// The 422 items as one line: `query.limit: Input should be …; body.total_chunks: …`.
-pub fn join_field_errors(items: &[FieldError]) -> String {
+fn join_field_errors(items: &[FieldError]) -> String {
     items
         .iter()
         .map(

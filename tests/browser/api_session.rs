@@ -13,8 +13,7 @@ async fn login_stores_the_session_and_me_returns_the_user() {
     let user = client.login("center07", "center07-pass").await.expect("login");
     assert_eq!(user.username, "center07");
     assert!(!user.is_admin);
-    let stored = web_sys::window().unwrap().local_storage().unwrap().unwrap().get_item(STORAGE_KEY).unwrap();
-    assert!(stored.expect("session persisted").contains("access_token"));
+    assert!(crate::support::stored(STORAGE_KEY).expect("session persisted").contains("access_token"));
     // A new client (a reload) picks the session up from storage.
     let reloaded = ApiClient::new(config());
     let me = reloaded.me().await.expect("me after reload");

@@ -3,7 +3,7 @@
 
 use crate::steps::sign_in;
 use crate::support::{
-    config, control, count_requests, current_url, fault, find, go_to, mount_app, second_tab, start_clean, text,
+    config, control, count_requests, current_url, fault, find, go_to, mount_app, second_tab, start_clean, stored, text,
     type_into, unmount_all, wait_for,
 };
 use omr_web::api::session_store::STORAGE_KEY;
@@ -12,10 +12,6 @@ use wasm_bindgen_test::wasm_bindgen_test;
 
 /// The batch list with its data (not the loading skeleton, whose rows have no id).
 const DATA_ROW: &str = "table.batch-table tbody tr[data-uuid]";
-
-fn stored_session() -> Option<String> {
-    web_sys::window().unwrap().local_storage().unwrap().unwrap().get_item(STORAGE_KEY).unwrap()
-}
 
 #[wasm_bindgen_test]
 async fn signed_out_visitor_is_sent_to_login_and_back_after_signing_in() {
@@ -184,7 +180,7 @@ async fn a_refresh_answer_that_arrives_after_sign_out_is_thrown_away() {
     let (me, ()) = futures_util::future::join(here.me(), sign_out_meanwhile).await;
     assert!(me.is_err(), "{me:?}");
     assert_eq!(count_requests("POST", "/api/auth/refresh").await, 1, "the refresh did go out and come back");
-    assert_eq!(stored_session(), None, "the late answer did not sign anyone back in");
+    assert_eq!(stored(STORAGE_KEY), None, "the late answer did not sign anyone back in");
     assert!(here.session().is_none() && other.session().is_none());
 }
 
@@ -202,6 +198,6 @@ async fn signing_out_while_the_session_is_being_checked_stays_signed_out() {
     wait_for("the login page", || find(&root, "#login-username").is_some()).await;
     gloo_timers::future::sleep(std::time::Duration::from_millis(2_000)).await;
     assert!(find(&root, "#login-username").is_some() && find(&root, ".header-user").is_none(), "still signed out");
-    assert_eq!(stored_session(), None);
+    assert_eq!(stored(STORAGE_KEY), None);
     unmount_all();
 }

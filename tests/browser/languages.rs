@@ -7,7 +7,7 @@
 
 use crate::steps::{choose_files, drop_files, select_status, set_task_id, sign_in, submit};
 use crate::support::{
-    config, current_url, fault, find, go_to, mount_app, small_zip, start_clean, text, unique_task, unmount_all,
+    config, current_url, fault, find, go_to, mount_app, small_zip, start_clean, stored, text, unique_task, unmount_all,
     upload_zip, wait_for,
 };
 use omr_web::api::ApiClient;
@@ -74,15 +74,20 @@ fn english_run(text: &str) -> Option<String> {
     None
 }
 
-/// The English catalogue texts shown on a page that should be all Thai: a text equal to a
-/// catalogue entry, or holding a catalogue sentence.
-fn english_on_page(root: &web_sys::Element) -> Vec<String> {
-    let english = omr_web::i18n::english_only_texts();
+/// Every text of the page under `root`, the document title first.
+fn page_texts(root: &web_sys::Element) -> Vec<Seen> {
     let mut texts = vec![Seen { text: web_sys::window().unwrap().document().unwrap().title(), data: false }];
     visible_texts(root, false, &mut texts);
     texts
-        .into_iter()
-        .map(|seen| seen.text)
+}
+
+/// The English catalogue texts among `texts`: a text equal to a catalogue entry, or holding
+/// a catalogue sentence.
+fn english_on_page(texts: &[Seen]) -> Vec<String> {
+    let english = omr_web::i18n::english_only_texts();
+    texts
+        .iter()
+        .map(|seen| seen.text.clone())
         .filter(|t| english.iter().any(|e| t == e || (e.chars().count() >= 12 && t.contains(e))))
         .collect()
 }
@@ -91,10 +96,9 @@ fn english_on_page(root: &web_sys::Element) -> Vec<String> {
 /// catalogue itself), or any run of English words outside data (status phrases, decoder
 /// messages and other English that never was in the catalogue).
 fn assert_all_thai(root: &web_sys::Element, page: &str) {
-    let left = english_on_page(root);
+    let texts = page_texts(root);
+    let left = english_on_page(&texts);
     assert!(left.is_empty(), "English catalogue texts on the Thai {page}: {left:?}");
-    let mut texts = Vec::new();
-    visible_texts(root, false, &mut texts);
     let runs: Vec<String> = texts.iter().filter(|s| !s.data).filter_map(|s| english_run(&s.text)).collect();
     assert!(runs.is_empty(), "English words on the Thai {page}: {runs:?}");
 }
@@ -159,7 +163,10 @@ async fn the_list_with_paging_and_the_filter_in_thai_and_in_english() {
         match lang {
             Lang::Th => assert_all_thai(&root, "list"),
             // The check itself works: the same page in English is full of catalogue texts.
-            Lang::En => assert!(english_on_page(&root).len() > 10, "{:?}", english_on_page(&root)),
+            Lang::En => {
+                let english = english_on_page(&page_texts(&root));
+                assert!(english.len() > 10, "{english:?}");
+            }
         }
         select_status(&root, "failed");
         wait_for("failed batches only", || {
@@ -299,8 +306,7 @@ async fn switching_language_re_renders_the_page_and_a_running_upload_and_is_reme
     assert_eq!(html_lang(), "th");
     let document = web_sys::window().unwrap().document().unwrap();
     assert!(document.title().contains("ชุดข้อมูล"), "title follows: {}", document.title());
-    let remembered = web_sys::window().unwrap().local_storage().unwrap().unwrap().get_item(STORAGE_KEY).unwrap();
-    assert_eq!(remembered.as_deref(), Some("th"));
+    assert_eq!(stored(STORAGE_KEY).as_deref(), Some("th"));
     wait_for("the upload done, in Thai", || text(&root).contains("อัปโหลดแล้ว เริ่มประมวลผลแล้ว")).await;
     assert_all_thai(&root, "list after the switch");
 

@@ -45,6 +45,11 @@ pub fn clear_storage() {
     }
 }
 
+/// What this origin's `localStorage` holds under `key`.
+pub fn stored(key: &str) -> Option<String> {
+    web_sys::window()?.local_storage().ok()??.get_item(key).ok()?
+}
+
 thread_local! {
     /// Every app a test mounted, so the next test can end what a failed one left running.
     static MOUNTED: std::cell::RefCell<Vec<(yew::AppHandle<App>, web_sys::Element)>> = const { std::cell::RefCell::new(Vec::new()) };

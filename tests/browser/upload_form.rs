@@ -2,10 +2,10 @@
 //! through the queue, the list showing the new batch, uploads across navigation and lost
 //! Wi-Fi, sign-out ending a user's uploads, and resume offers only for the very same file.
 
-use crate::steps::{choose_files, drop_files, set_task_id, submit};
+use crate::steps::{choose_files, drop_files, set_task_id, sign_in, submit};
 use crate::support::{
     chunk_log, config, control, fault, find, go_to, mount_app, patterned_file, received_sha, set_online, small_zip,
-    start_clean, text, type_into, unmount_all, wait_for,
+    start_clean, stored, text, unmount_all, wait_for,
 };
 use omr_web::api::ApiClient;
 use omr_web::config::AppConfig;
@@ -165,23 +165,13 @@ async fn signing_out_ends_the_uploads_and_nothing_reaches_the_next_user() {
 
     // The first user signs out and hands the PC over; then the Wi-Fi comes back.
     find(&root, ".header-user button").unwrap().click();
-    wait_for("the login page", || find(&root, "#login-username").is_some()).await;
-    type_into(&root, "#login-username", "center08");
-    type_into(&root, "#login-password", "center08-pass");
-    find(&root, "button[type=submit]").unwrap().click();
+    sign_in(&root, "center08", "center08-pass").await;
     wait_for("the second user's list", || find(&root, "#upload-files").is_some()).await;
     assert!(find(&root, ".upload-item").is_none(), "the queue went with the first user");
     network_back().await;
     gloo_timers::future::sleep(std::time::Duration::from_millis(1_500)).await;
     assert!(chunk_log().await.is_empty(), "nothing of the first user's file was sent");
-    let table = web_sys::window()
-        .unwrap()
-        .local_storage()
-        .unwrap()
-        .unwrap()
-        .get_item(omr_web::upload::resume::STORAGE_KEY)
-        .unwrap()
-        .unwrap_or_default();
+    let table = stored(omr_web::upload::resume::STORAGE_KEY).unwrap_or_default();
     assert!(table.contains("|14|shared-pc.zip|"), "the first user's record is kept for them: {table}");
 
     // The second user picks the same file: it is theirs to upload afresh, not to resume.
@@ -348,13 +338,7 @@ async fn unfinished_uploads_are_listed_after_a_reload_and_can_be_forgotten() {
     let forget = find(&root, "[data-testid=unfinished-upload] button").unwrap();
     forget.click();
     wait_for("the list gone", || find(&root, "[data-testid=unfinished-upload]").is_none()).await;
-    let table = web_sys::window()
-        .unwrap()
-        .local_storage()
-        .unwrap()
-        .unwrap()
-        .get_item(omr_web::upload::resume::STORAGE_KEY)
-        .unwrap();
-    assert!(!table.unwrap_or_default().contains("left-over.zip"), "the record is gone");
+    let table = stored(omr_web::upload::resume::STORAGE_KEY).unwrap_or_default();
+    assert!(!table.contains("left-over.zip"), "the record is gone");
     unmount_all();
 }
