@@ -65,10 +65,7 @@ impl Nginx {
         let conf_dir = dir.join("conf");
         std::fs::create_dir_all(&conf_dir).unwrap();
         for temp in ["body", "proxy", "fastcgi", "uwsgi", "scgi"] {
-            let path = dir.join("tmp").join(temp);
-            std::fs::create_dir_all(&path).unwrap();
-            // Workers run as nobody when nginx starts as root.
-            Command::new("chmod").arg("0777").arg(&path).status().unwrap();
+            std::fs::create_dir_all(dir.join("tmp").join(temp)).unwrap();
         }
         for snippet in ["security-headers.conf", "api-security-headers.conf"] {
             std::fs::copy(xtask::root().join("deploy/nginx").join(snippet), conf_dir.join(snippet)).unwrap();
@@ -95,10 +92,13 @@ impl Nginx {
         )
         .unwrap();
         std::fs::write(conf_dir.join("site.conf"), site).unwrap();
+        // Workers run as the user who runs the tests (`user` is ignored unless that is root,
+        // where nginx would otherwise drop to nobody): a checkout in a private directory,
+        // such as one made by `mktemp -d`, must still be readable by them.
         let load = if brotli { format!("load_module {BROTLI_MODULE};\n") } else { String::new() };
         let d = dir.display();
         let main = format!(
-            "{load}worker_processes 1;\ndaemon off;\npid {d}/nginx.pid;\nerror_log {d}/error.log warn;\nevents {{ worker_connections 256; }}\n\
+            "{load}user root;\nworker_processes 1;\ndaemon off;\npid {d}/nginx.pid;\nerror_log {d}/error.log warn;\nevents {{ worker_connections 256; }}\n\
              http {{\n include /etc/nginx/mime.types;\n default_type application/octet-stream;\n access_log off;\n\
              client_body_temp_path {d}/tmp/body;\n proxy_temp_path {d}/tmp/proxy;\n fastcgi_temp_path {d}/tmp/fastcgi;\n\
              uwsgi_temp_path {d}/tmp/uwsgi;\n scgi_temp_path {d}/tmp/scgi;\n include {d}/conf/site.conf;\n}}\n"
