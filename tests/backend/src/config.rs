@@ -39,6 +39,9 @@ pub struct Config {
     pub initial_faults: Option<String>,
     /// Answer 413 HTML above this many request-body bytes, like Cloudflare; needs `test_mode`.
     pub gateway_body_limit: Option<u64>,
+    /// Largest request body accepted at all: nginx's `client_max_body_size 500M` plus margin;
+    /// `--body-limit` raises it (test mode) so a benchmark can send a whole large file at once.
+    pub body_limit: usize,
 }
 
 impl Config {
@@ -61,6 +64,7 @@ impl Config {
             list_without_username: false,
             initial_faults: None,
             gateway_body_limit: None,
+            body_limit: 600 * 1024 * 1024,
         }
     }
 
@@ -81,6 +85,7 @@ impl Config {
     pub fn from_args(args: impl IntoIterator<Item = String>) -> Result<Self, String> {
         let mut cfg = Config::dev(PathBuf::from(".omr-standin"));
         let mut args = args.into_iter();
+        let mut body_limit_set = false;
         while let Some(flag) = args.next() {
             let mut value = || args.next().ok_or_else(|| format!("{flag} needs a value"));
             match flag.as_str() {
@@ -95,6 +100,10 @@ impl Config {
                 "--event-log-ttl-secs" => cfg.event_log_ttl = secs(&flag, &value()?)?,
                 "--faults" => cfg.initial_faults = Some(value()?),
                 "--gateway-body-limit" => cfg.gateway_body_limit = Some(parse(&flag, &value()?)?),
+                "--body-limit" => {
+                    body_limit_set = true;
+                    cfg.body_limit = parse(&flag, &value()?)?;
+                }
                 "--test-mode" => cfg.test_mode = true,
                 "--seed-demo" => cfg.seed_demo = true,
                 "--missing-auth-401" => cfg.missing_auth_is_401 = true,
@@ -109,8 +118,8 @@ impl Config {
                 other => return Err(format!("unknown flag {other}\n{USAGE}")),
             }
         }
-        if (cfg.initial_faults.is_some() || cfg.gateway_body_limit.is_some()) && !cfg.test_mode {
-            return Err("--faults and --gateway-body-limit need --test-mode".into());
+        if (cfg.initial_faults.is_some() || cfg.gateway_body_limit.is_some() || body_limit_set) && !cfg.test_mode {
+            return Err("--faults, --gateway-body-limit and --body-limit need --test-mode".into());
         }
         Ok(cfg)
     }
@@ -120,6 +129,7 @@ impl Config {
 pub const USAGE: &str = "usage: omr-standin [--addr 127.0.0.1:8000] [--data-dir DIR] [--seed-demo] [--test-mode]
   [--access-ttl-secs N] [--refresh-ttl-secs N] [--stage-delay-ms N] [--tick-ms N] [--sheets-per-tick N]
   [--ping-ms N] [--event-log-ttl-secs N] [--fast] [--faults JSON] [--gateway-body-limit BYTES]
+  [--body-limit BYTES]
   [--missing-auth-401] [--minimal-refresh] [--list-without-username]";
 
 fn parse<T: std::str::FromStr>(flag: &str, value: &str) -> Result<T, String> {

@@ -55,7 +55,7 @@ pub struct NewBatch<'a> {
     pub task_id: Option<&'a str>,
     pub notes: Option<&'a str>,
     pub created_at: &'a str,
-    pub stored_path: &'a str,
+    pub stored_path: Option<&'a str>,
 }
 
 /// One answer sheet of a batch.

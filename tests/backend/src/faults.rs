@@ -3,6 +3,7 @@
 //! A rule matches requests by method and path (after `/api/realtime/` is folded into `/api/`)
 //! and fires on its `nth` match, for `count` matches in a row (0 = forever after).
 
+use crate::link::Link;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::sync::Mutex;
@@ -101,11 +102,12 @@ pub struct LoggedRequest {
 #[derive(Clone, Debug)]
 pub struct RequestNote(pub Value);
 
-/// Installed faults, the gateway body limit and the request log.
+/// Installed faults, the gateway body limit, the shaped link and the request log.
 #[derive(Default)]
 pub struct Faults {
     rules: Mutex<Vec<FaultRule>>,
     gateway_body_limit: Mutex<Option<u64>>,
+    link: Mutex<Option<Link>>,
     log: Mutex<Vec<LoggedRequest>>,
     /// Wakes every open event stream so it ends without a final event (a forced reconnect).
     pub cut_streams: tokio::sync::Notify,
@@ -149,6 +151,16 @@ impl Faults {
     /// The current request-body limit.
     pub fn gateway_body_limit(&self) -> Option<u64> {
         *self.gateway_body_limit.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Shapes every later request like `link`, or stops shaping.
+    pub fn set_link(&self, link: Option<Link>) {
+        *self.link.lock().unwrap_or_else(|p| p.into_inner()) = link;
+    }
+
+    /// The current link shape.
+    pub fn link(&self) -> Option<Link> {
+        *self.link.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     /// The action of the first rule firing for this request, if any.

@@ -12,9 +12,11 @@ pub mod db;
 pub mod events;
 pub mod faults;
 pub mod http;
+pub mod link;
 pub mod processing;
 pub mod seed;
 pub mod server;
+pub mod sink;
 pub mod state;
 pub mod stream;
 pub mod testing;
@@ -32,9 +34,6 @@ use http::ApiError;
 use state::AppState;
 use std::net::SocketAddr;
 use std::sync::Arc;
-
-/// Largest request body accepted at all (nginx's `client_max_body_size 500M` plus margin).
-const BODY_LIMIT: usize = 600 * 1024 * 1024;
 
 /// The application routes for a given state.
 pub fn app(state: AppState) -> Router {
@@ -57,7 +56,7 @@ pub fn app(state: AppState) -> Router {
     router
         .fallback(|| async { ApiError::new(StatusCode::NOT_FOUND, "Not Found") })
         .method_not_allowed_fallback(|| async { ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "Method Not Allowed") })
-        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(DefaultBodyLimit::max(state.cfg.body_limit))
         .with_state(state)
 }
 
@@ -113,6 +112,7 @@ pub async fn start(cfg: Config) -> std::io::Result<Running> {
         db,
         faults: Arc::new(faults),
         chunk_lock: Arc::default(),
+        sink: Arc::default(),
         cfg: Arc::new(cfg),
     };
     for batch in state.db.unfinished_batches_with_files() {

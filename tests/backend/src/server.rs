@@ -82,6 +82,10 @@ async fn handle(state: AppState, router: Router, req: Request<Incoming>) -> Resu
         return Ok(with_cors(Response::new(Body::empty())));
     }
     let path = req.uri().path().to_string();
+    if let Some(link) = state.faults.link().filter(|_| !path.starts_with("/__test/")) {
+        tokio::time::sleep(Duration::from_millis(link.latency_ms)).await;
+        req = req.map(|body| link.throttle(body));
+    }
     let log = |status: u16, note| {
         state.faults.log(LoggedRequest { method: method.to_string(), path: original_path.clone(), status, note });
     };

@@ -4,6 +4,7 @@ use crate::config::Config;
 use crate::db::Db;
 use crate::events::EventHub;
 use crate::faults::Faults;
+use crate::sink::Sink;
 use std::sync::Arc;
 
 /// Cheap to clone: everything inside is shared.
@@ -16,4 +17,6 @@ pub struct AppState {
     /// Serialises the completion check of chunk sessions, so two last chunks arriving
     /// together cannot both reassemble the file.
     pub chunk_lock: Arc<tokio::sync::Mutex<()>>,
+    /// Sink mode and its reassemblies (test mode only).
+    pub sink: Arc<Sink>,
 }

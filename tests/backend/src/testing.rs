@@ -2,6 +2,7 @@
 
 use crate::faults::FaultRule;
 use crate::http::unix_now;
+use crate::link::Link;
 use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -19,6 +20,8 @@ pub fn routes() -> Router<AppState> {
         .route("/__test/files/{batch_uuid}", get(files))
         .route("/__test/requests", get(requests).delete(clear_requests))
         .route("/__test/close-streams", post(close_streams))
+        .route("/__test/link", put(set_link))
+        .route("/__test/sink", put(set_sink))
 }
 
 #[derive(Deserialize)]
@@ -45,6 +48,8 @@ async fn list_faults(State(state): State<AppState>) -> Json<Vec<FaultRule>> {
 async fn clear_faults(State(state): State<AppState>) -> StatusCode {
     state.faults.clear();
     state.faults.set_gateway_body_limit(None);
+    state.faults.set_link(None);
+    state.sink.set(false);
     StatusCode::NO_CONTENT
 }
 
@@ -55,6 +60,22 @@ struct GatewayLimit {
 
 async fn set_gateway_limit(State(state): State<AppState>, Json(limit): Json<GatewayLimit>) -> StatusCode {
     state.faults.set_gateway_body_limit(limit.bytes);
+    StatusCode::NO_CONTENT
+}
+
+/// `{"bytes_per_second": N, "latency_ms": M}` shapes the link; `null` ends shaping.
+async fn set_link(State(state): State<AppState>, Json(link): Json<Option<Link>>) -> StatusCode {
+    state.faults.set_link(link);
+    StatusCode::NO_CONTENT
+}
+
+#[derive(Deserialize)]
+struct SinkMode {
+    on: bool,
+}
+
+async fn set_sink(State(state): State<AppState>, Json(mode): Json<SinkMode>) -> StatusCode {
+    state.sink.set(mode.on);
     StatusCode::NO_CONTENT
 }
 

@@ -6,6 +6,7 @@ use crate::faults::RequestNote;
 use crate::http::{missing, naive_now, parse_bool, parse_int, ApiError, Problems};
 use crate::processing::{self, is_image_name};
 use crate::state::AppState;
+use axum::body::Bytes;
 use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -20,13 +21,27 @@ use tokio::io::AsyncWriteExt;
 /// The real server's per-chunk limit: 100 MiB.
 pub const MAX_CHUNK_BYTES: u64 = 104_857_600;
 
-/// A file part written to disk while it streamed in.
+/// A file part, hashed while it streamed in and kept as [`Keep`] asked.
 pub struct FilePart {
     pub field: String,
     pub filename: String,
-    pub path: PathBuf,
+    /// Where it was written ([`Keep::Disk`]).
+    pub path: Option<PathBuf>,
+    /// The bytes as they arrived ([`Keep::Memory`]).
+    pub bytes: Vec<Bytes>,
     pub size: u64,
     pub sha256: String,
+}
+
+/// What [`read_form`] keeps of a file part besides its size and hash.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Keep {
+    /// A temporary file (the normal case).
+    Disk,
+    /// The received bytes, for the sink's in-order reassembly of chunks.
+    Memory,
+    /// Nothing: a sink upload sent in one request.
+    HashOnly,
 }
 
 /// A parsed multipart body. Temporary files that a handler did not move away are removed on drop.
@@ -38,9 +53,9 @@ pub struct Form {
 
 impl Drop for Form {
     fn drop(&mut self) {
-        for part in &self.files {
+        for path in self.files.iter().filter_map(|part| part.path.as_ref()) {
             // Already moved into place in the normal case; only leftovers remain.
-            let _ = std::fs::remove_file(&part.path);
+            let _ = std::fs::remove_file(path);
         }
     }
 }
@@ -59,8 +74,9 @@ fn bad_body(_: impl std::fmt::Display) -> ApiError {
     ApiError::new(StatusCode::BAD_REQUEST, "There was an error parsing the body")
 }
 
-/// Streams every part to disk (file parts) or memory (text fields), hashing files on the way.
-async fn read_form(state: &AppState, mut multipart: Multipart) -> Result<Form, ApiError> {
+/// Streams every part in, text fields to memory and file parts as `keep` says, hashing files on
+/// the way.
+async fn read_form(state: &AppState, mut multipart: Multipart, keep: Keep) -> Result<Form, ApiError> {
     let tmp = state.cfg.data_dir.join("tmp");
     tokio::fs::create_dir_all(&tmp).await.map_err(|e| ApiError::internal("Storage", e))?;
     let mut form = Form::default();
@@ -71,17 +87,27 @@ async fn read_form(state: &AppState, mut multipart: Multipart) -> Result<Form, A
             form.texts.insert(name, text);
             continue;
         };
-        let path = tmp.join(uuid::Uuid::new_v4().to_string());
-        let mut file = tokio::fs::File::create(&path).await.map_err(|e| ApiError::internal("Storage", e))?;
-        form.files.push(FilePart { field: name, filename, path, size: 0, sha256: String::new() });
+        let path = (keep == Keep::Disk).then(|| tmp.join(uuid::Uuid::new_v4().to_string()));
+        let mut file = match &path {
+            Some(path) => Some(tokio::fs::File::create(path).await.map_err(|e| ApiError::internal("Storage", e))?),
+            None => None,
+        };
+        form.files.push(FilePart { field: name, filename, path, bytes: Vec::new(), size: 0, sha256: String::new() });
         let part = form.files.last_mut().expect("just pushed");
         let mut hasher = Sha256::new();
         while let Some(bytes) = field.chunk().await.map_err(bad_body)? {
             hasher.update(&bytes);
             part.size += bytes.len() as u64;
-            file.write_all(&bytes).await.map_err(|e| ApiError::internal("Storage", e))?;
+            if let Some(file) = &mut file {
+                file.write_all(&bytes).await.map_err(|e| ApiError::internal("Storage", e))?;
+            }
+            if keep == Keep::Memory {
+                part.bytes.push(bytes);
+            }
         }
-        file.flush().await.map_err(|e| ApiError::internal("Storage", e))?;
+        if let Some(file) = &mut file {
+            file.flush().await.map_err(|e| ApiError::internal("Storage", e))?;
+        }
         part.sha256 = hex(&hasher.finalize());
     }
     Ok(form)
@@ -115,7 +141,8 @@ pub async fn upload(
     CurrentUser(user): CurrentUser,
     multipart: Multipart,
 ) -> Result<Response, ApiError> {
-    let form = read_form(&state, multipart).await?;
+    let sink = state.sink.is_on();
+    let form = read_form(&state, multipart, if sink { Keep::HashOnly } else { Keep::Disk }).await?;
     let mut problems = Problems::default();
     let has_qr = match form.text("has_qr") {
         Some(raw) => problems.take(parse_bool("body", "has_qr", raw)).unwrap_or(true),
@@ -140,8 +167,7 @@ pub async fn upload(
         if !has_qr && task_id.is_none() {
             return Err(ApiError::new(StatusCode::BAD_REQUEST, "Task ID is required for non-QR uploads"));
         }
-        let stored = files_dir.join(format!("{batch_uuid}.zip"));
-        std::fs::rename(&zip.path, &stored).map_err(|e| ApiError::internal("Storage", e))?;
+        let stored = keep_file(zip, files_dir.join(format!("{batch_uuid}.zip")))?;
         let upload_type = if has_qr { "zip_qr" } else { "zip_no_qr" };
         let received = vec![(zip.filename.clone(), zip.size, zip.sha256.clone())];
         (zip.filename.clone(), upload_type, zip.size, stored, received)
@@ -155,11 +181,12 @@ pub async fn upload(
                 format!("Unsupported image type: {} (expected JPG or PNG)", bad.filename),
             ));
         }
-        let stored = files_dir.join(&batch_uuid);
-        std::fs::create_dir_all(&stored).map_err(|e| ApiError::internal("Storage", e))?;
-        for (index, part) in images.iter().enumerate() {
-            let target = stored.join(format!("{index:05}-{}", safe_name(&part.filename)));
-            std::fs::rename(&part.path, target).map_err(|e| ApiError::internal("Storage", e))?;
+        let stored = (!sink).then(|| files_dir.join(&batch_uuid));
+        if let Some(stored) = &stored {
+            std::fs::create_dir_all(stored).map_err(|e| ApiError::internal("Storage", e))?;
+            for (index, part) in images.iter().enumerate() {
+                keep_file(part, stored.join(format!("{index:05}-{}", safe_name(&part.filename))))?;
+            }
         }
         let size = images.iter().map(|p| p.size).sum();
         let received = images.iter().map(|p| (p.filename.clone(), p.size, p.sha256.clone())).collect();
@@ -182,11 +209,18 @@ pub async fn upload(
             task_id,
             notes: form.text("notes").filter(|n| !n.is_empty()),
             created_at: &naive_now(),
-            stored_path: &stored.to_string_lossy(),
+            stored_path: stored.as_ref().map(|path| path.to_string_lossy()).as_deref(),
         },
         received,
     )?;
     Ok((StatusCode::ACCEPTED, Json(accepted(&batch))).into_response())
+}
+
+/// Moves a part written to disk to `target`; `None` for a part that was not written (sink mode).
+fn keep_file(part: &FilePart, target: PathBuf) -> Result<Option<PathBuf>, ApiError> {
+    let Some(path) = &part.path else { return Ok(None) };
+    std::fs::rename(path, &target).map_err(|e| ApiError::internal("Storage", e))?;
+    Ok(Some(target))
 }
 
 /// Keeps a client-supplied file name from escaping its directory.
@@ -273,7 +307,8 @@ pub async fn upload_chunk(
     CurrentUser(user): CurrentUser,
     multipart: Multipart,
 ) -> Result<Response, ApiError> {
-    let form = read_form(&state, multipart).await?;
+    let sink = state.sink.is_on();
+    let form = read_form(&state, multipart, if sink { Keep::Memory } else { Keep::Disk }).await?;
     let req = validate_chunk(&form)?;
     if !["zip_with_qr", "zip_no_qr", "images"].contains(&req.upload_type) {
         return Err(ApiError::new(
@@ -341,18 +376,23 @@ pub async fn upload_chunk(
             format!("total_chunks {} does not match the session's {}", req.total, session.total_chunks),
         ));
     }
-    // A re-sent index overwrites the earlier copy.
-    std::fs::rename(&req.chunk.path, chunk_file(&dir, req.index)).map_err(|e| ApiError::internal("Storage", e))?;
+    let received = if sink {
+        // Cloning `Bytes` shares the received buffers; nothing is copied.
+        state.sink.add(&upload_id, req.index, req.chunk.bytes.clone())
+    } else {
+        // A re-sent index overwrites the earlier copy.
+        keep_file(req.chunk, chunk_file(&dir, req.index))?;
+        received_indexes(&dir, session.total_chunks).len()
+    };
     if req.is_final && !session.final_received {
         session.final_received = true;
         write_session(&dir, &session)?;
     }
-    let received = received_indexes(&dir, session.total_chunks);
-    let complete = session.final_received && received.len() as i64 == session.total_chunks;
+    let complete = session.final_received && received as i64 == session.total_chunks;
     let mut body = json!({
         "upload_id": upload_id,
         "chunk_index": req.index,
-        "chunks_received": received.len(),
+        "chunks_received": received,
         "total_chunks": session.total_chunks,
         "is_complete": false,
         "batch_id": null,
@@ -360,7 +400,7 @@ pub async fn upload_chunk(
         "message": format!("Chunk {}/{} received", req.index + 1, session.total_chunks),
     });
     if complete {
-        let batch = finish_session(&state, &dir, &session)?;
+        let batch = finish_session(&state, &dir, &upload_id, &session)?;
         body["is_complete"] = json!(true);
         body["batch_id"] = json!(batch.batch_uuid);
         body["status"] = json!(batch.status);
@@ -380,24 +420,21 @@ fn read_session(dir: &Path) -> Option<Session> {
     serde_json::from_slice(&std::fs::read(dir.join("meta.json")).ok()?).ok()
 }
 
-/// Concatenates the chunks in index order, hashes the result and creates the batch.
-fn finish_session(state: &AppState, dir: &Path, session: &Session) -> Result<Batch, ApiError> {
+/// Concatenates the chunks in index order (or takes the sink's hash of them), hashes the result
+/// and creates the batch.
+fn finish_session(state: &AppState, dir: &Path, upload_id: &str, session: &Session) -> Result<Batch, ApiError> {
     let batch_uuid = uuid::Uuid::new_v4().to_string();
-    let files_dir = state.cfg.data_dir.join("files");
-    std::fs::create_dir_all(&files_dir).map_err(|e| ApiError::internal("Failed to reassemble chunks", e))?;
-    let images = session.upload_type == "images";
-    // Chunked "images" is one image: the reassembled blob goes into an image directory alone.
-    let (stored, target) = if images {
-        let stored = files_dir.join(&batch_uuid);
-        std::fs::create_dir_all(&stored).map_err(|e| ApiError::internal("Failed to reassemble chunks", e))?;
-        let target = stored.join(safe_name(&session.filename));
-        (stored, target)
-    } else {
-        let target = files_dir.join(format!("{batch_uuid}.zip"));
-        (target.clone(), target)
+    let sunk = if state.sink.is_on() { state.sink.finish(upload_id, session.total_chunks) } else { None };
+    let (stored, (size, sha256)) = match sunk {
+        Some(received) => (None, received),
+        None => {
+            let (stored, target) = reassembly_target(state, &batch_uuid, session)
+                .map_err(|e| ApiError::internal("Failed to reassemble chunks", e))?;
+            let received = concatenate(dir, session.total_chunks, &target)
+                .map_err(|e| ApiError::internal("Failed to reassemble chunks", e))?;
+            (Some(stored), received)
+        }
     };
-    let (size, sha256) = concatenate(dir, session.total_chunks, &target)
-        .map_err(|e| ApiError::internal("Failed to reassemble chunks", e))?;
     // Ignored error: a leftover session directory only costs disk space.
     let _ = std::fs::remove_dir_all(dir);
     let upload_type = match session.upload_type.as_str() {
@@ -416,10 +453,26 @@ fn finish_session(state: &AppState, dir: &Path, session: &Session) -> Result<Bat
             task_id: session.task_id.as_deref(),
             notes: Some(&notes),
             created_at: &naive_now(),
-            stored_path: &stored.to_string_lossy(),
+            stored_path: stored.as_ref().map(|path| path.to_string_lossy()).as_deref(),
         },
         vec![(session.filename.clone(), size, sha256)],
     )
+}
+
+/// Where a chunked upload is stored (a ZIP file, or an image directory) and the file to write.
+fn reassembly_target(state: &AppState, batch_uuid: &str, session: &Session) -> std::io::Result<(PathBuf, PathBuf)> {
+    let files_dir = state.cfg.data_dir.join("files");
+    std::fs::create_dir_all(&files_dir)?;
+    if session.upload_type == "images" {
+        // Chunked "images" is one image: the reassembled blob goes into an image directory alone.
+        let stored = files_dir.join(batch_uuid);
+        std::fs::create_dir_all(&stored)?;
+        let target = stored.join(safe_name(&session.filename));
+        Ok((stored, target))
+    } else {
+        let target = files_dir.join(format!("{batch_uuid}.zip"));
+        Ok((target.clone(), target))
+    }
 }
 
 fn concatenate(dir: &Path, total: i64, target: &Path) -> std::io::Result<(u64, String)> {
