@@ -12,10 +12,24 @@ const APP_URL: &str = "http://127.0.0.1:8080";
 /// Where the stand-in listens in dev (Trunk.toml's `[[proxy]]` points here).
 const STANDIN_ADDR: &str = "127.0.0.1:8000";
 
-/// Builds and starts the stand-in with demo data in `.omr-dev/`.
-pub fn start_standin(extra_args: &[&str], addr: &str) -> Result<(Service, String), String> {
-    process::run(Command::new("cargo").args(["build", "--quiet", "-p", "omr-standin"]).current_dir(root()))?;
-    let binary = root().join("target").join("debug").join("omr-standin");
+/// How the stand-in is compiled: tests and dev use the quick debug build, benchmarks the
+/// optimised one, so its own speed weighs as little as possible.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Build {
+    Debug,
+    Release,
+}
+
+/// Builds and starts the stand-in with `extra_args`; returns it and its base URL.
+pub fn start_standin(build: Build, extra_args: &[&str], addr: &str) -> Result<(Service, String), String> {
+    let mut cargo = Command::new("cargo");
+    cargo.args(["build", "--quiet", "-p", "omr-standin"]).current_dir(root());
+    if build == Build::Release {
+        cargo.arg("--release");
+    }
+    process::run(&mut cargo)?;
+    let profile = if build == Build::Release { "release" } else { "debug" };
+    let binary = root().join("target").join(profile).join("omr-standin");
     let mut cmd = Command::new(binary);
     cmd.args(["--addr", addr]).args(extra_args);
     let (service, line) = start_service("backend", &mut cmd, "listening on", Duration::from_secs(60))?;
@@ -51,7 +65,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
         None => {
             let data_dir = root().join(".omr-dev");
             let data_dir = data_dir.to_string_lossy();
-            let (service, _) = start_standin(&["--data-dir", &data_dir, "--seed-demo"], STANDIN_ADDR)?;
+            let (service, _) = start_standin(Build::Debug, &["--data-dir", &data_dir, "--seed-demo"], STANDIN_ADDR)?;
             Some(service)
         }
         Some(url) => {

@@ -1,6 +1,6 @@
 //! `cargo xtask test`: everything CI checks, in order, with a summary at the end.
 
-use crate::dev::start_standin;
+use crate::dev::{start_standin, Build};
 use crate::{bootstrap, dist, process, root};
 use std::process::Command;
 use std::time::Instant;
@@ -72,7 +72,7 @@ pub fn browser_tests(filter: Option<&str>) -> Result<(), String> {
     let _ = std::fs::remove_dir_all(&data_dir);
     let data_dir = data_dir.to_string_lossy().into_owned();
     let (_standin, url) =
-        start_standin(&["--data-dir", &data_dir, "--test-mode", "--fast", "--seed-demo"], "127.0.0.1:0")?;
+        start_standin(Build::Debug, &["--data-dir", &data_dir, "--test-mode", "--fast", "--seed-demo"], "127.0.0.1:0")?;
     let mut command = cargo(&["test", "-p", "omr-web", "--target", "wasm32-unknown-unknown", "--test", "browser"]);
     if let Some(filter) = filter {
         command.args(["--", filter]);
