@@ -90,7 +90,7 @@ fn browser_figures() -> Result<Vec<Figure>, String> {
     let (_standin, url) = start_standin(Build::Release, &args, "127.0.0.1:0")?;
     let output = Command::new("cargo")
         .args(["test", "--release", "-p", "omr-web", "--target", "wasm32-unknown-unknown", "--test", "bench"])
-        .args(["--", "--nocapture", "--test-threads", "1"])
+        .args(["--", "--nocapture"])
         .current_dir(root())
         .env("OMR_STANDIN_URL", &url)
         .env("CHROMEDRIVER", "/usr/bin/chromedriver")
