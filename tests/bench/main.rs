@@ -30,8 +30,8 @@ use std::cell::Cell;
 use std::rc::Rc;
 use std::time::Duration;
 use support::{
-    config, control, count_path_suffix, find, go_to, mount_app, received_sha, set_tab_visible, small_zip, standin,
-    start_clean, unique_task, unmount_all,
+    config, control, find, go_to, mount_app, poll_until, progress_requests, received_sha, set_tab_visible, small_zip,
+    standin, start_clean, unique_task, unmount_all,
 };
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::wasm_bindgen_test;
@@ -128,14 +128,9 @@ async fn chunked(client: &ApiClient, file: &web_sys::File, concurrency: u32) -> 
 /// when `hash` is known. Reports MiB/s and the ratios the targets name.
 async fn throughput(section: &str, client: &ApiClient, file: &web_sys::File, hash: Option<&str>) {
     let mib = file.size() / MIB as f64;
-    let mut runs = vec![("one request", one_request(client, file).await)];
+    let mut runs = vec![("one request".to_string(), one_request(client, file).await)];
     for concurrency in [1, 3, 6] {
-        let label = match concurrency {
-            1 => "chunked x1",
-            3 => "chunked x3",
-            _ => "chunked x6",
-        };
-        runs.push((label, chunked(client, file, concurrency).await));
+        runs.push((format!("chunked x{concurrency}"), chunked(client, file, concurrency).await));
     }
     for (label, (seconds, batch)) in &runs {
         if let Some(hash) = hash {
@@ -222,20 +217,9 @@ fn mb(bytes: f64) -> f64 {
     bytes / 1e6
 }
 
-/// Polls until `check` holds or `seconds` pass; false on time-out.
-async fn wait_up_to(seconds: f64, mut check: impl FnMut() -> bool) -> bool {
-    let started = now_ms();
-    while now_ms() - started < seconds * 1000.0 {
-        if check() {
-            return true;
-        }
-        sleep(Duration::from_millis(50)).await;
-    }
-    false
-}
-
-async fn progress_requests(uuid: &str) -> usize {
-    count_path_suffix(&format!("/{uuid}/progress")).await
+/// Polls every 50 ms until `check` holds, for about `seconds`; false on time-out.
+async fn wait_up_to(seconds: u32, check: impl FnMut() -> bool) -> bool {
+    poll_until(seconds * 20, Duration::from_millis(50), check).await
 }
 
 /// Requests for `uuid`'s progress during `seconds`.
@@ -259,7 +243,7 @@ async fn polling_of_a_details_page() {
     let uuid = support::upload_zip(&client, small_zip("poll.zip", &unique_task(), 1_200)).await;
     go_to(&format!("/dashboard/batches/{uuid}"));
     let root = mount_app(config());
-    assert!(wait_up_to(20.0, || badge_is(&root, "processing")).await, "the batch is processing");
+    assert!(wait_up_to(20, || badge_is(&root, "processing")).await, "the batch is processing");
     let visible = progress_requests_during(&uuid, 30).await;
     report("polling", "details page, visible", visible as f64 * 2.0, "requests/min", "target 30 at 2 s");
     set_tab_visible(false);
@@ -268,7 +252,7 @@ async fn polling_of_a_details_page() {
     let hidden = progress_requests_during(&uuid, 10).await;
     report("polling", "details page, hidden", hidden as f64 * 6.0, "requests/min", "target 0");
     set_tab_visible(true);
-    assert!(wait_up_to(90.0, || badge_is(&root, "completed")).await, "the batch completed");
+    assert!(wait_up_to(90, || badge_is(&root, "completed")).await, "the batch completed");
     sleep(Duration::from_secs(1)).await;
     let after = progress_requests_during(&uuid, 10).await;
     report("polling", "details page, after completion", after as f64 * 6.0, "requests/min", "target 0");
@@ -279,19 +263,19 @@ async fn polling_of_a_details_page() {
 /// batch (one poller each would give 30; a batch polled twice would give 60).
 #[wasm_bindgen_test]
 async fn polling_of_a_queue_of_three() {
-    let client = signed_in("center07", "center07-pass").await;
-    drop(client);
+    // The app finds the sign-in in storage.
+    let _client = signed_in("center07", "center07-pass").await;
     go_to("/dashboard/batches");
     let root = mount_app(config());
-    assert!(wait_up_to(20.0, || find(&root, "#upload-files").is_some()).await, "the upload form");
+    assert!(wait_up_to(20, || find(&root, "#upload-files").is_some()).await, "the upload form");
     let rows = |root: &web_sys::Element| root.query_selector_all(".upload-item").unwrap().length();
     for i in 0..3 {
         steps::choose_files(&root, &[small_zip(&format!("queue-{i}-{}.zip", unique_task()), &unique_task(), 800)]);
         steps::submit(&root);
-        assert!(wait_up_to(20.0, || rows(&root) == i + 1).await, "row {i} queued");
+        assert!(wait_up_to(20, || rows(&root) == i + 1).await, "row {i} queued");
     }
     let links = |root: &web_sys::Element| root.query_selector_all(".upload-item a.button").unwrap();
-    assert!(wait_up_to(60.0, || links(&root).length() == 3).await, "three batches made");
+    assert!(wait_up_to(60, || links(&root).length() == 3).await, "three batches made");
     let list = links(&root);
     let batches: Vec<String> = (0..3)
         .map(|i| {
@@ -324,20 +308,9 @@ fn all_rows_are(root: &web_sys::Element, status: &str) -> bool {
 }
 
 /// Waits on the real condition with a 1 ms poll; the time it first held, in ms from `started`.
-async fn time_until(started: f64, mut check: impl FnMut() -> bool) -> f64 {
-    assert!(wait_fast(&mut check).await, "the page reached the state in time");
+async fn time_until(started: f64, check: impl FnMut() -> bool) -> f64 {
+    assert!(poll_until(20_000, Duration::from_millis(1), check).await, "the page reached the state in time");
     now_ms() - started
-}
-
-async fn wait_fast(check: &mut impl FnMut() -> bool) -> bool {
-    let started = now_ms();
-    while now_ms() - started < 20_000.0 {
-        if check() {
-            return true;
-        }
-        sleep(Duration::from_millis(1)).await;
-    }
-    false
 }
 
 fn median(mut values: Vec<f64>) -> f64 {

@@ -4,7 +4,7 @@
 
 use crate::support::{
     clear_storage, config, control, count_path_suffix, count_requests, current_url, fault, find, go_to, mount_app,
-    set_tab_visible, small_zip, start_clean, text, unique_task, unmount_all, upload_zip, wait_for,
+    progress_requests, set_tab_visible, small_zip, start_clean, text, unique_task, unmount_all, upload_zip, wait_for,
 };
 use gloo_timers::future::sleep;
 use omr_web::api::ApiClient;
@@ -28,10 +28,6 @@ async fn signed_in(user: &str, password: &str) -> ApiClient {
 fn mount_details(uuid: &str) -> web_sys::Element {
     go_to(&format!("/dashboard/batches/{uuid}"));
     mount_app(fast_config())
-}
-
-async fn progress_requests(uuid: &str) -> usize {
-    count_path_suffix(&format!("/{uuid}/progress")).await
 }
 
 /// A seeded batch that stays `processing` forever (it has no file to process).

@@ -151,14 +151,21 @@ pub fn mount_point() -> web_sys::Element {
 }
 
 /// Polls until `check` holds, failing with `what` after 10 s.
-pub async fn wait_for(what: &str, mut check: impl FnMut() -> bool) {
-    for _ in 0..200 {
-        if check() {
-            return;
-        }
-        sleep(Duration::from_millis(50)).await;
+pub async fn wait_for(what: &str, check: impl FnMut() -> bool) {
+    if !poll_until(200, Duration::from_millis(50), check).await {
+        panic!("timed out waiting for {what}");
     }
-    panic!("timed out waiting for {what}");
+}
+
+/// Checks `check` up to `tries` times, `every` apart; true as soon as it holds.
+pub async fn poll_until(tries: u32, every: Duration, mut check: impl FnMut() -> bool) -> bool {
+    for _ in 0..tries {
+        if check() {
+            return true;
+        }
+        sleep(every).await;
+    }
+    false
 }
 
 /// The element matching `selector` inside `root`, if any.
@@ -339,6 +346,12 @@ pub fn set_tab_visible(visible: bool) {
     js_sys::Reflect::set(&descriptor, &"configurable".into(), &true.into()).unwrap();
     js_sys::Object::define_property(&document, &"visibilityState".into(), &descriptor);
     document.dispatch_event(&web_sys::Event::new("visibilitychange").unwrap()).unwrap();
+}
+
+/// Progress requests the stand-in logged for batch `uuid` (the polling of the details page
+/// and of queue rows).
+pub async fn progress_requests(uuid: &str) -> usize {
+    count_path_suffix(&format!("/{uuid}/progress")).await
 }
 
 /// Requests the stand-in logged for a path ending in `suffix`.

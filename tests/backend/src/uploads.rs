@@ -428,7 +428,8 @@ fn read_session(dir: &Path) -> Option<Session> {
 /// and creates the batch.
 fn finish_session(state: &AppState, dir: &Path, upload_id: &str, session: &Session) -> Result<Batch, ApiError> {
     let batch_uuid = uuid::Uuid::new_v4().to_string();
-    let sunk = if state.sink.is_on() { state.sink.finish(upload_id, session.total_chunks) } else { None };
+    // Only a session whose chunks went to the sink has a reassembly there.
+    let sunk = state.sink.finish(upload_id, session.total_chunks);
     let (stored, (size, sha256)) = match sunk {
         Some(received) => (None, received),
         None => {
