@@ -45,6 +45,24 @@ pub fn encode_segment(segment: &str) -> String {
         .collect()
 }
 
+/// Reverses [`encode_segment`]; `None` for a broken escape or bytes that are not UTF-8.
+pub fn decode_segment(segment: &str) -> Option<String> {
+    let bytes = segment.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = segment.get(i + 1..i + 3).filter(|hex| hex.bytes().all(|b| b.is_ascii_hexdigit()))?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
 /// A request to make: endpoint-relative path, lane, optional JSON body.
 pub struct Call {
     pub method: Method,
@@ -112,7 +130,7 @@ impl Answer {
         if !self.is_success() {
             return Err(self.into_error());
         }
-        serde_json::from_str(&self.body).map_err(|e| ApiError::Undecodable(e.to_string()))
+        super::lenient::parse(&self.body).map_err(|e| ApiError::Undecodable(e.to_string()))
     }
 
     /// `Ok` for any 2xx, ignoring the body (204 answers).
@@ -503,6 +521,10 @@ mod tests {
         assert_eq!(encode_segment("b2f09d6e-1a47"), "b2f09d6e-1a47");
         assert_eq!(encode_segment("../x?y"), "..%2Fx%3Fy");
         assert_eq!(encode_segment("ก"), "%E0%B8%81");
+        assert_eq!(decode_segment("%E0%B8%81%20x").as_deref(), Some("ก x"));
+        assert_eq!(decode_segment("%E0%B8"), None);
+        assert_eq!(decode_segment("%4"), None);
+        assert_eq!(decode_segment("%+1"), None);
     }
 
     #[test]

@@ -54,7 +54,7 @@ pub fn classify(held: Option<&StoredSession>, stored: Option<&StoredSession>) ->
 
 /// Reads a stored session text; anything unreadable or without a token counts as signed out.
 pub fn parse(text: Option<&str>) -> Option<StoredSession> {
-    text.and_then(|text| serde_json::from_str::<StoredSession>(text).ok()).filter(|s| !s.access_token.is_empty())
+    text.and_then(|text| super::lenient::parse::<StoredSession>(text).ok()).filter(|s| !s.access_token.is_empty())
 }
 
 /// A fresh id for a new sign-in.

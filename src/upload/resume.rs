@@ -101,7 +101,7 @@ pub type ResumeTable = BTreeMap<String, ResumeEntry>;
 /// Reads the stored table text: unreadable entries and entries older than 24 h are dropped,
 /// the others kept (pure).
 pub fn parse_table(text: Option<&str>, now_ms: f64) -> ResumeTable {
-    let raw: BTreeMap<String, Value> = text.and_then(|t| serde_json::from_str(t).ok()).unwrap_or_default();
+    let raw: BTreeMap<String, Value> = text.and_then(|t| crate::api::lenient::parse(t).ok()).unwrap_or_default();
     raw.into_iter()
         .filter_map(|(key, value)| {
             let entry = serde_json::from_value::<ResumeEntry>(value).ok()?.checked()?;
