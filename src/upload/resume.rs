@@ -6,8 +6,7 @@
 //! for their owner). Every record is checked before use; a corrupt one is dropped alone.
 
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
-use std::collections::BTreeMap;
+use serde_json::{Map, Value};
 
 /// `localStorage` key of the resume table.
 pub const STORAGE_KEY: &str = "omr.uploads.resume";
@@ -95,19 +94,34 @@ impl ResumeEntry {
     }
 }
 
-/// The whole table: owner and fingerprint → entry.
-pub type ResumeTable = BTreeMap<String, ResumeEntry>;
+/// The whole table: owner and fingerprint → entry, each key once. Stored as one JSON object;
+/// held as a list because it has a handful of entries and a `BTreeMap` of them cost 10 KB of
+/// wasm in sorting and rebalancing code.
+pub type ResumeTable = Vec<(String, ResumeEntry)>;
 
 /// Reads the stored table text: unreadable entries and entries older than 24 h are dropped,
 /// the others kept (pure).
 pub fn parse_table(text: Option<&str>, now_ms: f64) -> ResumeTable {
-    let raw: BTreeMap<String, Value> = text.and_then(|t| crate::api::lenient::parse(t).ok()).unwrap_or_default();
+    let Some(Value::Object(raw)) = text.and_then(|t| crate::api::lenient::parse(t).ok()) else {
+        return Vec::new();
+    };
     raw.into_iter()
         .filter_map(|(key, value)| {
             let entry = serde_json::from_value::<ResumeEntry>(value).ok()?.checked()?;
             (now_ms - entry.saved_at_ms <= MAX_AGE_MS).then_some((key, entry))
         })
         .collect()
+}
+
+/// The table as stored: one JSON object (pure).
+pub fn table_text(table: &ResumeTable) -> String {
+    let mut object = Map::new();
+    for (key, entry) in table {
+        if let Ok(value) = serde_json::to_value(entry) {
+            object.insert(key.clone(), value);
+        }
+    }
+    Value::Object(object).to_string()
 }
 
 fn storage() -> Option<web_sys::Storage> {
@@ -121,8 +135,14 @@ fn load(now_ms: f64) -> ResumeTable {
 fn save(table: &ResumeTable) {
     if let Some(storage) = storage() {
         // Full or disabled storage only costs the ability to resume.
-        let _ = storage.set_item(STORAGE_KEY, &serde_json::to_string(table).unwrap_or_default());
+        let _ = storage.set_item(STORAGE_KEY, &table_text(table));
     }
+}
+
+/// Takes the entry stored under `key` out of the table.
+fn take(table: &mut ResumeTable, key: &str) -> Option<ResumeEntry> {
+    let at = table.iter().position(|(k, _)| k == key)?;
+    Some(table.swap_remove(at).1)
 }
 
 /// `owner`'s fresh records: fingerprint and entry, newest first.
@@ -132,26 +152,28 @@ pub fn list(owner: &Owner, now_ms: f64) -> Vec<(String, ResumeEntry)> {
         .into_iter()
         .filter_map(|(key, entry)| Some((key.strip_prefix(&prefix)?.to_string(), entry)))
         .collect();
-    records.sort_by(|a, b| b.1.saved_at_ms.total_cmp(&a.1.saved_at_ms));
+    records.sort_unstable_by(|a, b| b.1.saved_at_ms.total_cmp(&a.1.saved_at_ms));
     records
 }
 
 /// `owner`'s entry for a fingerprint, if one is fresh and readable.
 pub fn find(owner: &Owner, fingerprint: &str, now_ms: f64) -> Option<ResumeEntry> {
-    load(now_ms).remove(&owner.key(fingerprint))
+    take(&mut load(now_ms), &owner.key(fingerprint))
 }
 
 /// Writes or replaces one of `owner`'s entries.
 pub fn remember(owner: &Owner, fingerprint: &str, entry: ResumeEntry) {
     let mut table = load(entry.saved_at_ms);
-    table.insert(owner.key(fingerprint), entry);
+    let key = owner.key(fingerprint);
+    take(&mut table, &key);
+    table.push((key, entry));
     save(&table);
 }
 
 /// Removes one of `owner`'s entries (the upload finished or was discarded).
 pub fn forget(owner: &Owner, fingerprint: &str, now_ms: f64) {
     let mut table = load(now_ms);
-    if table.remove(&owner.key(fingerprint)).is_some() {
+    if take(&mut table, &owner.key(fingerprint)).is_some() {
         save(&table);
     }
 }
@@ -213,19 +235,29 @@ mod tests {
             r#"{{"a": {good}, "b": {{"upload_id": 5}}, "c": "junk", "d": {{"upload_id":"x","total_chunks":-1}}}}"#
         );
         let table = parse_table(Some(&text), 2.0);
-        assert_eq!(table.keys().collect::<Vec<_>>(), ["a"]);
+        assert_eq!(table, vec![("a".to_string(), entry(1.0))]);
         assert!(parse_table(Some("[1,2"), 2.0).is_empty(), "an unreadable table is empty, not a panic");
     }
 
     #[test]
     fn entries_older_than_a_day_are_dropped() {
-        let text = serde_json::to_string(&ResumeTable::from([
-            ("old".to_string(), entry(0.0)),
-            ("new".to_string(), entry(MAX_AGE_MS)),
-        ]))
-        .unwrap();
+        let text = table_text(&vec![("old".to_string(), entry(0.0)), ("new".to_string(), entry(MAX_AGE_MS))]);
         let table = parse_table(Some(&text), MAX_AGE_MS + 1.0);
-        assert_eq!(table.keys().collect::<Vec<_>>(), ["new"]);
+        assert_eq!(table, vec![("new".to_string(), entry(MAX_AGE_MS))]);
+    }
+
+    #[test]
+    fn the_stored_table_is_one_object_keyed_by_owner_and_fingerprint() {
+        let table = vec![("b".to_string(), entry(1.0)), ("a".to_string(), entry(2.0))];
+        let text = table_text(&table);
+        assert!(text.starts_with(r#"{"a":{"#) && text.contains(r#","b":{"#), "{text}");
+        let mut back = parse_table(Some(&text), 2.0);
+        back.sort_by(|x, y| x.0.cmp(&y.0));
+        assert_eq!(back, vec![("a".to_string(), entry(2.0)), ("b".to_string(), entry(1.0))]);
+        let mut take_from = back.clone();
+        assert_eq!(take(&mut take_from, "a"), Some(entry(2.0)));
+        assert_eq!(take(&mut take_from, "a"), None);
+        assert_eq!(take_from.len(), 1);
     }
 
     #[test]
