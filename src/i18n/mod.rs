@@ -255,7 +255,7 @@ pub fn delete_processing_question(l: Locale, name: &str, status: &BatchStatus) -
     match l.lang {
         Lang::En => format!(
             "“{name}” is still {}. Deleting it now stops its processing and loses its results. Delete it anyway?",
-            status.to_lowercase()
+            status.to_ascii_lowercase()
         ),
         Lang::Th => format!("“{name}” ยังอยู่ในสถานะ “{status}” หากลบตอนนี้ การประมวลผลจะหยุดและผลที่ได้จะหายไป ยืนยันจะลบหรือไม่"),
     }
