@@ -102,18 +102,23 @@ fn compare(a: &BatchListItem, b: &BatchListItem, key: SortKey) -> Ordering {
     }
 }
 
-/// The page's rows in the chosen order (stable: ties keep the server's order).
+/// The page's rows in the chosen order (stable: ties keep the server's order). Each row is
+/// placed by binary search as it is taken: a page has at most a few hundred rows, and the
+/// standard library's sort of `BatchListItem` cost 4 KB of wasm.
 pub fn sorted(items: &[BatchListItem], sort: Option<Sort>) -> Vec<BatchListItem> {
-    let mut rows = items.to_vec();
-    if let Some(sort) = sort {
-        rows.sort_by(|a, b| {
-            let order = compare(a, b, sort.key);
+    let Some(sort) = sort else { return items.to_vec() };
+    let mut rows: Vec<BatchListItem> = Vec::with_capacity(items.len());
+    for item in items {
+        // After every row that does not come later than it, so ties keep their order.
+        let at = rows.partition_point(|row| {
+            let order = compare(row, item, sort.key);
             if sort.ascending {
-                order
+                order.is_le()
             } else {
-                order.reverse()
+                order.is_ge()
             }
         });
+        rows.insert(at, item.clone());
     }
     rows
 }
@@ -163,6 +168,34 @@ mod tests {
         assert_eq!(showing_range(3, 20, 120), Some((101, 120)));
         assert_eq!(showing_range(1, 50, 120), Some((1, 50)));
         assert_eq!(showing_range(1, 0, 0), None);
+    }
+
+    #[test]
+    fn sorting_is_stable_in_both_directions_for_every_key() {
+        let statuses = ["failed", "completed", "processing"];
+        let rows: Vec<BatchListItem> = (0..60u64)
+            .map(|i| {
+                let name = format!("{}{}.zip", if i % 2 == 0 { "Room" } else { "room" }, i % 4);
+                let mut row =
+                    item(&name, statuses[(i % 3) as usize], i % 5, (i * 7) % 6, &format!("2025-12-{:02}", i % 9));
+                row.batch_uuid = i.to_string();
+                row
+            })
+            .collect();
+        for key in [SortKey::Name, SortKey::Status, SortKey::Sheets, SortKey::Size, SortKey::Uploaded] {
+            for ascending in [true, false] {
+                let mut expected = rows.clone();
+                expected.sort_by(|a, b| {
+                    let order = compare(a, b, key);
+                    if ascending {
+                        order
+                    } else {
+                        order.reverse()
+                    }
+                });
+                assert_eq!(sorted(&rows, Some(Sort { key, ascending })), expected, "{key:?} ascending={ascending}");
+            }
+        }
     }
 
     #[test]

@@ -218,21 +218,12 @@ impl NaiveTimestamp {
     }
 }
 
-/// An id that is an integer in list items but may be anything elsewhere.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[serde(untagged)]
-pub enum DbKey {
-    Int(i64),
-    Text(String),
-}
-
 /// One row of `GET /api/batches/`. Only `batch_uuid` and `status` are needed; any other
-/// field of the wrong shape reads as unknown ("—").
+/// field of the wrong shape reads as unknown ("—"). The row's `batch_id`, the integer
+/// database key (contract §2.3), is not read: no path takes it, and its untagged reader
+/// cost 3 KB of wasm.
 #[derive(Clone, Debug, PartialEq, Deserialize)]
 pub struct BatchListItem {
-    /// The database key (an integer) — not usable in URLs.
-    #[serde(default, deserialize_with = "lenient::opt")]
-    pub batch_id: Option<DbKey>,
     /// The public id used in every path.
     pub batch_uuid: String,
     #[serde(default, deserialize_with = "lenient::opt_string")]
@@ -541,7 +532,7 @@ mod tests {
         assert_eq!(list.skipped, 3);
         assert_eq!(list.total, 4);
         let odd = &list.batches[1];
-        assert_eq!((odd.file_size_bytes, odd.sheet_count, odd.batch_id.clone()), (None, None, None), "shown as —");
+        assert_eq!((odd.file_size_bytes, odd.sheet_count), (None, None), "shown as —");
         assert_eq!((odd.created_at.clone(), odd.upload_type, odd.username.clone()), (None, None, None));
         let empty: BatchListResponse = serde_json::from_str(r#"{"batches": null}"#).unwrap();
         assert!(empty.batches.is_empty() && empty.skipped == 0);
