@@ -1,22 +1,30 @@
 //! Pure logic of the batch list: URL query, paging arithmetic, sorting within a page.
 
 use crate::api::types::{BatchListItem, BatchStatus};
-use serde::{Deserialize, Serialize};
+use crate::routes::{query_string, query_value};
 use std::cmp::Ordering;
 
 /// Batches per page.
 pub const PAGE_SIZE: u64 = 50;
 
 /// `?status=processing&page=3` — what the address bar holds.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ListQuery {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page: Option<String>,
 }
 
 impl ListQuery {
+    /// Reads the list's query string (with or without its `?`).
+    pub fn parse(query: &str) -> ListQuery {
+        ListQuery { status: query_value(query, "status"), page: query_value(query, "page") }
+    }
+
+    /// The query string (without `?`); empty for the first page of all batches.
+    pub fn to_query(&self) -> String {
+        query_string(&[("status", self.status.clone()), ("page", self.page.clone())])
+    }
+
     /// The status filter, if it names a known status (anything else shows all).
     pub fn status_filter(&self) -> Option<BatchStatus> {
         self.status.as_deref().map(BatchStatus::parse).filter(|s| !matches!(s, BatchStatus::Other(_)))
@@ -153,6 +161,9 @@ mod tests {
             ListQuery { status: Some("processing".into()), page: None }
         );
         assert_eq!(ListQuery::new(None, 2).page.as_deref(), Some("2"));
+        assert_eq!(ListQuery::new(Some(&BatchStatus::Failed), 3).to_query(), "status=failed&page=3");
+        assert_eq!(ListQuery::new(None, 1).to_query(), "");
+        assert_eq!(ListQuery::parse("?page=3&status=failed"), ListQuery::new(Some(&BatchStatus::Failed), 3));
     }
 
     #[test]

@@ -6,6 +6,7 @@ use crate::hooks::use_session::use_session;
 use crate::routes::{LoginQuery, Route};
 use yew::prelude::*;
 use yew_router::prelude::*;
+use yew_router::query::Raw;
 
 /// Props: the protected content.
 #[derive(Properties, PartialEq)]
@@ -28,8 +29,8 @@ pub fn RequireAuth(props: &RequireAuthProps) -> Html {
         if !*signed_in {
             if let Some(navigator) = navigator {
                 let query = LoginQuery { redirect: Some(target.clone()), expired: expired.then_some(1) };
-                // Serialising two optional strings cannot fail.
-                let _ = navigator.replace_with_query(&Route::Login, &query);
+                // A raw query cannot fail to serialise.
+                let _ = navigator.replace_with_query(&Route::Login, Raw(query.to_query()));
             }
         }
     });

@@ -26,6 +26,7 @@ use std::cell::Cell;
 use std::rc::Rc;
 use yew::prelude::*;
 use yew_router::prelude::*;
+use yew_router::query::Raw;
 
 /// The batch list page.
 #[component]
@@ -37,7 +38,7 @@ pub fn BatchesPage() -> Html {
     let client = use_api();
     let session = use_session();
     let navigator = use_navigator();
-    let query: ListQuery = use_location().and_then(|l| l.query::<ListQuery>().ok()).unwrap_or_default();
+    let query = use_location().map(|l| ListQuery::parse(l.query_str())).unwrap_or_default();
     let (status, page) = (query.status_filter(), query.page());
     let data = use_state(|| None::<Result<BatchListResponse, ApiError>>);
     let refresh = use_state(|| 0u32);
@@ -64,7 +65,8 @@ pub fn BatchesPage() -> Html {
                         (list.batches.is_empty(), clamp_page(page, list.total), navigator)
                     {
                         // Beyond the end (deletions, an edited address): show the last page.
-                        let _ = navigator.replace_with_query(&Route::Batches, &ListQuery::new(status.as_ref(), last));
+                        let _ = navigator
+                            .replace_with_query(&Route::Batches, Raw(ListQuery::new(status.as_ref(), last).to_query()));
                         return;
                     }
                 }
@@ -93,7 +95,7 @@ pub fn BatchesPage() -> Html {
         let navigator = navigator.clone();
         move |status: Option<&BatchStatus>, page: u64| {
             if let Some(navigator) = &navigator {
-                let _ = navigator.push_with_query(&Route::Batches, &ListQuery::new(status, page));
+                let _ = navigator.push_with_query(&Route::Batches, Raw(ListQuery::new(status, page).to_query()));
             }
         }
     };

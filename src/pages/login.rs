@@ -96,7 +96,7 @@ pub fn LoginPage() -> Html {
     let client = use_api();
     let session = use_session();
     let location = use_location();
-    let query: LoginQuery = location.and_then(|l| l.query::<LoginQuery>().ok()).unwrap_or_default();
+    let query = location.map(|l| LoginQuery::parse(l.query_str())).unwrap_or_default();
     let username = use_node_ref();
     let password = use_node_ref();
     let busy = use_state(|| false);
