@@ -16,7 +16,6 @@ use futures_util::future::LocalBoxFuture;
 use futures_util::stream::{FuturesUnordered, StreamExt};
 use futures_util::FutureExt;
 use std::cell::{Cell, RefCell};
-use std::collections::BTreeMap;
 use std::rc::Rc;
 
 /// How far the server's clock may run behind this browser's when looking for a batch that a
@@ -31,16 +30,40 @@ struct Driver {
     cancel: Cancel,
     /// Empty for a direct upload.
     ranges: Vec<ChunkRange>,
-    inflight: Rc<RefCell<BTreeMap<u32, u64>>>,
+    inflight: Rc<RefCell<Inflight>>,
     /// Acknowledged bytes and chunks, for progress reported from inside a request.
     acked: Rc<Cell<(u64, u32)>>,
     /// The oldest `created_at` a batch made by this upload can have (server wall clock).
     not_before: NaiveTimestamp,
 }
 
+/// Bytes on the wire per chunk being sent: at most `chunk_concurrency` entries, so a list
+/// (a `BTreeMap` cost 4 KB of wasm).
+#[derive(Debug, Default)]
+struct Inflight(Vec<(u32, u64)>);
+
+impl Inflight {
+    /// Chunk `index` has `sent` bytes on the wire.
+    fn set(&mut self, index: u32, sent: u64) {
+        match self.0.iter_mut().find(|(i, _)| *i == index) {
+            Some(entry) => entry.1 = sent,
+            None => self.0.push((index, sent)),
+        }
+    }
+
+    /// Chunk `index` is no longer being sent.
+    fn clear(&mut self, index: u32) {
+        self.0.retain(|(i, _)| *i != index);
+    }
+
+    fn total(&self) -> u64 {
+        self.0.iter().map(|(_, sent)| sent).sum()
+    }
+}
+
 /// The progress the queue is told: acknowledged bytes and chunks, and bytes on the wire.
-fn progress_event((acked_bytes, chunks_done): (u64, u32), inflight: &BTreeMap<u32, u64>) -> UploadEvent {
-    UploadEvent::Progress { acked_bytes, inflight_bytes: inflight.values().sum(), chunks_done }
+fn progress_event((acked_bytes, chunks_done): (u64, u32), inflight: &Inflight) -> UploadEvent {
+    UploadEvent::Progress { acked_bytes, inflight_bytes: inflight.total(), chunks_done }
 }
 
 /// The browser's wall clock at `ms` (since the epoch), as the server writes timestamps.
@@ -102,7 +125,7 @@ impl Driver {
             let (inflight, acked, report) = (self.inflight.clone(), self.acked.clone(), self.report.clone());
             let limit = self.ranges.get(index as usize).map_or(self.job.upload.size, ChunkRange::len);
             Rc::new(move |sent: f64| {
-                inflight.borrow_mut().insert(index, (sent as u64).min(limit));
+                inflight.borrow_mut().set(index, (sent as u64).min(limit));
                 report(progress_event(acked.get(), &inflight.borrow()));
             })
         };
@@ -143,7 +166,7 @@ impl Driver {
             }
         };
         self.cancel.release(&handle);
-        self.inflight.borrow_mut().remove(&index);
+        self.inflight.borrow_mut().clear(index);
         Event::Answered { index, answer: answer.unwrap_or_else(Answer::Failed), jitter }
     }
 
@@ -247,5 +270,24 @@ pub async fn run(client: ApiClient, job: Job, report: Rc<dyn Fn(UploadEvent)>, c
         };
         let event = if driver.cancel.is_cancelled() { Event::Cancelled } else { event };
         commands = protocol.handle(event);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bytes_on_the_wire_count_each_chunk_once() {
+        let mut inflight = Inflight::default();
+        inflight.set(3, 10);
+        inflight.set(4, 5);
+        inflight.set(3, 25);
+        assert_eq!(inflight.total(), 30);
+        inflight.clear(3);
+        inflight.clear(9);
+        assert_eq!(inflight.total(), 5);
+        inflight.clear(4);
+        assert_eq!(inflight.total(), 0);
     }
 }
