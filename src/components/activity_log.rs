@@ -1,7 +1,7 @@
 //! `ActivityLog`: every distinct stream event (time, stage, message, %); stays after the end.
 
 use crate::api::types::ProgressEvent;
-use crate::components::server_message::ServerMessage;
+use crate::components::server_message::server_message;
 use crate::hooks::use_locale::use_locale;
 use crate::i18n;
 use crate::intl;
@@ -37,7 +37,7 @@ pub fn ActivityLog(props: &ActivityLogProps) -> Html {
                                 <tr class="activity-row">
                                     <td>{ i18n::timestamp(locale, event.timestamp.as_deref()) }</td>
                                     <td>{ i18n::stage_name(locale, &event.stage) }</td>
-                                    <td class="notes-cell"><ServerMessage text={event.message.clone()} /></td>
+                                    <td class="notes-cell">{ server_message(locale, &event.message) }</td>
                                     <td class="numeric">{ intl::number(locale, event.progress_percentage.clamp(0.0, 100.0).round() as u64) }</td>
                                 </tr>
                             }) }

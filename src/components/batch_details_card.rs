@@ -2,7 +2,7 @@
 
 use crate::api::types::{BatchStatus, BatchStatusResponse};
 use crate::batch_cache::BatchFacts;
-use crate::components::server_message::ServerMessage;
+use crate::components::server_message::server_message;
 use crate::hooks::use_locale::use_locale;
 use crate::i18n;
 use crate::intl;
@@ -69,10 +69,10 @@ pub fn BatchDetailsCard(props: &BatchDetailsCardProps) -> Html {
                 { span(text.checking_time, times.checking) }
             </dl>
             if let Some(warning) = &props.duplicate_warning {
-                <div class="warning-notice" role="status"><strong>{ text.duplicate_title }</strong><p><ServerMessage text={warning.clone()} /></p></div>
+                <div class="warning-notice" role="status"><strong>{ text.duplicate_title }</strong><p>{ server_message(locale, warning) }</p></div>
             }
             if let Some(message) = &status.error_message {
-                <div class="error-notice" role="alert"><strong>{ locale.strings().details_error }</strong><p><ServerMessage text={message.clone()} /></p></div>
+                <div class="error-notice" role="alert"><strong>{ locale.strings().details_error }</strong><p>{ server_message(locale, message) }</p></div>
             }
         </section>
     }

@@ -3,8 +3,8 @@
 //! ended at completed or failed).
 
 use crate::api::types::BatchStatus;
-use crate::components::batch_status_badge::BatchStatusBadge;
-use crate::components::server_message::ServerMessage;
+use crate::components::batch_status_badge::batch_status_badge;
+use crate::components::server_message::server_message;
 use crate::hooks::use_api::use_api;
 use crate::hooks::use_batch_progress::use_batch_progress;
 use crate::hooks::use_locale::use_locale;
@@ -44,13 +44,13 @@ pub fn BatchFollow(props: &BatchFollowProps) -> Html {
             html! { { i18n::follow_completed(locale, latest.processed_count, latest.failed_count) } }
         }
         // The server's reason, in the user's language when known.
-        (BatchStatus::Failed, Some(reason)) => html! { <>{ "✗ " }<ServerMessage text={reason.clone()} /></> },
+        (BatchStatus::Failed, Some(reason)) => html! { <>{ "✗ " }{ server_message(locale, reason) }</> },
         (BatchStatus::Failed, None) => html! { { format!("✗ {}", locale.upload().follow_failed) } },
         _ => html! { { i18n::progress_counts(locale, latest) } },
     };
     html! {
         <p class="upload-follow" role="status" aria-live="polite" data-status={latest.status.as_str().to_string()}>
-            <BatchStatusBadge status={latest.status.clone()} />{ " " }{ line }
+            { batch_status_badge(locale, &latest.status) }{ " " }{ line }
         </p>
     }
 }

@@ -3,7 +3,7 @@
 //! the finish time), so an admin's list fits 1280 px without scrolling sideways.
 
 use crate::api::types::BatchListItem;
-use crate::components::batch_status_badge::BatchStatusBadge;
+use crate::components::batch_status_badge::batch_status_badge;
 use crate::components::delete_batch_button::DeleteBatchButton;
 use crate::format;
 use crate::hooks::use_locale::use_locale;
@@ -93,7 +93,7 @@ pub fn BatchList(props: &BatchListProps) -> Html {
                                         <span class="cell-second-line notes-line"><bdi title={notes.clone()}>{ notes }</bdi></span>
                                     }
                                 </td>
-                                <td data-label={text.col_status}><BatchStatusBadge status={batch.status.clone()} /></td>
+                                <td data-label={text.col_status}>{ batch_status_badge(locale, &batch.status) }</td>
                                 <td class="numeric" data-label={text.col_sheets}>{ i18n::count(locale, batch.sheet_count) }</td>
                                 <td class="numeric" data-label={text.col_size}>{ i18n::size(locale, batch.file_size_bytes) }</td>
                                 <td data-label={text.col_uploaded}>{ i18n::timestamp(locale, batch.created_at.as_deref()) }</td>
@@ -113,9 +113,8 @@ pub fn BatchList(props: &BatchListProps) -> Html {
     }
 }
 
-/// Placeholder rows while the first page loads.
-#[component]
-pub fn BatchListSkeleton() -> Html {
+/// Placeholder rows while the first page loads (a view function: see `server_message`).
+pub fn batch_list_skeleton() -> Html {
     html! {
         <div class="table-scroll" aria-hidden="true">
             <table class="batch-table skeleton">

@@ -2,9 +2,9 @@
 //! the stream, and an estimated time left.
 
 use crate::api::types::{BatchProgress, ProgressEvent};
-use crate::components::batch_status_badge::BatchStatusBadge;
-use crate::components::progress_bar::ProgressBar;
-use crate::components::server_message::ServerMessage;
+use crate::components::batch_status_badge::batch_status_badge;
+use crate::components::progress_bar::progress_bar;
+use crate::components::server_message::server_message;
 use crate::hooks::use_locale::use_locale;
 use crate::i18n;
 use yew::prelude::*;
@@ -34,13 +34,13 @@ pub fn BatchProgressBar(props: &BatchProgressBarProps) -> Html {
         <section class="batch-progress" aria-labelledby="progress-heading">
             <div class="batch-progress-head">
                 <h2 id="progress-heading">{ text.progress_label }</h2>
-                <span aria-live="polite"><BatchStatusBadge status={progress.status.clone()} /></span>
+                <span aria-live="polite">{ batch_status_badge(locale, &progress.status) }</span>
             </div>
-            <ProgressBar percentage={percentage} label={text.progress_label} value_text={value_text.clone()} />
+            { progress_bar(percentage, text.progress_label.into(), value_text.clone().into(), None) }
             <p class="progress-numbers"><strong>{ shown }</strong>{ " · " }{ counts }</p>
             if let Some(event) = &props.latest_event {
                 <p class="progress-stage" aria-live="polite">
-                    <span class="stage-name">{ i18n::stage_name(locale, &event.stage) }</span>{ ": " }<ServerMessage text={event.message.clone()} />
+                    <span class="stage-name">{ i18n::stage_name(locale, &event.stage) }</span>{ ": " }{ server_message(locale, &event.message) }
                 </p>
             }
             if let Some(seconds) = eta {

@@ -1,8 +1,9 @@
-//! `BatchStatusBadge`: a distinct colour and label per status, neutral for unknown values.
+//! `batch_status_badge`: a distinct colour and label per status, neutral for unknown values.
+//! A view function, not a component (see `server_message`).
 
 use crate::api::types::BatchStatus;
-use crate::hooks::use_locale::use_locale;
 use crate::i18n;
+use crate::locale::Locale;
 use yew::prelude::*;
 
 /// The CSS modifier for a status (`status-unknown` for values this client does not know).
@@ -18,19 +19,11 @@ pub fn status_class(status: &BatchStatus) -> &'static str {
     }
 }
 
-/// Props: the status to show.
-#[derive(Properties, PartialEq)]
-pub struct BatchStatusBadgeProps {
-    pub status: BatchStatus,
-}
-
 /// A pill with the status label; the colour never carries meaning alone (the text does).
-#[component]
-pub fn BatchStatusBadge(props: &BatchStatusBadgeProps) -> Html {
-    let locale = use_locale();
+pub fn batch_status_badge(locale: Locale, status: &BatchStatus) -> Html {
     html! {
-        <span class={classes!("status-badge", status_class(&props.status))} data-status={props.status.as_str().to_string()}>
-            { i18n::batch_status(locale, &props.status) }
+        <span class={classes!("status-badge", status_class(status))} data-status={status.as_str().to_string()}>
+            { i18n::batch_status(locale, status) }
         </span>
     }
 }

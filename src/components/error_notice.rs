@@ -1,21 +1,12 @@
-//! `ErrorNotice`: an error message with an optional Retry button, announced to screen readers.
+//! `error_notice`: an error message with an optional Retry button, announced to screen
+//! readers. A view function, not a component (see `server_message`).
 
-use crate::hooks::use_locale::use_locale;
+use crate::locale::Locale;
 use yew::prelude::*;
 
-/// Props: the message and what Retry does.
-#[derive(Properties, PartialEq)]
-pub struct ErrorNoticeProps {
-    pub message: AttrValue,
-    #[prop_or_default]
-    pub on_retry: Option<Callback<()>>,
-}
-
-/// A visible, announced error box.
-#[component]
-pub fn ErrorNotice(props: &ErrorNoticeProps) -> Html {
-    let locale = use_locale();
-    let retry = props.on_retry.clone().map(|on_retry| {
+/// A visible, announced error box with `message`, and Retry when `on_retry` is given.
+pub fn error_notice(locale: Locale, message: String, on_retry: Option<Callback<()>>) -> Html {
+    let retry = on_retry.map(|on_retry| {
         html! {
             <button type="button" class="button" onclick={Callback::from(move |_: MouseEvent| on_retry.emit(()))}>
                 { locale.strings().retry }
@@ -24,7 +15,7 @@ pub fn ErrorNotice(props: &ErrorNoticeProps) -> Html {
     });
     html! {
         <div class="error-notice" role="alert">
-            <p>{ props.message.clone() }</p>
+            <p>{ message }</p>
             { for retry }
         </div>
     }

@@ -1,7 +1,7 @@
 //! `SheetList`: the batch's sheets from `/status?include_sheets=true`, with a failed-only filter.
 
 use crate::api::types::{SheetItem, SheetRows, SheetStatus};
-use crate::components::server_message::ServerMessage;
+use crate::components::server_message::server_message;
 use crate::hooks::use_locale::use_locale;
 use crate::i18n;
 use yew::prelude::*;
@@ -63,7 +63,7 @@ pub fn SheetList(props: &SheetListProps) -> Html {
                                     <td class="path-cell" title={sheet.image_path.clone()}><bdi>{ sheet.image_path.clone().unwrap_or_else(na) }</bdi></td>
                                     <td>{ sheet.status.as_deref().map(|s| i18n::sheet_status(locale, &SheetStatus::parse(s))).unwrap_or_else(na) }</td>
                                     <td class="notes-cell">
-                                        if let Some(error) = &sheet.error_message { <ServerMessage text={error.clone()} /> }
+                                        if let Some(error) = &sheet.error_message { { server_message(locale, error) } }
                                     </td>
                                 </tr>
                             }) }

@@ -1,7 +1,7 @@
 //! `UploadItemView`: one queued upload with its state, progress, speed and actions.
 
 use crate::components::batch_follow::BatchFollow;
-use crate::components::progress_bar::ProgressBar;
+use crate::components::progress_bar::progress_bar;
 use crate::hooks::use_locale::use_locale;
 use crate::hooks::use_uploads::use_uploads;
 use crate::i18n;
@@ -79,7 +79,7 @@ pub fn UploadItemView(props: &UploadItemViewProps) -> Html {
                 <span class="upload-size">{ intl::bytes(locale, item.upload.size) }</span>
             </div>
             <p class="upload-phase" aria-live="polite">{ phase_text(locale, item) }</p>
-            <ProgressBar percentage={percentage} label={name.clone()} value_text={value_text.clone()} tone={tone} />
+            { progress_bar(percentage, name.clone().into(), value_text.clone().into(), tone) }
             <p class="upload-numbers">
                 { value_text }
                 if let Some(line) = i18n::speed_and_eta(locale, speed, eta) {

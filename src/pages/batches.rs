@@ -4,12 +4,12 @@
 use crate::api::types::{BatchListResponse, BatchStatus};
 use crate::api::ApiError;
 use crate::batch_cache::{self, BatchFacts};
-use crate::components::batch_list::{BatchList, BatchListSkeleton};
+use crate::components::batch_list::{batch_list_skeleton, BatchList};
 use crate::components::batch_list_export::BatchListExport;
 use crate::components::batch_upload_form::BatchUploadForm;
-use crate::components::error_notice::ErrorNotice;
-use crate::components::pagination::Pagination;
-use crate::components::status_filter::StatusFilter;
+use crate::components::error_notice::error_notice;
+use crate::components::pagination::{pagination, PageAt};
+use crate::components::status_filter::status_filter;
 use crate::components::unfinished_uploads::UnfinishedUploads;
 use crate::components::upload_queue::UploadQueue;
 use crate::hooks::use_api::use_api;
@@ -143,8 +143,8 @@ pub fn BatchesPage() -> Html {
     };
 
     let body = match &*data {
-        None => html! { <><p class="visually-hidden" role="status">{ text.loading }</p><BatchListSkeleton /></> },
-        Some(Err(err)) => html! { <ErrorNotice message={i18n::api_error(locale, err)} on_retry={retry} /> },
+        None => html! { <><p class="visually-hidden" role="status">{ text.loading }</p>{ batch_list_skeleton() }</> },
+        Some(Err(err)) => error_notice(locale, i18n::api_error(locale, err), Some(retry)),
         Some(Ok(list)) if list.batches.is_empty() => {
             let message = if status.is_some() { list_text.none_with_status } else { text.no_batches };
             html! { <p class="empty-state">{ message }</p> }
@@ -155,7 +155,7 @@ pub fn BatchesPage() -> Html {
                     <p class="hint" role="note" data-testid="rows-skipped">{ i18n::rows_skipped(locale, list.skipped) }</p>
                 }
                 <BatchList items={list.batches.clone()} is_admin={session.is_admin()} sort={*sort} on_sort={on_sort} on_deleted={on_deleted} />
-                <Pagination page={page} rows={list.batches.len() as u64} total={list.total} on_page={on_page} />
+                { pagination(locale, PageAt { page, rows: list.batches.len() as u64, total: list.total }, on_page) }
             </>
         },
     };
@@ -168,7 +168,7 @@ pub fn BatchesPage() -> Html {
             <section class="batch-list-section" aria-labelledby="batch-list-title">
                 <div class="list-toolbar">
                     <h2 id="batch-list-title">{ text.batches_title }</h2>
-                    <StatusFilter value={status.clone()} on_change={on_filter} />
+                    { status_filter(locale, status.as_ref(), on_filter) }
                     <BatchListExport status={status.clone()} />
                 </div>
                 <p class="hint">{ list_text.server_order_note }
