@@ -1,9 +1,10 @@
-//! `UploadItemView`: one queued upload with its state, progress, speed and actions.
+//! `upload_item_view`: one queued upload with its state, progress, speed and actions. A view
+//! function, not a component (see `server_message`): the item changes with every progress
+//! report, so comparing props saved nothing.
 
 use crate::components::batch_follow::BatchFollow;
 use crate::components::progress_bar::progress_bar;
-use crate::hooks::use_locale::use_locale;
-use crate::hooks::use_uploads::use_uploads;
+use crate::hooks::use_uploads::UploadsContext;
 use crate::i18n;
 use crate::intl;
 use crate::locale::Locale;
@@ -37,19 +38,9 @@ pub fn phase_text(l: Locale, item: &UploadItem) -> String {
     }
 }
 
-/// Props: the item.
-#[derive(Properties, PartialEq)]
-pub struct UploadItemViewProps {
-    pub item: UploadItem,
-}
-
-/// One row of the upload queue.
-#[component]
-pub fn UploadItemView(props: &UploadItemViewProps) -> Html {
-    let uploads = use_uploads();
-    let locale = use_locale();
+/// One row of the upload queue, keyed by the item's id.
+pub fn upload_item_view(locale: Locale, uploads: &UploadsContext, item: &UploadItem) -> Html {
     let text = locale.upload();
-    let item = &props.item;
     let id = item.id;
     let action = |label: &'static str, run: Callback<()>, primary: bool| {
         html! {
@@ -57,7 +48,7 @@ pub fn UploadItemView(props: &UploadItemViewProps) -> Html {
                 onclick={Callback::from(move |_: MouseEvent| run.emit(()))}>{ label }</button>
         }
     };
-    let on = |f: fn(&crate::hooks::use_uploads::UploadsContext, u32)| {
+    let on = |f: fn(&UploadsContext, u32)| {
         let uploads = uploads.clone();
         Callback::from(move |()| f(&uploads, id))
     };
@@ -73,7 +64,7 @@ pub fn UploadItemView(props: &UploadItemViewProps) -> Html {
         _ => None,
     };
     html! {
-        <li class="upload-item" data-phase={format!("{:?}", item.phase)}>
+        <li key={id} class="upload-item" data-phase={format!("{:?}", item.phase)}>
             <div class="upload-item-head">
                 <strong class="upload-name"><bdi>{ name.clone() }</bdi></strong>
                 <span class="upload-size">{ intl::bytes(locale, item.upload.size) }</span>
@@ -99,12 +90,12 @@ pub fn UploadItemView(props: &UploadItemViewProps) -> Html {
             <div class="upload-actions">
                 if let (Phase::ConfirmDuplicate, Some(earlier)) = (&item.phase, &item.upload.duplicate_of) {
                     <Link<Route> to={Route::BatchDetails { id: earlier.batch_uuid.clone() }} classes="button">{ text.earlier_batch }</Link<Route>>
-                    { action(text.upload_again, { let u = uploads.clone(); Callback::from(move |()| u.confirm_duplicate(id, true)) }, true) }
-                    { action(text.skip, { let u = uploads.clone(); Callback::from(move |()| u.confirm_duplicate(id, false)) }, false) }
+                    { action(text.upload_again, on(|u, id| u.confirm_duplicate(id, true)), true) }
+                    { action(text.skip, on(|u, id| u.confirm_duplicate(id, false)), false) }
                 }
                 if item.phase == Phase::AwaitingChoice {
-                    { action(text.resume, { let u = uploads.clone(); Callback::from(move |()| u.choose(id, true)) }, true) }
-                    { action(text.start_over, { let u = uploads.clone(); Callback::from(move |()| u.choose(id, false)) }, false) }
+                    { action(text.resume, on(|u, id| u.choose(id, true)), true) }
+                    { action(text.start_over, on(|u, id| u.choose(id, false)), false) }
                 }
                 if item.phase.is_pending() {
                     { action(text.cancel, on(|u, id| u.cancel(id)), false) }

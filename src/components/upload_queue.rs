@@ -1,6 +1,6 @@
 //! `UploadQueue`: every upload of this page session, each with its own progress.
 
-use crate::components::upload_item_view::UploadItemView;
+use crate::components::upload_item_view::upload_item_view;
 use crate::hooks::use_locale::use_locale;
 use crate::hooks::use_uploads::use_uploads;
 use yew::prelude::*;
@@ -9,7 +9,8 @@ use yew::prelude::*;
 #[component]
 pub fn UploadQueue() -> Html {
     let uploads = use_uploads();
-    let text = use_locale().upload();
+    let locale = use_locale();
+    let text = locale.upload();
     if uploads.state.items.is_empty() {
         return Html::default();
     }
@@ -25,7 +26,7 @@ pub fn UploadQueue() -> Html {
                 }
             </div>
             <ul class="upload-list">
-                { for uploads.state.items.iter().map(|item| html! { <UploadItemView key={item.id} item={item.clone()} /> }) }
+                { for uploads.state.items.iter().map(|item| upload_item_view(locale, &uploads, item)) }
             </ul>
         </section>
     }
