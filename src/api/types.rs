@@ -221,7 +221,7 @@ impl NaiveTimestamp {
 /// One row of `GET /api/batches/`. Only `batch_uuid` and `status` are needed; any other
 /// field of the wrong shape reads as unknown ("—"). The row's `batch_id`, the integer
 /// database key (contract §2.3), is not read: no path takes it, and its untagged reader
-/// cost 3 KB of wasm.
+/// cost 6 KB of wasm.
 #[derive(Clone, Debug, PartialEq, Deserialize)]
 pub struct BatchListItem {
     /// The public id used in every path.

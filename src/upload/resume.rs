@@ -96,7 +96,7 @@ impl ResumeEntry {
 }
 
 /// The whole table: owner and fingerprint → entry, each key once. Stored as one JSON object;
-/// held as a list because it has a handful of entries and a `BTreeMap` of them cost 10 KB of
+/// held as a list because it has a handful of entries and a `BTreeMap` of them cost 13 KB of
 /// wasm in sorting and rebalancing code.
 pub type ResumeTable = Vec<(String, ResumeEntry)>;
 
@@ -147,7 +147,7 @@ fn take(table: &mut ResumeTable, key: &str) -> Option<ResumeEntry> {
 }
 
 /// `owner`'s records of `table`: fingerprint and entry, newest first (pure). Placed in order
-/// as they are taken: the table has a handful of entries, and a sort of them cost 2 KB.
+/// as they are taken: the table has a handful of entries, and a sort of them cost 3 KB.
 pub fn records_of(table: ResumeTable, owner: &Owner) -> Vec<(String, ResumeEntry)> {
     let prefix = owner.key("");
     let mut records: Vec<(String, ResumeEntry)> = Vec::new();

@@ -38,7 +38,7 @@ struct Driver {
 }
 
 /// Bytes on the wire per chunk being sent: at most `chunk_concurrency` entries, so a list
-/// (a `BTreeMap` cost 4 KB of wasm).
+/// (a `BTreeMap` cost 6 KB of wasm).
 #[derive(Debug, Default)]
 struct Inflight(Vec<(u32, u64)>);
 
