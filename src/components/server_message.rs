@@ -1,7 +1,6 @@
 //! `server_message`: one message of the backend (a stage message, a batch's error, a sheet's
 //! error) in the user's language. One this client does not recognise is shown exactly as
 //! sent, isolated and marked `lang="en"`, so screen readers pronounce it as the English it is.
-
 //!
 //! A view function, not a component: it has no state of its own, and each component costs
 //! about 1.3 KB of wasm in yew's lifecycle code.
