@@ -459,7 +459,7 @@ impl ApiClient {
             self.expire();
             return Err(ApiError::SessionExpired);
         };
-        let body = serde_json::json!({ "refresh_token": refresh_token }).to_string();
+        let body = super::lenient::text(&serde_json::json!({ "refresh_token": refresh_token }));
         let call = Call {
             method: Method::POST,
             lane: Lane::Standard,

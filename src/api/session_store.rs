@@ -111,10 +111,12 @@ impl SessionStore {
     pub fn set(&self, session: Option<StoredSession>) {
         if let Some(storage) = &self.storage {
             // Storage can be full or disabled (private mode): the in-memory copy still works.
-            // Written through a `Value`, like all JSON the app writes: one JSON writer in the wasm.
+            // Written through a `Value` and `lenient::text`, like all JSON the app writes.
             let written = match &session {
-                Some(session) => storage
-                    .set_item(STORAGE_KEY, &serde_json::to_value(session).map(|v| v.to_string()).unwrap_or_default()),
+                Some(session) => storage.set_item(
+                    STORAGE_KEY,
+                    &serde_json::to_value(session).map(|v| super::lenient::text(&v)).unwrap_or_default(),
+                ),
                 None => storage.remove_item(STORAGE_KEY),
             };
             self.persisted.set(written.is_ok());

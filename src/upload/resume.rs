@@ -122,7 +122,7 @@ pub fn table_text(table: &ResumeTable) -> String {
             object.insert(key.clone(), value);
         }
     }
-    Value::Object(object).to_string()
+    crate::api::lenient::text(&Value::Object(object))
 }
 
 fn storage() -> Option<web_sys::Storage> {

@@ -10,6 +10,7 @@ mod api_session;
 mod app_shell;
 mod batch_list;
 mod details;
+mod json_text;
 mod languages;
 mod upload_form;
 mod uploads;
