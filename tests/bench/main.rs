@@ -3,7 +3,7 @@
 //! numbers, never pass/fail on timing; xtask gathers them into one table. Side by side in one
 //! run: upload throughput on loopback and through a shaped link (the stand-in's sink, so its
 //! disk does not count), memory during 1 GiB and 4 GiB uploads, the polling of a details page
-//! and of a queue of three, and the batch list's rendering.
+//! and of a queue of three, the batch list's rendering, and reading a list page's JSON.
 
 #![cfg(target_arch = "wasm32")]
 
@@ -18,7 +18,8 @@ mod steps;
 
 use gloo_net::http::Request;
 use gloo_timers::future::sleep;
-use omr_web::api::types::UploadType;
+use omr_web::api::lenient;
+use omr_web::api::types::{BatchListResponse, UploadType};
 use omr_web::api::uploads::{DirectFields, Transfer};
 use omr_web::api::xhr::AbortHandle;
 use omr_web::api::ApiClient;
@@ -341,4 +342,36 @@ async fn list_rendering() {
     report("list rendering", "navigation to 50 rows", median(first.clone()), "ms", &note(&first));
     report("list rendering", "filter change to re-rendered rows", median(filtered.clone()), "ms", &note(&filtered));
     unmount_all();
+}
+
+/// Reading one page of 100 batches, as the admin's list receives it: the browser's `JSON.parse`
+/// (the app's path, `lenient::parse`) against serde_json's own parser (the path before it),
+/// taking turns so both see the same machine; the median of 15 rounds of 20 reads each.
+#[wasm_bindgen_test]
+async fn json_reading() {
+    let client = signed_in("admin", "admin-pass-2025").await;
+    let url = format!("{}/api/batches/?limit=100&offset=0", standin());
+    let bearer = format!("Bearer {}", client.access_token().unwrap());
+    let body = Request::get(&url).header("Authorization", &bearer).send().await.unwrap().text().await.unwrap();
+    let by_browser = || lenient::parse::<BatchListResponse>(&body).unwrap();
+    let by_serde_json = || serde_json::from_value::<BatchListResponse>(serde_json::from_str(&body).unwrap()).unwrap();
+    assert_eq!(by_browser().batches.len(), 100, "a full page");
+    assert_eq!(by_browser().batches, by_serde_json().batches, "both read the same rows");
+    let per_read = |read: &dyn Fn() -> BatchListResponse| {
+        let started = now_ms();
+        for _ in 0..20 {
+            std::hint::black_box(read());
+        }
+        (now_ms() - started) / 20.0
+    };
+    let (mut ours, mut theirs) = (Vec::new(), Vec::new());
+    for _ in 0..15 {
+        ours.push(per_read(&by_browser));
+        theirs.push(per_read(&by_serde_json));
+    }
+    let (ours, theirs) = (median(ours), median(theirs));
+    let note = format!("{} KB of JSON", body.len() / 1000);
+    report("JSON reading", "100-row page, JSON.parse (the app)", ours, "ms", &note);
+    report("JSON reading", "100-row page, serde_json parser", theirs, "ms", &note);
+    report("JSON reading", "JSON.parse / serde_json", ours / theirs, "x", "below 1 is faster");
 }
