@@ -113,7 +113,7 @@ pub fn size_table(sizes: &[AssetSize]) -> String {
 /// test` fails: a ratchet at today's size plus a small margin, so every change is weighed.
 /// Issue 13's target is 150 KB; lower this as levers land, never raise it without a reason in
 /// the commit.
-pub const FIRST_LOAD_BROTLI_BUDGET: u64 = 262_000;
+pub const FIRST_LOAD_BROTLI_BUDGET: u64 = 257_000;
 
 /// Fails when the first visit weighs more than `budget` bytes brotli-compressed.
 pub fn check_budget(sizes: &[AssetSize], budget: u64) -> Result<u64, String> {
