@@ -65,7 +65,7 @@ impl AppConfig {
     /// Reads `config.json` text. Unknown keys are ignored, missing ones take defaults, and
     /// out-of-range values are clamped; every correction is returned as a warning.
     pub fn from_json(text: &str) -> (AppConfig, Vec<String>) {
-        match crate::api::lenient::parse::<AppConfig>(text) {
+        match crate::api::json::parse::<AppConfig>(text) {
             Ok(config) => config.sanitized(),
             Err(err) => (AppConfig::default(), vec![format!("config.json is not valid ({err}); using defaults")]),
         }

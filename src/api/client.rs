@@ -130,7 +130,7 @@ impl Answer {
         if !self.is_success() {
             return Err(self.into_error());
         }
-        super::lenient::parse(&self.body).map_err(|e| ApiError::Undecodable(e.to_string()))
+        super::json::parse(&self.body).map_err(|e| ApiError::Undecodable(e.to_string()))
     }
 
     /// `Ok` for any 2xx, ignoring the body (204 answers).
@@ -459,13 +459,12 @@ impl ApiClient {
             self.expire();
             return Err(ApiError::SessionExpired);
         };
-        let body = super::lenient::text(&serde_json::json!({ "refresh_token": refresh_token }));
         let call = Call {
             method: Method::POST,
             lane: Lane::Standard,
             path: "auth/refresh".into(),
             query: Vec::new(),
-            json: Some(body),
+            json: super::json::text(&serde_json::json!({ "refresh_token": refresh_token })),
             auth: false,
             owner: None,
         };

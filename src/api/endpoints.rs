@@ -15,13 +15,12 @@ const LOOKUP_PAGE: u32 = 20;
 impl ApiClient {
     /// `POST /api/auth/login`: stores the session and returns the signed-in user.
     pub async fn login(&self, username: &str, password: &str) -> Result<UserInfo, ApiError> {
-        let body = super::lenient::text(&serde_json::json!({ "username": username, "password": password }));
         let call = Call {
             method: Method::POST,
             lane: Lane::Standard,
             path: "auth/login".into(),
             query: Vec::new(),
-            json: Some(body),
+            json: super::json::text(&serde_json::json!({ "username": username, "password": password })),
             auth: false,
             owner: None,
         };

@@ -114,7 +114,7 @@ impl ApiError {
 
 /// The `detail` (or `message`) of an error body: a string, or 422 items joined.
 pub fn detail_of(body: &str) -> Option<Result<String, Vec<FieldError>>> {
-    let value: Value = super::lenient::value(body).ok()?;
+    let value: Value = super::json::value(body).ok()?;
     match value.get("detail") {
         Some(Value::String(detail)) => return Some(Ok(detail.clone())),
         Some(Value::Array(items)) => return Some(Err(items.iter().map(field_error).collect())),
@@ -129,7 +129,7 @@ fn field_error(item: &Value) -> FieldError {
         .and_then(Value::as_array)
         .map(|loc| {
             loc.iter()
-                .map(|part| part.as_str().map(str::to_string).unwrap_or_else(|| super::lenient::text(part)))
+                .map(|part| part.as_str().map(str::to_string).or_else(|| super::json::text(part)).unwrap_or_default())
                 .collect::<Vec<_>>()
                 .join(".")
         })

@@ -1,13 +1,11 @@
 //! Lenient readers for server fields: a value of the wrong shape becomes "unknown" (`None`,
 //! or the field's default) instead of making the whole answer unreadable. Used with
-//! `#[serde(default, deserialize_with = "…")]` on response types. Also the app's one way between
-//! JSON text and a [`Value`] ([`value`], [`text`]), so that the browser's own JSON does the work.
+//! `#[serde(default, deserialize_with = "…")]` on response types, which [`super::json::parse`]
+//! reads.
 
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer};
 use serde_json::Value;
-#[cfg(target_arch = "wasm32")]
-use wasm_bindgen::JsCast;
 
 /// A whole number ≥ 0 from a JSON number (`12`, `12.0`) or a numeric string; anything else
 /// (negative, fractional, text, null) is `None`.
@@ -54,51 +52,6 @@ pub fn opt_string<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<S
 /// `Option<T>` field whose unreadable values are `None`.
 pub fn opt<'de, D: Deserializer<'de>, T: DeserializeOwned>(deserializer: D) -> Result<Option<T>, D::Error> {
     Ok(serde_json::from_value(Value::deserialize(deserializer)?).ok())
-}
-
-/// Reads JSON text as `T` by way of a [`Value`]. Every reader in the app goes through here
-/// (and [`serde_json::from_value`]), so the derived visitors are compiled for one
-/// deserializer instead of two (7 KB less wasm).
-pub fn parse<T: DeserializeOwned>(text: &str) -> serde_json::Result<T> {
-    serde_json::from_value(value(text)?)
-}
-
-/// JSON text as a [`Value`]. In the browser the text is parsed by `JSON.parse` and the result
-/// converted by serde-wasm-bindgen: serde_json's own parser and its error messages are then
-/// not in the wasm (4 KB brotli less). The two parsers agree on everything the server sends;
-/// a number beyond 2^53 would lose precision in JavaScript, and no field here is that large.
-#[cfg(target_arch = "wasm32")]
-pub fn value(text: &str) -> serde_json::Result<Value> {
-    use serde::de::Error;
-    let parsed = js_sys::JSON::parse(text).map_err(|err| {
-        let reason = err.dyn_ref::<js_sys::Error>().map(|err| String::from(err.message()));
-        serde_json::Error::custom(reason.unwrap_or_default())
-    })?;
-    serde_wasm_bindgen::from_value(parsed).map_err(|err| serde_json::Error::custom(err.to_string()))
-}
-
-/// JSON text as a [`Value`].
-#[cfg(not(target_arch = "wasm32"))]
-pub fn value(text: &str) -> serde_json::Result<Value> {
-    serde_json::from_str(text)
-}
-
-/// A [`Value`] as JSON text: every JSON the app writes (request bodies, stored records) goes
-/// through here. In the browser `JSON.stringify` writes it, so serde_json's writer is not in the
-/// wasm either. Like any JavaScript number, a whole number must stay below 2^53; none written
-/// here comes close (ids, byte counts, chunk numbers, times in ms).
-#[cfg(target_arch = "wasm32")]
-pub fn text(value: &Value) -> String {
-    use serde::Serialize;
-    // Objects as plain objects, not `Map`s, so that `JSON.stringify` writes their fields.
-    let converted = value.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).ok();
-    converted.and_then(|js| js_sys::JSON::stringify(&js).ok()).and_then(|text| text.as_string()).unwrap_or_default()
-}
-
-/// A [`Value`] as JSON text.
-#[cfg(not(target_arch = "wasm32"))]
-pub fn text(value: &Value) -> String {
-    value.to_string()
 }
 
 /// Rows of a list: the readable ones, and how many were skipped.

@@ -5,6 +5,7 @@ pub mod client;
 pub mod config_file;
 pub mod endpoints;
 pub mod error;
+pub mod json;
 pub mod lenient;
 pub mod server_text;
 pub mod session_store;

@@ -54,7 +54,7 @@ pub fn classify(held: Option<&StoredSession>, stored: Option<&StoredSession>) ->
 
 /// Reads a stored session text; anything unreadable or without a token counts as signed out.
 pub fn parse(text: Option<&str>) -> Option<StoredSession> {
-    text.and_then(|text| super::lenient::parse::<StoredSession>(text).ok()).filter(|s| !s.access_token.is_empty())
+    text.and_then(|text| super::json::parse::<StoredSession>(text).ok()).filter(|s| !s.access_token.is_empty())
 }
 
 /// A fresh id for a new sign-in.
@@ -111,15 +111,17 @@ impl SessionStore {
     pub fn set(&self, session: Option<StoredSession>) {
         if let Some(storage) = &self.storage {
             // Storage can be full or disabled (private mode): the in-memory copy still works.
-            // Written through a `Value` and `lenient::text`, like all JSON the app writes.
-            let written = match &session {
-                Some(session) => storage.set_item(
-                    STORAGE_KEY,
-                    &serde_json::to_value(session).map(|v| super::lenient::text(&v)).unwrap_or_default(),
-                ),
-                None => storage.remove_item(STORAGE_KEY),
+            let written = match (&session, session.as_ref().and_then(super::json::write)) {
+                (Some(_), Some(text)) => storage.set_item(STORAGE_KEY, &text).is_ok(),
+                (None, _) => storage.remove_item(STORAGE_KEY).is_ok(),
+                // A session that cannot be written (no token or id comes near it): nothing
+                // stale, perhaps another user's, is left for the other tabs to adopt.
+                (Some(_), None) => {
+                    let _ = storage.remove_item(STORAGE_KEY);
+                    false
+                }
             };
-            self.persisted.set(written.is_ok());
+            self.persisted.set(written);
         }
         *self.current.borrow_mut() = session;
     }

@@ -111,11 +111,11 @@ struct ErrorPayload {
 
 /// Interprets one event.
 pub fn interpret(event: &SseEvent) -> StreamMessage {
-    let progress = || super::lenient::parse::<ProgressEvent>(&event.data).ok();
+    let progress = || super::json::parse::<ProgressEvent>(&event.data).ok();
     match event.name.as_str() {
         "progress" => progress().map_or(StreamMessage::Ignored, StreamMessage::Progress),
         "complete" => progress().map_or(StreamMessage::Ignored, StreamMessage::Complete),
-        "error" => match super::lenient::parse::<ErrorPayload>(&event.data) {
+        "error" => match super::json::parse::<ErrorPayload>(&event.data) {
             Ok(payload) => StreamMessage::StreamError(payload.error),
             Err(_) => progress().map_or_else(|| StreamMessage::StreamError(event.data.clone()), StreamMessage::Failed),
         },

@@ -103,7 +103,7 @@ pub type ResumeTable = Vec<(String, ResumeEntry)>;
 /// Reads the stored table text: unreadable entries and entries older than 24 h are dropped,
 /// the others kept (pure).
 pub fn parse_table(text: Option<&str>, now_ms: f64) -> ResumeTable {
-    let Some(Value::Object(raw)) = text.and_then(|t| crate::api::lenient::parse(t).ok()) else {
+    let Some(Value::Object(raw)) = text.and_then(|t| crate::api::json::parse(t).ok()) else {
         return Vec::new();
     };
     raw.into_iter()
@@ -114,15 +114,16 @@ pub fn parse_table(text: Option<&str>, now_ms: f64) -> ResumeTable {
         .collect()
 }
 
-/// The table as stored: one JSON object (pure).
-pub fn table_text(table: &ResumeTable) -> String {
+/// The table as stored: one JSON object (pure). `None` when it cannot be written (see
+/// [`crate::api::json::text`]).
+pub fn table_text(table: &ResumeTable) -> Option<String> {
     let mut object = Map::new();
     for (key, entry) in table {
         if let Ok(value) = serde_json::to_value(entry) {
             object.insert(key.clone(), value);
         }
     }
-    crate::api::lenient::text(&Value::Object(object))
+    crate::api::json::text(&Value::Object(object))
 }
 
 fn storage() -> Option<web_sys::Storage> {
@@ -135,8 +136,11 @@ fn load(now_ms: f64) -> ResumeTable {
 
 fn save(table: &ResumeTable) {
     if let Some(storage) = storage() {
-        // Full or disabled storage only costs the ability to resume.
-        let _ = storage.set_item(STORAGE_KEY, &table_text(table));
+        // Full or disabled storage only costs the ability to resume. A table that cannot be
+        // written leaves the stored one as it was: the other records stay.
+        if let Some(text) = table_text(table) {
+            let _ = storage.set_item(STORAGE_KEY, &text);
+        }
     }
 }
 
@@ -250,7 +254,7 @@ mod tests {
 
     #[test]
     fn entries_older_than_a_day_are_dropped() {
-        let text = table_text(&vec![("old".to_string(), entry(0.0)), ("new".to_string(), entry(MAX_AGE_MS))]);
+        let text = table_text(&vec![("old".to_string(), entry(0.0)), ("new".to_string(), entry(MAX_AGE_MS))]).unwrap();
         let table = parse_table(Some(&text), MAX_AGE_MS + 1.0);
         assert_eq!(table, vec![("new".to_string(), entry(MAX_AGE_MS))]);
     }
@@ -258,7 +262,7 @@ mod tests {
     #[test]
     fn the_stored_table_is_one_object_keyed_by_owner_and_fingerprint() {
         let table = vec![("b".to_string(), entry(1.0)), ("a".to_string(), entry(2.0))];
-        let text = table_text(&table);
+        let text = table_text(&table).unwrap();
         assert!(text.starts_with(r#"{"a":{"#) && text.contains(r#","b":{"#), "{text}");
         let mut back = parse_table(Some(&text), 2.0);
         back.sort_by(|x, y| x.0.cmp(&y.0));
