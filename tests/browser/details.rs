@@ -5,6 +5,7 @@
 use crate::support::{
     clear_storage, config, control, count_path_suffix, count_requests, current_url, fault, find, go_to, mount_app,
     progress_requests, set_tab_visible, small_zip, start_clean, text, unique_task, unmount_all, upload_zip, wait_for,
+    wait_on_page,
 };
 use gloo_timers::future::sleep;
 use omr_web::api::ApiClient;
@@ -216,7 +217,7 @@ async fn a_stream_refused_right_after_a_refresh_falls_back_to_polling() {
     .await;
     control("DELETE", "/__test/requests").await;
     let root = mount_details(&uuid);
-    wait_for("the fallback note", || {
+    wait_on_page(&root, "the fallback note", || {
         find(&root, ".live-status").is_some_and(|s| s.inner_text().contains("Live updates are not available"))
     })
     .await;

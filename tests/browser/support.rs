@@ -157,6 +157,24 @@ pub async fn wait_for(what: &str, check: impl FnMut() -> bool) {
     }
 }
 
+/// [`wait_for`] on a mounted app that, when it times out, says what the page showed and which
+/// requests the stand-in saw, so that a rare failure can be told apart from a slow machine.
+pub async fn wait_on_page(root: &web_sys::Element, what: &str, check: impl FnMut() -> bool) {
+    if poll_until(200, Duration::from_millis(50), check).await {
+        return;
+    }
+    let log = control("GET", "/__test/requests").await;
+    let requests: Vec<String> = log["requests"]
+        .as_array()
+        .map(|all| {
+            let field = |r: &Value, key: &str| r[key].as_str().unwrap_or_default().to_string();
+            all.iter().map(|r| format!("{} {} {}", field(r, "method"), field(r, "path"), r["status"])).collect()
+        })
+        .unwrap_or_default();
+    let shown: String = text(root).chars().take(600).collect();
+    panic!("timed out waiting for {what}; the stand-in saw {requests:?}; the page began {shown:?}");
+}
+
 /// Checks `check` up to `tries` times, `every` apart; true as soon as it holds.
 pub async fn poll_until(tries: u32, every: Duration, mut check: impl FnMut() -> bool) -> bool {
     for _ in 0..tries {
