@@ -74,9 +74,14 @@ fn english_run(text: &str) -> Option<String> {
     None
 }
 
+/// The document title, as a text of the page.
+fn document_title() -> Seen {
+    Seen { text: web_sys::window().unwrap().document().unwrap().title(), data: false }
+}
+
 /// Every text of the page under `root`, the document title first.
 fn page_texts(root: &web_sys::Element) -> Vec<Seen> {
-    let mut texts = vec![Seen { text: web_sys::window().unwrap().document().unwrap().title(), data: false }];
+    let mut texts = vec![document_title()];
     visible_texts(root, false, &mut texts);
     texts
 }
@@ -95,7 +100,14 @@ fn english_on_page(texts: &[Seen]) -> Vec<String> {
 /// Fails on English the app wrote on a Thai page: a catalogue text (the list comes from the
 /// catalogue itself), or any run of English words outside data (status phrases, decoder
 /// messages and other English that never was in the catalogue).
-fn assert_all_thai(root: &web_sys::Element, page: &str) {
+async fn assert_all_thai(root: &web_sys::Element, page: &str) {
+    // The title is set by an effect after the render that shows the page; on a busy machine it
+    // can follow a moment after the text. Wait for it, then check it with the rest.
+    let title_is_thai = || {
+        let title = [document_title()];
+        english_on_page(&title).is_empty() && english_run(&title[0].text).is_none()
+    };
+    wait_for(&format!("the {page}'s title in Thai"), title_is_thai).await;
     let texts = page_texts(root);
     let left = english_on_page(&texts);
     assert!(left.is_empty(), "English catalogue texts on the Thai {page}: {left:?}");
@@ -105,6 +117,13 @@ fn assert_all_thai(root: &web_sys::Element, page: &str) {
 
 fn html_lang() -> String {
     web_sys::window().unwrap().document().unwrap().document_element().unwrap().get_attribute("lang").unwrap_or_default()
+}
+
+/// Waits for `<html lang>` to be `code`. The locale provider sets it in an effect, after the
+/// render that shows the new language: on a busy machine a check right after the text changed
+/// can run before it.
+async fn wait_for_document_lang(code: &str) {
+    wait_for(&format!("<html lang=\"{code}\">"), || html_lang() == code).await;
 }
 
 #[wasm_bindgen_test]
@@ -136,13 +155,13 @@ async fn the_login_page_in_thai_and_in_english() {
         let root = mount_app(config_in(lang));
         wait_for("the login form", || find(&root, "#login-username").is_some()).await;
         assert!(text(&root).contains(title));
-        assert_eq!(html_lang(), lang.code());
+        wait_for_document_lang(lang.code()).await;
         sign_in(&root, "ab", "short").await;
         wait_for("the username rule", || text(&root).contains(too_short)).await;
         sign_in(&root, "center07", "not-the-password").await;
         wait_for("the server's refusal, translated", || text(&root).contains(refused)).await;
         if lang == Lang::Th {
-            assert_all_thai(&root, "login page");
+            assert_all_thai(&root, "login page").await;
         }
         unmount_all();
     }
@@ -161,7 +180,7 @@ async fn the_list_with_paging_and_the_filter_in_thai_and_in_english() {
         wait_for("the second page", || text(&root).contains(showing)).await;
         assert!(text(&root).contains(page_of));
         match lang {
-            Lang::Th => assert_all_thai(&root, "list"),
+            Lang::Th => assert_all_thai(&root, "list").await,
             // The check itself works: the same page in English is full of catalogue texts.
             Lang::En => {
                 let english = english_on_page(&page_texts(&root));
@@ -176,7 +195,7 @@ async fn the_list_with_paging_and_the_filter_in_thai_and_in_english() {
         })
         .await;
         if lang == Lang::Th {
-            assert_all_thai(&root, "filtered list");
+            assert_all_thai(&root, "filtered list").await;
         }
         unmount_all();
     }
@@ -214,7 +233,7 @@ async fn the_details_page_in_thai_and_in_english() {
             }
             assert!(rows.iter().any(|row| row.contains("5,000")), "numbers kept: {rows:?}");
             assert!(text(&root).contains("ลำดับเหตุการณ์"), "timeline");
-            assert_all_thai(&root, "details page");
+            assert_all_thai(&root, "details page").await;
         } else {
             assert!(rows.iter().any(|row| row.contains("Processing: 5,000 of 5,000 sheets done")), "{rows:?}");
         }
@@ -277,7 +296,7 @@ async fn the_upload_form_says_each_problem_in_thai_and_in_english() {
         submit(&root);
         wait_for("task id length message", || text(&root).contains(task_length)).await;
         if lang == Lang::Th {
-            assert_all_thai(&root, "upload form");
+            assert_all_thai(&root, "upload form").await;
         }
         unmount_all();
     }
@@ -303,12 +322,12 @@ async fn switching_language_re_renders_the_page_and_a_running_upload_and_is_reme
     find(&root, ".app-header .language-option[data-lang=th]").unwrap().click();
     wait_for("the page in Thai", || text(&root).contains("ออกจากระบบ") && text(&root).contains("กำลังส่งส่วนที่ 1 จาก 1"))
         .await;
-    assert_eq!(html_lang(), "th");
+    wait_for_document_lang("th").await;
     let document = web_sys::window().unwrap().document().unwrap();
-    assert!(document.title().contains("ชุดข้อมูล"), "title follows: {}", document.title());
+    wait_for("the title in Thai", || document.title().contains("ชุดข้อมูล")).await;
     assert_eq!(stored(STORAGE_KEY).as_deref(), Some("th"));
     wait_for("the upload done, in Thai", || text(&root).contains("อัปโหลดแล้ว เริ่มประมวลผลแล้ว")).await;
-    assert_all_thai(&root, "list after the switch");
+    assert_all_thai(&root, "list after the switch").await;
 
     // A reload: the choice beats the deployment's English default.
     unmount_all();
@@ -320,7 +339,7 @@ async fn switching_language_re_renders_the_page_and_a_running_upload_and_is_reme
     assert!(text(&root).contains("เข้าสู่ระบบ"), "the login page in Thai: {}", text(&root));
     find(&root, ".language-option[data-lang=en]").unwrap().click();
     wait_for("English again", || text(&root).contains("Sign in")).await;
-    assert_eq!(html_lang(), "en");
+    wait_for_document_lang("en").await;
     unmount_all();
 }
 
@@ -334,16 +353,16 @@ async fn the_delete_dialog_and_the_not_found_page_in_thai() {
     find(&root, "tr[data-uuid] button[aria-haspopup=dialog]").unwrap().click();
     wait_for("the dialog", || find(&root, "[role=dialog]").is_some()).await;
     assert!(text(&root).contains("ต้องการลบชุดข้อมูลนี้หรือไม่"), "{}", text(&root));
-    assert_all_thai(&root, "delete dialog");
+    assert_all_thai(&root, "delete dialog").await;
     // A running batch asks a second time, naming its status in Thai.
     find(&root, "[role=dialog] .button-danger").unwrap().click();
     wait_for("the second question", || text(&root).contains("ยังอยู่ในสถานะ “กำลังประมวลผล”")).await;
-    assert_all_thai(&root, "second delete question");
+    assert_all_thai(&root, "second delete question").await;
     unmount_all();
 
     go_to("/no/such/page");
     let root = mount_app(config_in(Lang::Th));
     wait_for("the not-found page", || text(&root).contains("ไม่พบหน้าที่ต้องการ")).await;
-    assert_all_thai(&root, "not-found page");
+    assert_all_thai(&root, "not-found page").await;
     unmount_all();
 }
