@@ -4,7 +4,7 @@
 //! In the browser the text is parsed by `JSON.parse` and written by `JSON.stringify`, and
 //! serde-wasm-bindgen converts to and from a [`Value`]; serde_json's own parser, writer and
 //! their error texts are then not in the wasm (4.7 KB brotli less). Reading a 100-row list page
-//! costs about 1 ms more that way (`cargo xtask bench`, "JSON reading"). Native builds, the unit
+//! costs under 2 ms more that way (`cargo xtask bench`, "JSON reading"). Native builds, the unit
 //! tests among them, use serde_json for both.
 //!
 //! Where the browser's reading differs: JavaScript has one number type, so a whole number

@@ -97,21 +97,22 @@ fn english_on_page(texts: &[Seen]) -> Vec<String> {
         .collect()
 }
 
-/// Fails on English the app wrote on a Thai page: a catalogue text (the list comes from the
-/// catalogue itself), or any run of English words outside data (status phrases, decoder
-/// messages and other English that never was in the catalogue).
+/// English among `texts`: catalogue texts (the list comes from the catalogue itself), and runs
+/// of English words outside data (status phrases, decoder messages and other English that
+/// never was in the catalogue).
+fn english_found(texts: &[Seen]) -> (Vec<String>, Vec<String>) {
+    let runs = texts.iter().filter(|s| !s.data).filter_map(|s| english_run(&s.text)).collect();
+    (english_on_page(texts), runs)
+}
+
+/// Fails on English the app wrote on a Thai page (see [`english_found`]).
 async fn assert_all_thai(root: &web_sys::Element, page: &str) {
     // The title is set by an effect after the render that shows the page; on a busy machine it
     // can follow a moment after the text. Wait for it, then check it with the rest.
-    let title_is_thai = || {
-        let title = [document_title()];
-        english_on_page(&title).is_empty() && english_run(&title[0].text).is_none()
-    };
+    let title_is_thai = || english_found(&[document_title()]) == (Vec::new(), Vec::new());
     wait_for(&format!("the {page}'s title in Thai"), title_is_thai).await;
-    let texts = page_texts(root);
-    let left = english_on_page(&texts);
+    let (left, runs) = english_found(&page_texts(root));
     assert!(left.is_empty(), "English catalogue texts on the Thai {page}: {left:?}");
-    let runs: Vec<String> = texts.iter().filter(|s| !s.data).filter_map(|s| english_run(&s.text)).collect();
     assert!(runs.is_empty(), "English words on the Thai {page}: {runs:?}");
 }
 

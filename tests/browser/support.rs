@@ -152,15 +152,20 @@ pub fn mount_point() -> web_sys::Element {
 
 /// Polls until `check` holds, failing with `what` after 10 s.
 pub async fn wait_for(what: &str, check: impl FnMut() -> bool) {
-    if !poll_until(200, Duration::from_millis(50), check).await {
+    if !held_within_10_s(check).await {
         panic!("timed out waiting for {what}");
     }
+}
+
+/// The wait of [`wait_for`] and [`wait_on_page`]: `check` every 50 ms, 200 times.
+async fn held_within_10_s(check: impl FnMut() -> bool) -> bool {
+    poll_until(200, Duration::from_millis(50), check).await
 }
 
 /// [`wait_for`] on a mounted app that, when it times out, says what the page showed and which
 /// requests the stand-in saw, so that a rare failure can be told apart from a slow machine.
 pub async fn wait_on_page(root: &web_sys::Element, what: &str, check: impl FnMut() -> bool) {
-    if poll_until(200, Duration::from_millis(50), check).await {
+    if held_within_10_s(check).await {
         return;
     }
     let log = control("GET", "/__test/requests").await;
