@@ -1,22 +1,26 @@
 //! `cargo xtask deploy`: build the bundle once and roll it out to every web host in two phases,
 //! so the fleet is never mixed:
 //!
-//! 1. *Stage* on every host: copy the release to `releases/<name>/` (with the hashed assets of
-//!    the release before it, so a page loaded just before the switch still gets its wasm), link
-//!    the host's own `shared/config.json`, and check it under `/__preview/<name>/`. A host that
-//!    fails aborts the deploy: the staged copies are removed and nothing is switched.
+//! 1. *Lock and stage* on every host: take the host's deploy lock (a second deploy is refused
+//!    at once and told who holds it), read its state, copy the release to `releases/<name>/`
+//!    (with the hashed assets of the release before it, so a page loaded just before the switch
+//!    still gets its wasm), link the host's own `shared/config.json`, and check it under
+//!    `/__preview/<name>/`. A host that fails aborts the deploy: the staged copies are removed
+//!    and nothing is switched.
 //! 2. *Switch* every host, then check each. If one fails, every host is switched back and the
-//!    release is marked failed. Only then is it recorded as good on each host.
+//!    release is marked failed. Only then is it recorded on each host: `good-releases` and
+//!    `history`, both written atomically.
 //!
-//! `--allow-partial` goes on with the hosts that passed and says which release each serves.
-//! `rollback [RELEASE]` goes to the newest good release before the current one (or the named
-//! one), previews it, switches, checks, and never picks a release marked failed. Old releases
-//! are pruned to the newest [`KEEP_RELEASES`] (never `current`).
+//! `rollback [RELEASE]` runs in the same two phases. Without a name each host goes back in its
+//! own `history` ([`rollback_choice`]): to the release it served before the current one, then
+//! the one before that, never to one it rolled back from, never to one marked failed; the hosts
+//! must agree. `status` prints what each host serves, its history and good releases, and
+//! whether the fleet is mixed. Every ssh failure is an error that stops the step.
 
-use crate::deploy_host::{is_plain_name, Target};
+use crate::deploy_host::{is_plain_name, HostLock, HostState, Switch, Target};
 use crate::http_get;
 use crate::process::output;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 pub use crate::deploy_host::parse_target;
@@ -25,30 +29,40 @@ pub use crate::deploy_host::parse_target;
 pub const DEFAULT_HOSTS: [&str; 3] = ["gt-omr-web-1", "gt-omr-web-2", "gt-omr-web-3"];
 /// Releases kept on each host after a deploy.
 pub const KEEP_RELEASES: usize = 5;
+/// Switches of a host's history that `status` prints.
+const HISTORY_SHOWN: usize = 10;
 
 /// What to do.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Action {
+    /// Build, stage, switch.
     Deploy,
-    /// To the named release, or to the newest good one before the current.
+    /// To the named release, or one step back in each host's history.
     Rollback(Option<String>),
+    /// Print what each host serves, its history and its good releases.
+    Status,
 }
 
 /// Command-line options.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Options {
+    /// The hosts, each with its ssh configuration.
     pub targets: Vec<Target>,
+    /// Only describe what would happen.
     pub dry_run: bool,
+    /// What to do.
     pub action: Action,
     /// Go on with the hosts that passed when some fail (the fleet is then mixed, and says so).
     pub allow_partial: bool,
 }
 
-/// Parses `[--hosts a,b] [--dry-run] [--allow-partial] [rollback [RELEASE]]`.
+const USAGE: &str = "usage: cargo xtask deploy [--hosts LIST] [--ssh-config FILE] [--dry-run] [--allow-partial] \
+                     [rollback [RELEASE] | status]";
+
+/// Parses `[--hosts a,b] [--ssh-config FILE] [--dry-run] [--allow-partial] [rollback [RELEASE] | status]`.
 pub fn parse_args(args: &[String]) -> Result<Options, String> {
-    let usage = "usage: cargo xtask deploy [--hosts LIST] [--dry-run] [--allow-partial] [rollback [RELEASE]]";
     let mut hosts: Vec<String> = DEFAULT_HOSTS.iter().map(|h| h.to_string()).collect();
-    let (mut dry_run, mut allow_partial, mut action) = (false, false, Action::Deploy);
+    let (mut dry_run, mut allow_partial, mut action, mut ssh_config) = (false, false, Action::Deploy, None);
     let mut args = args.iter().peekable();
     while let Some(arg) = args.next() {
         match arg.as_str() {
@@ -56,8 +70,10 @@ pub fn parse_args(args: &[String]) -> Result<Options, String> {
                 hosts =
                     args.next().ok_or("--hosts needs a comma-separated list")?.split(',').map(str::to_string).collect()
             }
+            "--ssh-config" => ssh_config = Some(PathBuf::from(args.next().ok_or("--ssh-config needs a file")?)),
             "--dry-run" => dry_run = true,
             "--allow-partial" => allow_partial = true,
+            "status" => action = Action::Status,
             "rollback" => {
                 let named = args.next_if(|next| !next.starts_with("--")).cloned();
                 if let Some(name) = named.as_deref().filter(|n| !is_plain_name(n)) {
@@ -65,11 +81,20 @@ pub fn parse_args(args: &[String]) -> Result<Options, String> {
                 }
                 action = Action::Rollback(named);
             }
-            other => return Err(format!("unknown argument {other}; {usage}")),
+            other => return Err(format!("unknown argument {other}; {USAGE}")),
         }
     }
-    let targets = hosts.iter().filter(|h| !h.is_empty()).map(|h| parse_target(h)).collect::<Result<Vec<_>, _>>()?;
+    let mut targets =
+        hosts.iter().filter(|h| !h.is_empty()).map(|h| parse_target(h)).collect::<Result<Vec<_>, _>>()?;
+    for target in &mut targets {
+        target.ssh_config.clone_from(&ssh_config);
+    }
     Ok(Options { targets, dry_run, action, allow_partial })
+}
+
+/// Seconds since the epoch.
+fn now() -> u64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0)
 }
 
 /// `YYYYMMDDTHHMMSSZ` for seconds since the epoch (UTC).
@@ -91,34 +116,64 @@ pub fn utc_stamp(secs: u64) -> String {
 
 /// A new release's directory name: time, then the commit.
 pub fn release_name() -> String {
-    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
     let commit = output(Command::new("git").args(["rev-parse", "--short", "HEAD"]).current_dir(crate::root()))
         .unwrap_or_default();
     match commit.trim() {
-        "" => utc_stamp(secs),
-        commit => format!("{}-{commit}", utc_stamp(secs)),
+        "" => utc_stamp(now()),
+        commit => format!("{}-{commit}", utc_stamp(now())),
     }
 }
 
-/// The release to roll back to (pure): the named one if it exists and did not fail, else the
-/// newest good release other than `current` that is still on the host and did not fail.
-pub fn rollback_choice(
-    named: Option<&str>,
-    current: Option<&str>,
-    good: &[String],
-    on_host: &[String],
-    failed: &[String],
-) -> Result<String, String> {
-    let usable = |r: &str| on_host.iter().any(|h| h == r) && !failed.iter().any(|f| f == r);
+/// Who takes the hosts' locks, as a second deploy is told: user, machine, process, what, since when.
+fn lock_holder(what: &str) -> String {
+    let user = std::env::var("USER").or_else(|_| std::env::var("LOGNAME")).unwrap_or_else(|_| "someone".into());
+    let machine = std::fs::read_to_string("/proc/sys/kernel/hostname").unwrap_or_default();
+    format!("{user}@{} (pid {}, {what}, since {})", machine.trim(), std::process::id(), utc_stamp(now()))
+}
+
+/// The releases a host served, oldest first, as its history tells (pure): a deploy puts its
+/// release on top; a rollback to a release in the list drops everything above it (the releases
+/// rolled back from), to another one puts it on top. A host without history (deployed before
+/// it was kept) counts its good releases up to the current one.
+pub fn served(history: &[Switch], good: &[String], current: Option<&str>) -> Vec<String> {
+    if history.is_empty() {
+        let upto = good.iter().position(|r| Some(r.as_str()) == current).map_or(good.len(), |at| at + 1);
+        return good[..upto].to_vec();
+    }
+    let mut stack: Vec<String> = Vec::new();
+    for switch in history {
+        let below = stack.iter().rposition(|r| *r == switch.release);
+        match below {
+            Some(at) if switch.kind == "rollback" => stack.truncate(at + 1),
+            _ => {
+                stack.retain(|r| *r != switch.release);
+                stack.push(switch.release.clone());
+            }
+        }
+    }
+    stack
+}
+
+/// The release to roll back to (pure): the named one if it is on the host and did not fail;
+/// else the newest release the host served before the current one ([`served`]) that is still
+/// there and did not fail.
+pub fn rollback_choice(named: Option<&str>, state: &HostState) -> Result<String, String> {
     match named {
-        Some(name) if usable(name) => Ok(name.to_string()),
+        Some(name) if state.usable(name) => Ok(name.to_string()),
         Some(name) => Err(format!("release {name} is not on this host or failed")),
-        None => good
-            .iter()
-            .rev()
-            .find(|r| Some(r.as_str()) != current && usable(r))
-            .cloned()
-            .ok_or_else(|| "no good release before the current one".to_string()),
+        None => {
+            let current = state.current.as_deref();
+            served(&state.history, &state.good, current)
+                .into_iter()
+                .rev()
+                .find(|r| Some(r.as_str()) != current && state.usable(r))
+                .ok_or_else(|| {
+                    format!(
+                        "no release before {} in this host's history (releases rolled back from are never gone back to)",
+                        current.unwrap_or("nothing")
+                    )
+                })
+        }
     }
 }
 
@@ -130,8 +185,28 @@ pub fn prune_choice(releases: &[String], current: Option<&str>, keep: usize) -> 
     sorted.into_iter().take(old).filter(|r| Some(r.as_str()) != current).collect()
 }
 
+/// Refuses a configuration whose API lanes (`api_base`, `realtime_base`) are on another origin:
+/// the site's Content-Security-Policy allows `connect-src 'self'` only, so every call would be
+/// blocked. Paths on the site (the hosts proxy `/api`) are what the kit supports.
+pub fn check_same_origin(config: &[u8]) -> Result<(), String> {
+    let value: serde_json::Value =
+        serde_json::from_slice(config).map_err(|e| format!("config.json is not JSON: {e}"))?;
+    for key in ["api_base", "realtime_base"] {
+        if let Some(base) = value.get(key).and_then(|v| v.as_str()) {
+            if !base.starts_with('/') || base.starts_with("//") {
+                return Err(format!(
+                    "config.json sets {key} to {base:?}, another origin: the site's Content-Security-Policy \
+                     (connect-src 'self') would block every call to it. Use a path on this site such as /api \
+                     (the web hosts proxy it), or add that origin to connect-src in security-headers.conf first"
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
 /// The host answers the shell, the configuration and the wasm at `base_url` with 200 and the
-/// right types.
+/// right types, and the configuration keeps the API on this origin ([`check_same_origin`]).
 pub fn check(base_url: &str, wasm_file: &str) -> Result<(), String> {
     for (path, wanted) in [("", "text/html"), ("config.json", "application/json"), (wasm_file, "application/wasm")] {
         let url = format!("{base_url}{path}");
@@ -139,6 +214,9 @@ pub fn check(base_url: &str, wasm_file: &str) -> Result<(), String> {
         let content_type = answer.header("content-type").unwrap_or_default();
         if answer.status != 200 || !content_type.starts_with(wanted) {
             return Err(format!("{url}: {} {content_type} (wanted 200 {wanted})", answer.status));
+        }
+        if path == "config.json" {
+            check_same_origin(&answer.body)?;
         }
     }
     Ok(())
@@ -153,178 +231,360 @@ pub fn wasm_file(bundle: &Path) -> Result<String, String> {
         .ok_or_else(|| format!("no .wasm in {}", bundle.display()))
 }
 
-/// A host that passed phase 1, with the release it served before.
-struct Staged<'a> {
-    target: &'a Target,
-    previous: Option<String>,
+/// The lines of a run: each is handed to `say` as it happens (an operator sees a slow host
+/// while it is slow) and kept for the result.
+struct Report<'a> {
+    lines: Vec<String>,
+    say: &'a mut dyn FnMut(&str),
 }
 
-/// Phase 1 on one host.
-fn stage_host<'a>(target: &'a Target, bundle: &Path, release: &str, wasm: &str) -> Result<Staged<'a>, String> {
-    let previous = target.current_release()?;
-    target.stage(bundle, release, previous.as_deref())?;
+impl Report<'_> {
+    fn line(&mut self, text: String) {
+        (self.say)(&text);
+        self.lines.push(text);
+    }
+
+    fn result(self, ok: bool) -> Result<Vec<String>, String> {
+        if ok {
+            Ok(self.lines)
+        } else {
+            Err(self.lines.join("\n"))
+        }
+    }
+}
+
+/// `work` on every item at once (one thread each: the hosts answer in parallel), results in order.
+fn each<'t, T: Sync, R: Send>(items: &'t [T], work: impl Fn(&'t T) -> R + Sync) -> Vec<R> {
+    let work = &work;
+    std::thread::scope(|scope| {
+        let running: Vec<_> = items.iter().map(|item| scope.spawn(move || work(item))).collect();
+        running.into_iter().map(|r| r.join().expect("a host's worker panicked")).collect()
+    })
+}
+
+/// A host that passed phase 1: locked, read, its release previewed.
+struct Prepared<'a> {
+    target: &'a Target,
+    lock: HostLock,
+    state: HostState,
+    /// The release it is about to serve.
+    release: String,
+    /// That release's wasm file.
+    wasm: String,
+}
+
+/// Phase 1 of a deploy on one host.
+fn prepare_deploy<'a>(
+    target: &'a Target,
+    holder: &str,
+    bundle: &Path,
+    release: &str,
+    wasm: &str,
+) -> Result<Prepared<'a>, String> {
+    let (lock, state) = target.lock(holder)?;
+    target.stage(bundle, release, &state)?;
     if let Err(problem) = check(&target.preview_url(release), wasm) {
-        let _ = target.remove_release(release);
+        let _ = target.remove_releases(&[release.to_string()]);
         return Err(format!("preview check failed: {problem}"));
     }
-    Ok(Staged { target, previous })
+    Ok(Prepared { target, lock, state, release: release.to_string(), wasm: wasm.to_string() })
 }
 
-/// Switches every staged host back to what it served (hosts with nothing before stay).
-fn switch_back(switched: &[&Staged], release: &str, report: &mut Vec<String>) {
-    for host in switched {
-        let _ = host.target.mark_failed(release);
-        let line = match &host.previous {
-            Some(previous) => match host.target.switch(previous) {
-                Ok(()) => format!("{}: switched back to {previous}", host.target.name()),
-                Err(err) => format!("{}: SWITCH BACK TO {previous} FAILED: {err}", host.target.name()),
-            },
-            None => format!("{}: had no release before; {release} marked failed", host.target.name()),
-        };
-        report.push(line);
-    }
-}
-
-/// Deploys `release` from `bundle` to every target in two phases; one report line per event.
-pub fn deploy(options: &Options, bundle: &Path, release: &str) -> Result<Vec<String>, String> {
-    let wasm = wasm_file(bundle)?;
-    let mut report = Vec::new();
-    let mut staged = Vec::new();
-    let mut refused = Vec::new();
-    for target in &options.targets {
-        match stage_host(target, bundle, release, &wasm) {
-            Ok(host) => {
-                report.push(format!("{}: staged {release}, preview checked", target.name()));
-                staged.push(host);
-            }
-            Err(err) => {
-                report.push(format!("{}: FAILED in phase 1: {err}", target.name()));
-                refused.push(target.name());
-            }
-        }
-    }
-    if !refused.is_empty() && !options.allow_partial {
-        for host in &staged {
-            let _ = host.target.remove_release(release);
-        }
-        report.push(format!("nothing switched: {} failed before the switch", refused.join(", ")));
-        return Err(report.join("\n"));
-    }
-    let mut switched: Vec<&Staged> = Vec::new();
-    let mut failed_after_switch = Vec::new();
-    for host in &staged {
-        let result = host.target.switch(release).and_then(|()| check(host.target.check_url(), &wasm));
-        switched.push(host);
-        if let Err(err) = result {
-            report.push(format!("{}: FAILED after the switch: {err}", host.target.name()));
-            failed_after_switch.push(host);
-            if !options.allow_partial {
-                switch_back(&switched, release, &mut report);
-                return Err(report.join("\n"));
-            }
-        }
-    }
-    if !failed_after_switch.is_empty() {
-        switch_back(&failed_after_switch, release, &mut report);
-    }
-    for host in staged.iter().filter(|h| !failed_after_switch.iter().any(|f| std::ptr::eq(*f, *h))) {
-        host.target.record_good(release)?;
-        for old in prune_choice(&host.target.releases(), Some(release), KEEP_RELEASES) {
-            let _ = host.target.remove_release(&old);
-        }
-        report.push(format!("{}: now serving {release}", host.target.name()));
-    }
-    if refused.is_empty() && failed_after_switch.is_empty() {
-        Ok(report)
-    } else {
-        report.push(format!("MIXED FLEET (--allow-partial): {release} is not served everywhere"));
-        Err(report.join("\n"))
-    }
-}
-
-/// Rolls one host back (see [`rollback_choice`]), previewing and checking the release.
-pub fn rollback_host(target: &Target, named: Option<&str>, wasm_of: impl Fn(&str) -> String) -> Result<String, String> {
-    let current = target.current_release()?;
-    let on_host = target.releases();
-    let failed: Vec<String> = on_host.iter().filter(|r| target.is_failed(r)).cloned().collect();
-    let release = rollback_choice(named, current.as_deref(), &target.good_releases(), &on_host, &failed)?;
-    let wasm = wasm_of(&release);
+/// Phase 1 of a rollback on one host: the release it goes to, previewed.
+fn prepare_rollback<'a>(target: &'a Target, holder: &str, named: Option<&str>) -> Result<Prepared<'a>, String> {
+    let (lock, state) = target.lock(holder)?;
+    let release = rollback_choice(named, &state)?;
+    let wasm = state
+        .own_files(&release)
+        .into_iter()
+        .find(|name| name.ends_with(".wasm"))
+        .ok_or_else(|| format!("{release} has no wasm of its own"))?;
     check(&target.preview_url(&release), &wasm).map_err(|e| format!("{release} does not answer: {e}"))?;
-    target.switch(&release)?;
-    if let Err(problem) = check(target.check_url(), &wasm) {
-        let back = current.map(|c| target.switch(&c).map(|()| format!("; back on {c}")).unwrap_or_default());
-        return Err(format!("{problem}{}", back.unwrap_or_default()));
-    }
-    Ok(release)
+    Ok(Prepared { target, lock, state, release, wasm })
 }
 
-/// Runs `options` (a dry run only describes), printing one line per host or event.
-pub fn execute(options: &Options, bundle: &Path, release: &str) -> Result<Vec<String>, String> {
-    let result = if options.dry_run {
-        Ok(options
-            .targets
-            .iter()
-            .map(|target| match &options.action {
-                Action::Rollback(named) => format!(
-                    "{}: would preview {}, switch `current` to it and check {}",
-                    target.name(),
-                    named.as_deref().unwrap_or("the newest good release before the current one"),
-                    target.check_url()
-                ),
-                Action::Deploy => format!(
-                    "{}: would stage {} as releases/{release}, check {}, then switch with the others and check {}",
-                    target.name(),
-                    bundle.display(),
-                    target.preview_url(release),
-                    target.check_url()
-                ),
-            })
-            .collect())
-    } else {
-        match &options.action {
-            Action::Deploy => deploy(options, bundle, release),
-            Action::Rollback(named) => {
-                let lines: Vec<(bool, String)> = options
-                    .targets
-                    .iter()
-                    .map(|target| match rollback_host(target, named.as_deref(), |r| released_wasm(target, r)) {
-                        Ok(to) => (true, format!("{}: rolled back to {to}", target.name())),
-                        Err(err) => (false, format!("{}: FAILED: {err}", target.name())),
-                    })
-                    .collect();
-                let report = lines.iter().map(|(_, l)| l.clone()).collect::<Vec<_>>();
-                if lines.iter().all(|(ok, _)| *ok) {
-                    Ok(report)
+/// Sorts phase 1's results into the hosts that passed and a line per host; a host whose lock
+/// connection has died since is refused too (it could neither be switched nor put back).
+fn sort_phase1<'a>(
+    targets: &[Target],
+    results: Vec<Result<Prepared<'a>, String>>,
+    done: &str,
+    report: &mut Report,
+) -> (Vec<Prepared<'a>>, Vec<String>) {
+    let (mut passed, mut refused) = (Vec::new(), Vec::new());
+    for (target, result) in targets.iter().zip(results) {
+        match result {
+            Ok(mut host) => {
+                if host.lock.held() {
+                    report.line(format!("{}: locked, {} {done}", target.name(), host.release));
+                    passed.push(host);
                 } else {
-                    Err(report.join("\n"))
+                    report.line(format!("{}: FAILED in phase 1: its connection was lost", target.name()));
+                    refused.push(target.name().to_string());
                 }
             }
+            Err(err) => {
+                report.line(format!("{}: FAILED in phase 1: {err}", target.name()));
+                refused.push(target.name().to_string());
+            }
+        }
+    }
+    (passed, refused)
+}
+
+/// Puts one host back on what it served (marking `release` failed there for a deploy); true
+/// when it is known to serve that again.
+fn put_back(host: &Prepared, release: &str, mark_failed: bool) -> (bool, String) {
+    let name = host.target.name();
+    let marked = match mark_failed.then(|| host.target.mark_failed(release)) {
+        Some(Err(err)) => format!(" (could not mark {release} failed: {err})"),
+        _ => String::new(),
+    };
+    match host.state.current.as_deref() {
+        Some(previous) => match host.target.switch(previous) {
+            Ok(()) => (true, format!("{name}: switched back to {previous}{marked}")),
+            Err(err) => (false, format!("{name}: SWITCH BACK TO {previous} FAILED: {err}{marked}")),
+        },
+        None => (false, format!("{name}: had no release before; {release} stays{marked}")),
+    }
+}
+
+/// Phase 2: switches every host to `release` at once, then checks each at `/`. When one fails,
+/// every host (with `allow_partial`, only the failed ones) is put back on what it served. Says
+/// what the fleet serves at the end and returns which hosts serve `release`.
+fn switch_all(
+    hosts: &[Prepared],
+    release: &str,
+    allow_partial: bool,
+    mark_failed: bool,
+    report: &mut Report,
+) -> Vec<bool> {
+    let results = each(hosts, |h| h.target.switch(release).and_then(|()| check(&h.target.check_url, &h.wasm)));
+    for (host, result) in hosts.iter().zip(&results) {
+        match result {
+            Ok(()) => report.line(format!("{}: switched to {release}, checked", host.target.name())),
+            Err(err) => report.line(format!("{}: FAILED after the switch: {err}", host.target.name())),
+        }
+    }
+    let any_failed = results.iter().any(Result::is_err);
+    // A host whose switch failed may have switched all the same (the answer is what was lost):
+    // it is put back too.
+    let going_back: Vec<&Prepared> =
+        hosts.iter().zip(&results).filter(|(_, r)| r.is_err() || (any_failed && !allow_partial)).map(|(h, _)| h).collect();
+    let back = each(&going_back, |h| put_back(h, release, mark_failed));
+    let mut serves: Vec<(String, Option<String>)> = Vec::new();
+    for (host, result) in hosts.iter().zip(&results) {
+        let now = match going_back.iter().position(|h| std::ptr::eq(*h, host)) {
+            None if result.is_ok() => Some(release.to_string()),
+            None => None,
+            Some(at) => {
+                report.line(back[at].1.clone());
+                back[at].0.then(|| host.state.current.clone()).flatten()
+            }
+        };
+        serves.push((host.target.name().to_string(), now));
+    }
+    let first = serves.first().map(|(_, s)| s.clone());
+    if serves.iter().any(|(_, s)| s.is_none() || Some(s.clone()) != first) {
+        let each_host: Vec<String> =
+            serves.iter().map(|(n, s)| format!("{n} {}", s.as_deref().unwrap_or("UNKNOWN"))).collect();
+        report.line(format!("MIXED FLEET: {}; see `cargo xtask deploy status`", each_host.join(", ")));
+    }
+    serves.iter().map(|(_, s)| s.as_deref() == Some(release)).collect()
+}
+
+/// Deploys `release` from `bundle` to every target in two phases; every line goes to `say`.
+pub fn deploy(
+    options: &Options,
+    bundle: &Path,
+    release: &str,
+    say: &mut dyn FnMut(&str),
+) -> Result<Vec<String>, String> {
+    let mut report = Report { lines: Vec::new(), say };
+    let wasm = wasm_file(bundle)?;
+    let holder = lock_holder(&format!("deploy {release}"));
+    let results = each(&options.targets, |target| prepare_deploy(target, &holder, bundle, release, &wasm));
+    let (staged, refused) = sort_phase1(&options.targets, results, "staged, preview checked", &mut report);
+    if !refused.is_empty() && !options.allow_partial {
+        let removed = each(&staged, |h| h.target.remove_releases(&[release.to_string()]));
+        for (host, result) in staged.iter().zip(removed) {
+            if let Err(err) = result {
+                report.line(format!("{}: could not remove the staged {release}: {err}", host.target.name()));
+            }
+        }
+        report.line(format!("nothing switched: {} failed before the switch", refused.join(", ")));
+        return report.result(false);
+    }
+    let serving = switch_all(&staged, release, options.allow_partial, true, &mut report);
+    let mut recorded = true;
+    for host in staged.iter().zip(&serving).filter(|(_, serves)| **serves).map(|(h, _)| h) {
+        let state = &host.state;
+        let mut good: Vec<String> = state.good.iter().filter(|r| *r != release).cloned().collect();
+        good.push(release.to_string());
+        let mut history = state.history.clone();
+        history.push(Switch { at: utc_stamp(now()), kind: "deploy".into(), release: release.into() });
+        let mut releases = state.releases.clone();
+        releases.push(release.to_string());
+        let prune = prune_choice(&releases, Some(release), KEEP_RELEASES);
+        match host.target.record(&good, &history, &prune) {
+            Ok(()) => report.line(format!("{}: now serving {release}", host.target.name())),
+            Err(err) => {
+                recorded = false;
+                report.line(format!(
+                    "{}: serving {release}, but RECORDING IT FAILED (good-releases and history are as before): {err}",
+                    host.target.name()
+                ));
+            }
+        }
+    }
+    let everywhere = refused.is_empty() && serving.iter().all(|s| *s);
+    if !everywhere && options.allow_partial {
+        report.line(format!("MIXED FLEET (--allow-partial): {release} is not served everywhere"));
+    }
+    report.result(everywhere && recorded)
+}
+
+/// Rolls every host back in two phases (see [`rollback_choice`]); every line goes to `say`.
+pub fn rollback(options: &Options, named: Option<&str>, say: &mut dyn FnMut(&str)) -> Result<Vec<String>, String> {
+    let mut report = Report { lines: Vec::new(), say };
+    let holder = lock_holder(&format!("rollback {}", named.unwrap_or("one step")));
+    let results = each(&options.targets, |target| prepare_rollback(target, &holder, named));
+    let (hosts, refused) = sort_phase1(&options.targets, results, "previewed", &mut report);
+    let mut choices: Vec<String> = hosts.iter().map(|host| host.release.clone()).collect();
+    choices.sort();
+    choices.dedup();
+    if !refused.is_empty() && !options.allow_partial {
+        report.line(format!("nothing switched: {} failed before the switch", refused.join(", ")));
+        return report.result(false);
+    }
+    let release = match choices.as_slice() {
+        [one] => one.clone(),
+        [] => {
+            report.line("nothing switched: no host can roll back".into());
+            return report.result(false);
+        }
+        _ => {
+            report.line(format!(
+                "nothing switched: the hosts would go back to different releases ({}); name one: \
+                 cargo xtask deploy rollback RELEASE",
+                choices.join(", ")
+            ));
+            return report.result(false);
         }
     };
-    for line in result.as_ref().map(|r| r.join("\n")).unwrap_or_else(|e| e.clone()).lines() {
-        println!("{line}");
+    let serving = switch_all(&hosts, &release, options.allow_partial, false, &mut report);
+    let mut recorded = true;
+    for host in hosts.iter().zip(&serving).filter(|(_, serves)| **serves).map(|(h, _)| h) {
+        let mut history = host.state.history.clone();
+        history.push(Switch { at: utc_stamp(now()), kind: "rollback".into(), release: release.clone() });
+        match host.target.record(&host.state.good, &history, &[]) {
+            Ok(()) => report.line(format!("{}: rolled back to {release}", host.target.name())),
+            Err(err) => {
+                recorded = false;
+                report.line(format!("{}: serving {release}, but RECORDING IT FAILED: {err}", host.target.name()));
+            }
+        }
     }
-    result
+    report.result(refused.is_empty() && serving.iter().all(|s| *s) && recorded)
 }
 
-/// The wasm file a release on a host brought itself (not one it carried from the release before).
-fn released_wasm(target: &Target, release: &str) -> String {
-    target
-        .release_files(release)
-        .unwrap_or_default()
-        .into_iter()
-        .find(|name| name.ends_with(".wasm") && !target.is_carried(release, name))
-        .unwrap_or_default()
+/// What each host serves, its recent history and good releases, and whether the fleet is
+/// mixed; fails when it is or when a host cannot be read.
+pub fn status(targets: &[Target], say: &mut dyn FnMut(&str)) -> Result<Vec<String>, String> {
+    let mut report = Report { lines: Vec::new(), say };
+    let states = each(targets, Target::survey);
+    let mut serves = Vec::new();
+    for (target, state) in targets.iter().zip(&states) {
+        let name = target.name();
+        match state {
+            Ok(state) => {
+                let current = state.current.clone().unwrap_or_else(|| "nothing".into());
+                report.line(format!("{name}: serves {current}"));
+                let shown = state.history.len().saturating_sub(HISTORY_SHOWN);
+                let history: Vec<String> = state.history[shown..].iter().map(Switch::line).collect();
+                report.line(format!(
+                    "  history (oldest first): {}",
+                    if history.is_empty() { "none".into() } else { history.join("; ") }
+                ));
+                report.line(format!("  good releases (oldest first): {}", state.good.join(" ")));
+                if !state.failed.is_empty() {
+                    report.line(format!("  marked failed: {}", state.failed.join(" ")));
+                }
+                serves.push(format!("{name} {current}"));
+            }
+            Err(err) => {
+                report.line(format!("{name}: CANNOT BE READ: {err}"));
+                serves.push(format!("{name} UNKNOWN"));
+            }
+        }
+    }
+    let currents: Vec<Option<&String>> =
+        states.iter().map(|s| s.as_ref().ok().and_then(|s| s.current.as_ref())).collect();
+    let one = currents.first().copied().flatten();
+    let uniform = one.is_some() && currents.iter().all(|c| *c == one);
+    if uniform {
+        report.line(format!("fleet: every host serves {}", one.map_or("", |s| s.as_str())));
+    } else {
+        report.line(format!("MIXED FLEET: {}", serves.join(", ")));
+    }
+    report.result(uniform)
 }
 
-/// `cargo xtask deploy ...`: builds once (not for a dry run or a rollback), then runs.
+/// What a dry run would do, one line per host.
+fn describe(options: &Options, bundle: &Path, release: &str) -> Vec<String> {
+    options
+        .targets
+        .iter()
+        .map(|target| match &options.action {
+            Action::Rollback(named) => format!(
+                "{}: would lock, preview {}, then switch `current` with the others and check {}",
+                target.name(),
+                named.as_deref().unwrap_or("the release it served before the current one"),
+                target.check_url
+            ),
+            Action::Deploy => format!(
+                "{}: would lock, stage {} as {}:{}/releases/{release}, check {}, then switch with the others and check {}",
+                target.name(),
+                bundle.display(),
+                target.host,
+                target.base,
+                target.preview_url(release),
+                target.check_url
+            ),
+            Action::Status => format!("{}: would read {}:{}", target.name(), target.host, target.base),
+        })
+        .collect()
+}
+
+/// Runs `options` (a dry run only describes); every line goes to `say` as it happens.
+pub fn execute(
+    options: &Options,
+    bundle: &Path,
+    release: &str,
+    say: &mut dyn FnMut(&str),
+) -> Result<Vec<String>, String> {
+    if options.dry_run {
+        let lines = describe(options, bundle, release);
+        lines.iter().for_each(|line| say(line));
+        return Ok(lines);
+    }
+    match &options.action {
+        Action::Deploy => deploy(options, bundle, release, say),
+        Action::Rollback(named) => rollback(options, named.as_deref(), say),
+        Action::Status => status(&options.targets, say),
+    }
+}
+
+/// `cargo xtask deploy ...`: builds once (only for a real deploy), then runs.
 pub fn run(args: &[String]) -> Result<(), String> {
     let options = parse_args(args)?;
     let bundle = crate::dist::dist_dir();
     if !options.dry_run && options.action == Action::Deploy {
         crate::dist::build()?;
     }
-    execute(&options, &bundle, &release_name()).map(|_| ())
+    execute(&options, &bundle, &release_name(), &mut |line| println!("{line}"))
+        .map(drop)
+        .map_err(|_| "the deploy stopped; its report is above".to_string())
 }
 
 #[cfg(test)]
@@ -335,16 +595,35 @@ mod tests {
         list.iter().map(|s| s.to_string()).collect()
     }
 
+    fn switches(list: &[(&str, &str)]) -> Vec<Switch> {
+        list.iter()
+            .enumerate()
+            .map(|(i, (kind, release))| Switch { at: format!("2025010{i}T000000Z"), kind: kind.to_string(), release: release.to_string() })
+            .collect()
+    }
+
     #[test]
     fn default_hosts_and_flags() {
         let options = parse_args(&[]).unwrap();
         assert_eq!((options.targets.len(), options.action.clone()), (3, Action::Deploy));
-        let args = names(&["--hosts", "a,b", "--dry-run", "--allow-partial", "rollback", "20250101T000000Z-x"]);
+        let args = names(&[
+            "--hosts",
+            "a,b:/srv/omr",
+            "--ssh-config",
+            "/tmp/ssh_config",
+            "--dry-run",
+            "--allow-partial",
+            "rollback",
+            "20250101T000000Z-x",
+        ]);
         let options = parse_args(&args).unwrap();
         assert_eq!(options.targets.len(), 2);
+        assert_eq!(options.targets[1].base, "/srv/omr");
+        assert!(options.targets.iter().all(|t| t.ssh_config.as_deref() == Some(Path::new("/tmp/ssh_config"))));
         assert!(options.dry_run && options.allow_partial);
         assert_eq!(options.action, Action::Rollback(Some("20250101T000000Z-x".into())));
         assert_eq!(parse_args(&names(&["rollback", "--dry-run"])).unwrap().action, Action::Rollback(None));
+        assert_eq!(parse_args(&names(&["status"])).unwrap().action, Action::Status);
         assert!(parse_args(&names(&["--force"])).is_err());
         assert!(parse_args(&names(&["rollback", "../etc"])).is_err());
         assert!(parse_args(&names(&["--hosts", "-oProxyCommand=sh"])).is_err());
@@ -356,17 +635,46 @@ mod tests {
         assert_eq!(utc_stamp(1_766_498_400), "20251223T140000Z");
     }
 
+    fn host(current: &str, history: &[(&str, &str)], failed: &[&str]) -> HostState {
+        HostState {
+            current: Some(current.into()),
+            releases: names(&["r1", "r2", "r3", "r4"]),
+            failed: names(failed),
+            good: names(&["r1", "r2", "r3"]),
+            history: switches(history),
+            ..HostState::default()
+        }
+    }
+
+    #[test]
+    fn rollback_goes_back_and_never_forward() {
+        let deployed = [("deploy", "r1"), ("deploy", "r2"), ("deploy", "r3")];
+        assert_eq!(rollback_choice(None, &host("r3", &deployed, &[])).unwrap(), "r2");
+        let once = [deployed.as_slice(), &[("rollback", "r2")]].concat();
+        assert_eq!(rollback_choice(None, &host("r2", &once, &[])).unwrap(), "r1", "then the one before that");
+        let twice = [once.as_slice(), &[("rollback", "r1")]].concat();
+        assert!(rollback_choice(None, &host("r1", &twice, &[])).is_err(), "never forward to r2 or r3");
+        // A deploy after a rollback: back goes to where the rollback had landed.
+        let redeployed = [once.as_slice(), &[("deploy", "r4")]].concat();
+        assert_eq!(rollback_choice(None, &host("r4", &redeployed, &[])).unwrap(), "r2");
+        assert_eq!(served(&switches(&redeployed), &[], None), names(&["r1", "r2", "r4"]));
+    }
+
     #[test]
     fn rollback_never_picks_a_failed_or_missing_release() {
-        let on_host = names(&["1-a", "2-b", "3-failed", "4-c"]);
-        let good = names(&["1-a", "2-b", "4-c"]);
-        let failed = names(&["3-failed"]);
-        assert_eq!(rollback_choice(None, Some("4-c"), &good, &on_host, &failed).unwrap(), "2-b");
-        assert_eq!(rollback_choice(None, Some("3-failed"), &good, &on_host, &failed).unwrap(), "4-c");
-        assert!(rollback_choice(Some("3-failed"), Some("4-c"), &good, &on_host, &failed).is_err());
-        assert!(rollback_choice(Some("9-gone"), Some("4-c"), &good, &on_host, &failed).is_err());
-        assert_eq!(rollback_choice(Some("1-a"), Some("4-c"), &good, &on_host, &failed).unwrap(), "1-a");
-        assert!(rollback_choice(None, Some("1-a"), &names(&["1-a"]), &on_host, &failed).is_err());
+        let deployed = [("deploy", "r1"), ("deploy", "gone"), ("deploy", "r2"), ("deploy", "r3")];
+        assert_eq!(rollback_choice(None, &host("r3", &deployed, &["r2"])).unwrap(), "r1");
+        assert!(rollback_choice(Some("r2"), &host("r3", &deployed, &["r2"])).is_err());
+        assert!(rollback_choice(Some("gone"), &host("r3", &deployed, &[])).is_err());
+        assert_eq!(rollback_choice(Some("r1"), &host("r3", &deployed, &[])).unwrap(), "r1");
+        // The current release failed after its switch and was never recorded: back to the last served.
+        assert_eq!(rollback_choice(None, &host("r4", &deployed, &["r4"])).unwrap(), "r3");
+    }
+
+    #[test]
+    fn hosts_without_history_go_back_through_their_good_releases() {
+        assert_eq!(rollback_choice(None, &host("r2", &[], &[])).unwrap(), "r1", "never forward to r3");
+        assert!(rollback_choice(None, &host("r1", &[], &[])).is_err());
     }
 
     #[test]
@@ -375,5 +683,16 @@ mod tests {
         assert_eq!(prune_choice(&releases, Some("7"), 5), names(&["1", "2"]));
         assert_eq!(prune_choice(&releases, Some("1"), 5), names(&["2"]), "current stays even when old");
         assert!(prune_choice(&names(&["1", "2"]), None, 5).is_empty());
+    }
+
+    #[test]
+    fn the_api_must_stay_on_this_origin() {
+        assert!(check_same_origin(br#"{"api_base": "/api", "realtime_base": "/api/realtime"}"#).is_ok());
+        assert!(check_same_origin(b"{}").is_ok(), "defaults are paths");
+        for bad in [r#"{"api_base": "https://api.example.com"}"#, r#"{"realtime_base": "//api.example.com/rt"}"#] {
+            let error = check_same_origin(bad.as_bytes()).unwrap_err();
+            assert!(error.contains("another origin") && error.contains("connect-src"), "{error}");
+        }
+        assert!(check_same_origin(b"not json").is_err());
     }
 }
