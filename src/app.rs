@@ -1,11 +1,12 @@
 //! The route switch and the providers at the root: config → API client → locale → session →
-//! uploads → router.
+//! uploads → router → the pages of the current sign-in.
 
 use crate::api::config_file::load_config;
 use crate::api::ApiClient;
 use crate::components::dashboard_layout::DashboardLayout;
 use crate::components::locale_provider::{starting_lang, LocaleProvider};
 use crate::components::session_provider::SessionProvider;
+use crate::components::session_scope::SessionScope;
 use crate::components::upload_provider::UploadProvider;
 use crate::config::AppConfig;
 use crate::locale::Locale;
@@ -65,7 +66,9 @@ pub fn App(props: &AppProps) -> Html {
                     <SessionProvider client={client.clone()}>
                         <UploadProvider>
                             <BrowserRouter>
-                                <Switch<Route> render={switch} />
+                                <SessionScope>
+                                    <Switch<Route> render={switch} />
+                                </SessionScope>
                             </BrowserRouter>
                         </UploadProvider>
                     </SessionProvider>

@@ -2,7 +2,7 @@
 //! details page can show them: `/status` does not return them.
 
 use crate::api::types::{BatchListItem, UploadType};
-use crate::upload::queue::NewUpload;
+use crate::upload::new_upload::NewUpload;
 use std::cell::RefCell;
 use std::collections::HashMap;
 

@@ -25,6 +25,7 @@ pub mod pages;
 pub mod progress_math;
 pub mod routes;
 pub mod upload;
+pub mod wall_clock;
 pub mod web_lock;
 
 pub use app::App;

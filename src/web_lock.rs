@@ -1,5 +1,10 @@
 //! `navigator.locks` (the Web Locks API): one holder per name across every tab of the origin.
 //! web-sys only exposes it behind an unstable cfg, so the two calls are made through `Reflect`.
+//!
+//! Web Locks exist only on secure origins; a host served over plain http (inside an exam
+//! centre's network, say) has none. There a lock asked for with `if_available` is a lease in
+//! `localStorage`: taken when free or expired, renewed while held, given back when dropped,
+//! and taken over by another tab once its holder stopped renewing it (a closed or crashed tab).
 
 use futures_channel::oneshot;
 use std::cell::RefCell;
@@ -8,13 +13,108 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 
 /// A held lock; dropping it releases it.
-pub struct HeldLock {
-    release: js_sys::Function,
+pub enum HeldLock {
+    /// A Web Lock: calling the function settles the promise that holds it.
+    WebLock(js_sys::Function),
+    /// A lease in `localStorage` (no Web Locks here).
+    Lease(Lease),
 }
 
 impl Drop for HeldLock {
     fn drop(&mut self) {
-        let _ = self.release.call0(&JsValue::NULL);
+        match self {
+            HeldLock::WebLock(release) => {
+                let _ = release.call0(&JsValue::NULL);
+            }
+            HeldLock::Lease(lease) => lease.give_back(),
+        }
+    }
+}
+
+/// How long a lease lasts without renewal: longer than the minute a hidden tab's timers may
+/// be held back, so a holder in a background tab keeps it.
+pub const LEASE_MS: f64 = 3.0 * 60.0 * 1000.0;
+
+/// How often a held lease is renewed.
+const RENEW_MS: u32 = 30_000;
+
+/// One lease as stored: `holder|until_ms`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LeaseEntry {
+    pub holder: String,
+    pub until_ms: f64,
+}
+
+impl LeaseEntry {
+    /// Reads a stored lease; anything unreadable counts as no lease (pure).
+    pub fn parse(text: &str) -> Option<LeaseEntry> {
+        let (holder, until) = text.split_once('|')?;
+        let until_ms = until.parse::<f64>().ok().filter(|ms| ms.is_finite())?;
+        Some(LeaseEntry { holder: holder.to_string(), until_ms })
+    }
+
+    /// The stored form.
+    pub fn text(&self) -> String {
+        format!("{}|{}", self.holder, self.until_ms)
+    }
+}
+
+/// Whether `holder` may take the lease `entry` at `now_ms`: nobody has it, its holder stopped
+/// renewing it, or it is `holder`'s own (pure).
+pub fn lease_is_free(entry: Option<&LeaseEntry>, holder: &str, now_ms: f64) -> bool {
+    entry.is_none_or(|entry| entry.holder == holder || entry.until_ms <= now_ms)
+}
+
+/// A held lease: renewed on a timer until given back.
+pub struct Lease {
+    storage: web_sys::Storage,
+    key: String,
+    holder: String,
+    _renewal: gloo_timers::callback::Interval,
+}
+
+impl Lease {
+    fn read(storage: &web_sys::Storage, key: &str) -> Option<LeaseEntry> {
+        storage.get_item(key).ok().flatten().as_deref().and_then(LeaseEntry::parse)
+    }
+
+    fn write(storage: &web_sys::Storage, key: &str, holder: &str) -> bool {
+        let entry = LeaseEntry { holder: holder.to_string(), until_ms: js_sys::Date::now() + LEASE_MS };
+        storage.set_item(key, &entry.text()).is_ok()
+    }
+
+    /// Takes the lease `name` if it is free. Two tabs may write at the same moment: each
+    /// reads back after a short wait, and only the one whose write stayed holds it.
+    async fn take(name: &str) -> Option<Lock> {
+        let storage = web_sys::window()?.local_storage().ok().flatten()?;
+        let key = format!("omr.lease.{name}");
+        let holder = format!("{:016x}", (js_sys::Math::random() * 9.0e15) as u64);
+        if !lease_is_free(Lease::read(&storage, &key).as_ref(), &holder, js_sys::Date::now()) {
+            return Some(Lock::Taken);
+        }
+        if !Lease::write(&storage, &key, &holder) {
+            return None;
+        }
+        gloo_timers::future::TimeoutFuture::new(50).await;
+        if Lease::read(&storage, &key).is_none_or(|entry| entry.holder != holder) {
+            return Some(Lock::Taken);
+        }
+        let renewal = {
+            let (storage, key, holder) = (storage.clone(), key.clone(), holder.clone());
+            gloo_timers::callback::Interval::new(RENEW_MS, move || {
+                // Renewed only while still ours: a lease taken over after it expired stays taken.
+                if Lease::read(&storage, &key).is_some_and(|entry| entry.holder == holder) {
+                    Lease::write(&storage, &key, &holder);
+                }
+            })
+        };
+        Some(Lock::Held(HeldLock::Lease(Lease { storage, key, holder, _renewal: renewal })))
+    }
+
+    fn give_back(&self) {
+        if Lease::read(&self.storage, &self.key).is_some_and(|entry| entry.holder == self.holder) {
+            let _ = self.storage.remove_item(&self.key);
+        }
     }
 }
 
@@ -24,7 +124,8 @@ pub enum Lock {
     Held(HeldLock),
     /// Another holder has it (only when asked with `if_available`).
     Taken,
-    /// The browser has no Web Locks (old browsers, insecure origins).
+    /// The browser has no Web Locks (old browsers, insecure origins) and, for a waiting
+    /// request, no fallback; or it has no storage for a lease either.
     Unsupported,
 }
 
@@ -36,9 +137,14 @@ fn lock_manager() -> Option<JsValue> {
 }
 
 /// Asks for the exclusive lock `name`. With `if_available` it answers `Taken` at once when
-/// someone holds it; otherwise it waits for its turn.
+/// someone holds it (a lease where there are no Web Locks); otherwise it waits for its turn.
 pub async fn acquire(name: &str, if_available: bool) -> Lock {
-    let Some(locks) = lock_manager() else { return Lock::Unsupported };
+    let Some(locks) = lock_manager() else {
+        return match if_available {
+            true => Lease::take(name).await.unwrap_or(Lock::Unsupported),
+            false => Lock::Unsupported,
+        };
+    };
     let (granted_tx, granted_rx) = oneshot::channel::<Option<js_sys::Function>>();
     let granted_tx = Rc::new(RefCell::new(Some(granted_tx)));
     // The browser calls this once, with the lock or (if_available and taken) with null; the
@@ -69,8 +175,31 @@ pub async fn acquire(name: &str, if_available: bool) -> Lock {
         return Lock::Unsupported;
     }
     match granted_rx.await {
-        Ok(Some(release)) => Lock::Held(HeldLock { release }),
+        Ok(Some(release)) => Lock::Held(HeldLock::WebLock(release)),
         Ok(None) => Lock::Taken,
         Err(_) => Lock::Unsupported,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_lease_is_free_when_nobody_holds_it_or_its_holder_stopped_renewing() {
+        let held = LeaseEntry { holder: "tab-a".into(), until_ms: 1_000.0 };
+        assert!(lease_is_free(None, "tab-b", 0.0));
+        assert!(!lease_is_free(Some(&held), "tab-b", 999.0));
+        assert!(lease_is_free(Some(&held), "tab-b", 1_000.0), "expired: taken over");
+        assert!(lease_is_free(Some(&held), "tab-a", 999.0), "its own");
+    }
+
+    #[test]
+    fn stored_leases_read_back_and_garbage_is_no_lease() {
+        let entry = LeaseEntry { holder: "00ab".into(), until_ms: 1_733_000_000_000.0 };
+        assert_eq!(LeaseEntry::parse(&entry.text()), Some(entry));
+        assert_eq!(LeaseEntry::parse("no separator"), None);
+        assert_eq!(LeaseEntry::parse("a|soon"), None);
+        assert_eq!(LeaseEntry::parse("a|NaN"), None);
     }
 }

@@ -2,17 +2,18 @@
 //! refresh-once on a session problem (shared by concurrent requests), and status → `ApiError`.
 
 use super::error::{detail_of, error_from_response, ApiError, NetworkFailure};
-use super::session_store::{SessionChange, SessionStore, StoredSession, STORAGE_KEY};
+use super::session_store::{Applied, SessionChange, SessionStore, StoredSession, STORAGE_KEY};
 use super::types::{TokenResponse, UserInfo};
 use crate::config::AppConfig;
 use crate::dom_listener::DomListener;
-use crate::web_lock;
-use futures_util::future::{FutureExt, LocalBoxFuture, Shared};
+use crate::{wall_clock, web_lock};
+use futures_util::future::{select, Either, FutureExt, LocalBoxFuture, Shared};
 use gloo_net::http::{Method, RequestBuilder};
 use serde::de::DeserializeOwned;
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
+use web_sys::AbortController;
 use yew::Callback;
 
 /// Which gateway lane a request takes (contract §1.2).
@@ -111,6 +112,8 @@ pub struct Answer {
     /// Whether the request carried a bearer token (a 401 then means the session is over).
     pub authenticated: bool,
     pub retry_after: Option<String>,
+    /// The server's `Date` header: its clock, for comparisons that must not trust this PC's.
+    pub date: Option<String>,
     pub body: String,
 }
 
@@ -192,6 +195,17 @@ pub(super) enum SecondRefusal {
     /// The answer is returned as it is: this endpoint refuses the user (the event stream,
     /// which then leaves the page to polling instead of looping on refreshes).
     IsAnswer,
+}
+
+/// The ownership rule: what a call that sign-in `owner` started gets, when the sign-in held
+/// now is `current`. Another sign-in (or none) means the answer, whatever it is, is not
+/// this one's to see (pure).
+pub fn answer_for(owner: &str, current: Option<&str>, answer: Result<Answer, ApiError>) -> Result<Answer, ApiError> {
+    if current == Some(owner) {
+        answer
+    } else {
+        Err(ApiError::SessionChanged)
+    }
 }
 
 /// `Offline` when the browser says so, else `Network` with what failed.
@@ -306,9 +320,29 @@ impl ApiClient {
         }
     }
 
-    /// Records the user of the sign-in `session_id`; false when it is no longer the stored one.
-    pub(super) fn record_user(&self, session_id: &str, user: UserInfo) -> bool {
-        self.inner.session.apply_user(session_id, user)
+    /// Records the user of the sign-in `session_id` and tells the listener; `SessionChanged`
+    /// when that sign-in is no longer the stored one.
+    pub(super) fn record_user(&self, session_id: &str, user: UserInfo) -> Result<(), ApiError> {
+        let applied = self.inner.session.apply_user(session_id, user.clone());
+        self.announce_applied(applied, Some(user))
+    }
+
+    /// Tells the listener what recording a user did: the same sign-in goes on, or another
+    /// person's answer ended it and began a new one (everything of the previous one ends
+    /// first); `SessionChanged` when the sign-in had already ended.
+    fn announce_applied(&self, applied: Option<Applied>, user: Option<UserInfo>) -> Result<(), ApiError> {
+        let session_id = match applied {
+            None => return Err(ApiError::SessionChanged),
+            Some(Applied::Same(session_id)) => session_id,
+            Some(Applied::NewIdentity(session_id)) => {
+                self.notify(SessionEvent::SignedOut);
+                session_id
+            }
+        };
+        if let Some(user) = user {
+            self.notify(SessionEvent::User { session_id, user });
+        }
+        Ok(())
     }
 
     /// Stores a new sign-in after login.
@@ -357,8 +391,27 @@ impl ApiClient {
         }
     }
 
+    /// Sends `call` once with `fetch`; no answer (head and body) within `request_timeout_ms`
+    /// abandons it as `NoAnswer`.
     async fn fetch(&self, call: &Call, token: Option<&str>) -> Result<Answer, ApiError> {
-        let mut builder = RequestBuilder::new(&self.url(call.lane, &call.path)).method(call.method.clone());
+        let abort = AbortController::new().map_err(|_| network_error(NetworkFailure::FormRefused))?;
+        let deadline = wall_clock::now_ms() + f64::from(self.inner.config.request_timeout_ms);
+        let exchange = Box::pin(self.exchange(call, token, &abort));
+        let answer = match select(exchange, Box::pin(wall_clock::until(deadline))).await {
+            Either::Left((answer, _)) => answer,
+            Either::Right(_) => {
+                abort.abort();
+                Err(network_error(NetworkFailure::NoAnswer))
+            }
+        };
+        answer
+    }
+
+    /// One request and its whole answer, abortable through `abort`.
+    async fn exchange(&self, call: &Call, token: Option<&str>, abort: &AbortController) -> Result<Answer, ApiError> {
+        let mut builder = RequestBuilder::new(&self.url(call.lane, &call.path))
+            .method(call.method.clone())
+            .abort_signal(Some(&abort.signal()));
         if !call.query.is_empty() {
             builder = builder.query(call.query.iter().map(|(k, v)| (*k, v.as_str())));
         }
@@ -373,9 +426,10 @@ impl ApiClient {
         let response = request.send().await.map_err(|_| network_error(NetworkFailure::Unreachable))?;
         let status = response.status();
         let retry_after = response.headers().get("retry-after");
+        let date = response.headers().get("date");
         // A body cut off mid-way still leaves the status to go on.
         let body = response.text().await.unwrap_or_default();
-        Ok(Answer { status, authenticated: token.is_some(), retry_after, body })
+        Ok(Answer { status, authenticated: token.is_some(), retry_after, date, body })
     }
 
     /// Sends a call. On 401 / 403 "Not authenticated" it refreshes the session once (sharing
@@ -390,8 +444,11 @@ impl ApiClient {
 
     /// The session rule every authenticated request follows, whatever carries it (fetch or
     /// XMLHttpRequest): `attempt` with the current token; on a session problem refresh once
-    /// and attempt once more; a second session problem ends the session. With an `owner`
-    /// (a sign-in id), nothing is sent unless that sign-in is still the current one.
+    /// and attempt once more; a second session problem ends the session.
+    ///
+    /// Every call belongs to a sign-in: `owner`, or the one current when it starts. Nothing is
+    /// sent once that sign-in has ended, and an answer that arrives after it ended is thrown
+    /// away (`SessionChanged`): never refreshed, retried or replayed under the next user.
     pub(super) async fn with_session<F, Fut>(
         &self,
         owner: Option<&str>,
@@ -402,18 +459,31 @@ impl ApiClient {
         F: Fn(String) -> Fut,
         Fut: std::future::Future<Output = Result<Answer, ApiError>>,
     {
-        let token = self.token_for(owner)?;
-        let answer = attempt(token.clone()).await?;
+        let owner = match owner {
+            Some(owner) => owner.to_string(),
+            None => self.session_id().ok_or_else(|| {
+                self.expire();
+                ApiError::SessionExpired
+            })?,
+        };
+        let owner = owner.as_str();
+        let token = self.token_for(Some(owner))?;
+        let answer = self.owned_answer(owner, attempt(token.clone()).await)?;
         if !answer.is_session_problem() {
             return Ok(answer);
         }
         self.refresh_after_rejection(&token).await?;
-        let replay = attempt(self.token_for(owner)?).await?;
+        let replay = self.owned_answer(owner, attempt(self.token_for(Some(owner))?).await)?;
         if replay.is_session_problem() && second_refusal == SecondRefusal::EndsSession {
             self.expire();
             return Err(ApiError::SessionExpired);
         }
         Ok(replay)
+    }
+
+    /// `answer`, when the sign-in `owner` is still the current one (pure rule: [`answer_for`]).
+    fn owned_answer(&self, owner: &str, answer: Result<Answer, ApiError>) -> Result<Answer, ApiError> {
+        answer_for(owner, self.session_id().as_deref(), answer)
     }
 
     /// Makes sure the session has a token newer than `rejected`: if another request or tab
@@ -485,18 +555,13 @@ impl ApiClient {
         }
         let tokens: TokenResponse = answer.decode()?;
         let user = tokens.user.clone();
-        if !self.inner.session.apply_refresh(
+        let applied = self.inner.session.apply_refresh(
             &session.session_id,
             tokens.access_token,
             tokens.refresh_token,
             tokens.user,
-        ) {
-            return Err(ApiError::SessionChanged);
-        }
-        if let Some(user) = user {
-            self.notify(SessionEvent::User { session_id: session.session_id, user });
-        }
-        Ok(())
+        );
+        self.announce_applied(applied, user)
     }
 }
 
@@ -532,27 +597,47 @@ mod tests {
             status: 200,
             authenticated: true,
             retry_after: None,
+            date: None,
             body: r#"{"access_token":"a","token_type":"bearer","extra":1}"#.into(),
         };
         assert_eq!(ok.decode::<TokenResponse>().unwrap().access_token, "a");
-        let bad = Answer { status: 200, authenticated: true, retry_after: None, body: "<html>".into() };
+        let bad = Answer { status: 200, authenticated: true, retry_after: None, date: None, body: "<html>".into() };
         assert!(matches!(bad.decode::<TokenResponse>(), Err(ApiError::Undecodable(_))));
         let gone = Answer {
             status: 404,
             authenticated: true,
             retry_after: None,
+            date: None,
             body: r#"{"detail":"Batch x not found"}"#.into(),
         };
         assert_eq!(gone.decode::<TokenResponse>(), Err(ApiError::NotFound("Batch x not found".into())));
-        assert!(Answer { status: 204, authenticated: true, retry_after: None, body: String::new() }
+        assert!(Answer { status: 204, authenticated: true, retry_after: None, date: None, body: String::new() }
             .expect_success()
             .is_ok());
     }
 
     #[test]
-    fn session_problem_detection() {
+    fn an_answer_belongs_to_the_sign_in_that_asked() {
         let answer =
-            |status: u16, body: &str| Answer { status, authenticated: true, retry_after: None, body: body.into() };
+            || Ok(Answer { status: 200, authenticated: true, retry_after: None, date: None, body: "[]".into() });
+        assert!(answer_for("a", Some("a"), answer()).is_ok());
+        // Signed out, or another sign-in (another user, or the same user again) took over:
+        // whatever came back, success or refusal, is thrown away.
+        assert_eq!(answer_for("a", None, answer()).unwrap_err(), ApiError::SessionChanged);
+        assert_eq!(answer_for("a", Some("b"), answer()).unwrap_err(), ApiError::SessionChanged);
+        assert_eq!(answer_for("a", Some("b"), Err(ApiError::Offline)).unwrap_err(), ApiError::SessionChanged);
+        assert_eq!(answer_for("a", Some("a"), Err(ApiError::Offline)).unwrap_err(), ApiError::Offline);
+    }
+
+    #[test]
+    fn session_problem_detection() {
+        let answer = |status: u16, body: &str| Answer {
+            status,
+            authenticated: true,
+            retry_after: None,
+            date: None,
+            body: body.into(),
+        };
         assert!(answer(401, "").is_session_problem());
         assert!(answer(403, r#"{"detail":"Not authenticated"}"#).is_session_problem());
         assert!(!answer(403, r#"{"detail":"Access denied"}"#).is_session_problem());

@@ -7,10 +7,46 @@ use super::types::{
     BatchListItem, BatchListResponse, BatchProgress, BatchStatus, BatchStatusResponse, NaiveTimestamp, TokenResponse,
     UserInfo,
 };
+use crate::wall_clock;
 use gloo_net::http::Method;
 
 /// Newest batches searched for one whose upload answer was lost.
 const LOOKUP_PAGE: u32 = 20;
+
+/// Slack when the server's own clock (its `Date` header) dates the upload: the header's
+/// one-second steps and a database clock a little apart from the API host's.
+pub const SERVER_CLOCK_MARGIN_MS: f64 = 2.0 * 60.0 * 1000.0;
+
+/// Slack when only this PC's clock is known (an answer without `Date`): how far the server's
+/// clock may run behind it.
+pub const CLOCK_SKEW_MS: f64 = 10.0 * 60.0 * 1000.0;
+
+/// When an upload that began at `started_at_ms` on this PC's clock began on the server's
+/// clock, less a margin (ms since the epoch, pure). Only differences of this PC's clock are
+/// used, so a PC whose clock is hours off finds its batch all the same: the server's `Date`
+/// header (`server_now_ms`) less the time the upload has taken. Without that header, this
+/// PC's clock with the wider [`CLOCK_SKEW_MS`].
+pub fn upload_began(server_now_ms: Option<f64>, local_now_ms: f64, started_at_ms: f64) -> f64 {
+    let elapsed = (local_now_ms - started_at_ms).max(0.0);
+    match server_now_ms {
+        Some(server_now) => server_now - elapsed - SERVER_CLOCK_MARGIN_MS,
+        None => local_now_ms - elapsed - CLOCK_SKEW_MS,
+    }
+}
+
+/// The wall-clock time `ms` as the server writes batch timestamps: naive, in the local time
+/// zone (contract §2.4; the PC's zone setting, not its clock, is what this trusts).
+fn server_wall_clock(ms: f64) -> NaiveTimestamp {
+    let date = js_sys::Date::new(&ms.into());
+    NaiveTimestamp {
+        year: date.get_full_year() as i32,
+        month: date.get_month() + 1,
+        day: date.get_date(),
+        hour: date.get_hours(),
+        minute: date.get_minutes(),
+        second: date.get_seconds(),
+    }
+}
 
 impl ApiClient {
     /// `POST /api/auth/login`: stores the session and returns the signed-in user.
@@ -50,10 +86,7 @@ impl ApiClient {
         // Re-read: a refresh may have changed the tokens while /me was under way, and a
         // sign-out (here or in another tab) ends the sign-in this answer belongs to: then it
         // is thrown away, or it would show a signed-out user as signed in.
-        if !self.record_user(&session_id, user.clone()) {
-            return Err(ApiError::SessionChanged);
-        }
-        self.notify(SessionEvent::User { session_id, user: user.clone() });
+        self.record_user(&session_id, user.clone())?;
         Ok(user)
     }
 
@@ -73,21 +106,25 @@ impl ApiClient {
 
     /// Looks for the batch an upload by sign-in `owner` may have created although its answer
     /// was lost: among the user's newest batches, one with this name (ZIPs; `None` for image
-    /// sets, which the server names itself) and size, created no earlier than `not_before`.
+    /// sets, which the server names itself) and size, created after the upload began at
+    /// `started_at_ms` (this PC's clock), measured on the server's clock (see [`upload_began`]).
     pub async fn find_uploaded_batch(
         &self,
         owner: &str,
         name: Option<&str>,
         size: u64,
-        not_before: &NaiveTimestamp,
+        started_at_ms: f64,
     ) -> Result<Option<String>, ApiError> {
         let call = Call::get("batches/").query("limit", LOOKUP_PAGE).query("offset", 0).owned_by(owner);
-        let page: BatchListResponse = self.send(&call).await?.decode()?;
+        let answer = self.send(&call).await?;
+        let server_now = answer.date.as_deref().map(js_sys::Date::parse).filter(|ms| ms.is_finite());
+        let not_before = server_wall_clock(upload_began(server_now, wall_clock::now_ms(), started_at_ms));
+        let page: BatchListResponse = answer.decode()?;
         let username = self.session().and_then(|s| s.user).map(|u| u.username);
         Ok(page
             .batches
             .iter()
-            .find(|item| item.may_be_upload_of(name, size, not_before, username.as_deref()))
+            .find(|item| item.may_be_upload_of(name, size, &not_before, username.as_deref()))
             .map(|item| item.batch_uuid.clone()))
     }
 
@@ -127,5 +164,34 @@ impl ApiClient {
     pub async fn delete_batch(&self, batch_uuid: &str) -> Result<(), ApiError> {
         let call = Call { method: Method::DELETE, ..Call::get(format!("batches/{}", encode_segment(batch_uuid))) };
         self.send(&call).await?.expect_success()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MINUTE: f64 = 60_000.0;
+    const HOUR: f64 = 60.0 * MINUTE;
+
+    #[test]
+    fn the_upload_is_dated_on_the_servers_clock_whatever_this_pcs_says() {
+        // The server's clock: the upload began at 1000 h and took 30 minutes.
+        let server_now = 1_000.0 * HOUR + 30.0 * MINUTE;
+        // This PC's clock is three hours behind, or a day ahead: only its differences count.
+        for pc_offset in [-3.0 * HOUR, 24.0 * HOUR, 0.0] {
+            let started = 1_000.0 * HOUR + pc_offset;
+            let now = started + 30.0 * MINUTE;
+            let began = upload_began(Some(server_now), now, started);
+            assert_eq!(began, 1_000.0 * HOUR - SERVER_CLOCK_MARGIN_MS);
+        }
+    }
+
+    #[test]
+    fn without_the_servers_date_this_pcs_clock_is_used_with_a_wider_margin() {
+        let began = upload_began(None, 10.0 * HOUR, 9.0 * HOUR);
+        assert_eq!(began, 9.0 * HOUR - CLOCK_SKEW_MS);
+        // A clock set back during the upload never dates it later than now.
+        assert_eq!(upload_began(None, 9.0 * HOUR, 10.0 * HOUR), 9.0 * HOUR - CLOCK_SKEW_MS);
     }
 }

@@ -24,6 +24,8 @@ pub enum NetworkFailure {
     Stalled,
     /// The request may have been handled but its answer never arrived.
     AnswerLost,
+    /// No answer came within the request's deadline (the request was then abandoned).
+    NoAnswer,
     /// The browser refused to build the request's form.
     FormRefused,
     /// The browser could not read the file being sent.

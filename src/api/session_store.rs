@@ -52,6 +52,34 @@ pub fn classify(held: Option<&StoredSession>, stored: Option<&StoredSession>) ->
     }
 }
 
+/// What recording a user did to a sign-in.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Applied {
+    /// The same person as before (or the first one known): the sign-in `.0` goes on.
+    Same(String),
+    /// The server named another person than the one this sign-in was for: it became a new
+    /// sign-in `.0`, so everything built for the previous person ends (pure rule: [`same_person`]).
+    NewIdentity(String),
+}
+
+impl Applied {
+    /// Compares `user` with the person `session` was for, giving it a new id from `mint`
+    /// when they differ.
+    fn of(session: &mut StoredSession, user: &UserInfo, mint: impl FnOnce() -> String) -> Applied {
+        if same_person(session.user.as_ref(), user) {
+            Applied::Same(session.session_id.clone())
+        } else {
+            session.session_id = mint();
+            Applied::NewIdentity(session.session_id.clone())
+        }
+    }
+}
+
+/// Whether `user` is the person a sign-in was for: the same account id, or nobody known yet (pure).
+pub fn same_person(known: Option<&UserInfo>, user: &UserInfo) -> bool {
+    known.is_none_or(|known| known.user_id == user.user_id)
+}
+
 /// Reads a stored session text; anything unreadable or without a token counts as signed out.
 pub fn parse(text: Option<&str>) -> Option<StoredSession> {
     text.and_then(|text| super::json::parse::<StoredSession>(text).ok()).filter(|s| !s.access_token.is_empty())
@@ -134,26 +162,31 @@ impl SessionStore {
         session.filter(|s| s.session_id == session_id)
     }
 
-    /// Records who the sign-in `session_id` belongs to (the answer of `/me`). Returns false,
-    /// changing nothing, when that sign-in is no longer the stored one.
-    pub fn apply_user(&self, session_id: &str, user: UserInfo) -> bool {
-        let Some(mut session) = self.held(session_id) else { return false };
+    /// Records who the sign-in `session_id` belongs to (the answer of `/me`). `None`, changing
+    /// nothing, when that sign-in is no longer the stored one.
+    pub fn apply_user(&self, session_id: &str, user: UserInfo) -> Option<Applied> {
+        let mut session = self.held(session_id)?;
+        let applied = Applied::of(&mut session, &user, new_session_id);
         session.user = Some(user);
         self.set(Some(session));
-        true
+        Some(applied)
     }
 
     /// Applies a refresh answer to the sign-in `session_id`: the access token always, the
-    /// refresh token and user only when sent. Returns false (and changes nothing) when that
-    /// sign-in is no longer the stored one: a late answer never revives a signed-out session.
+    /// refresh token and user only when sent. `None` (and nothing changes) when that sign-in
+    /// is no longer the stored one: a late answer never revives a signed-out session.
     pub fn apply_refresh(
         &self,
         session_id: &str,
         access_token: String,
         refresh_token: Option<String>,
         user: Option<UserInfo>,
-    ) -> bool {
-        let Some(mut session) = self.held(session_id) else { return false };
+    ) -> Option<Applied> {
+        let mut session = self.held(session_id)?;
+        let applied = match &user {
+            Some(user) => Applied::of(&mut session, user, new_session_id),
+            None => Applied::Same(session.session_id.clone()),
+        };
         session.access_token = access_token;
         if let Some(refresh) = refresh_token.filter(|t| !t.is_empty()) {
             session.refresh_token = Some(refresh);
@@ -162,7 +195,7 @@ impl SessionStore {
             session.user = user;
         }
         self.set(Some(session));
-        true
+        Some(applied)
     }
 }
 
@@ -183,6 +216,26 @@ mod tests {
         assert_eq!(classify(Some(&a), Some(&a.clone())), SessionChange::Same);
         assert_eq!(classify(Some(&a), Some(&session("a", "t2"))), SessionChange::Refreshed);
         assert_eq!(classify(Some(&a), Some(&session("b", "t1"))), SessionChange::Replaced);
+    }
+
+    #[test]
+    fn a_different_person_is_a_different_sign_in() {
+        let user = |user_id: i64| UserInfo {
+            user_id,
+            username: format!("u{user_id}"),
+            email: None,
+            full_name: None,
+            is_admin: false,
+            role_hierarchy: None,
+        };
+        assert!(same_person(None, &user(1)), "the first user known for a sign-in is its own");
+        assert!(same_person(Some(&user(1)), &user(1)));
+        assert!(!same_person(Some(&user(1)), &user(2)));
+        let mut held = StoredSession { user: Some(user(1)), ..session("a", "t1") };
+        let mint = || "b".to_string();
+        assert_eq!(Applied::of(&mut held, &user(1), mint), Applied::Same("a".into()));
+        assert_eq!(Applied::of(&mut held, &user(2), mint), Applied::NewIdentity("b".into()));
+        assert_eq!(held.session_id, "b");
     }
 
     #[test]

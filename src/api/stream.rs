@@ -66,7 +66,8 @@ impl ApiClient {
                 let response = request.send().await.map_err(|_| network_error(NetworkFailure::Unreachable))?;
                 let status = response.status();
                 let retry_after = response.headers().get("retry-after");
-                let opening = Answer { status, authenticated: true, retry_after, body: String::new() };
+                let date = response.headers().get("date");
+                let opening = Answer { status, authenticated: true, retry_after, date, body: String::new() };
                 if opening.is_success() {
                     *opened.borrow_mut() = Some(response);
                     return Ok(opening);
@@ -74,7 +75,9 @@ impl ApiClient {
                 Ok(Answer { body: response.text().await.unwrap_or_default(), ..opening })
             }
         };
-        let answer = match self.with_session(None, SecondRefusal::IsAnswer, attempt).await {
+        // The stream belongs to the sign-in that opens it, and ends with it.
+        let Some(owner) = self.session_id() else { return StreamEnd::Refused(ApiError::SessionExpired) };
+        let answer = match self.with_session(Some(&owner), SecondRefusal::IsAnswer, attempt).await {
             Ok(answer) => answer,
             Err(err) if err.is_transient() => return StreamEnd::Interrupted(StreamBreak::Failed(err)),
             Err(err) => return StreamEnd::Refused(err),
@@ -105,6 +108,10 @@ impl ApiClient {
                     return StreamEnd::Interrupted(StreamBreak::Silent { seconds: idle_ms / 1000 });
                 }
             };
+            if self.session_id().as_deref() != Some(owner.as_str()) {
+                abort.abort();
+                return StreamEnd::Refused(ApiError::SessionChanged);
+            }
             let done = js_sys::Reflect::get(&chunk, &"done".into()).ok().and_then(|d| d.as_bool()).unwrap_or(true);
             if done {
                 return StreamEnd::Interrupted(StreamBreak::ClosedByServer);

@@ -1,12 +1,16 @@
 //! Upload endpoints: `POST /upload` (one request) and `POST /upload-chunk`, on the long lane,
 //! through `XMLHttpRequest` for byte progress, with the same refresh-once rule as every call.
 
-use super::client::{Answer, ApiClient, Lane, SecondRefusal};
+use super::client::{bearer, Answer, ApiClient, Lane, SecondRefusal};
 use super::error::{ApiError, NetworkFailure};
 use super::types::{ChunkAccepted, UploadAccepted, UploadType};
-use super::xhr::{failure_to_error, post_form, AbortHandle};
+use super::xhr::{failure_to_error, post_form, AbortHandle, Deadlines};
 use std::rc::Rc;
 use web_sys::{Blob, File, FormData};
+
+/// The header that keeps one upload's requests on one API host (the gateway hashes on it;
+/// deploy/nginx/omr-api-upstream.conf).
+pub const UPLOAD_KEY_HEADER: &str = "X-Upload-Key";
 
 /// The form fields of one chunk request (all sent on every chunk).
 pub struct ChunkFields<'a> {
@@ -24,11 +28,13 @@ pub struct ChunkFields<'a> {
 pub struct Transfer<'a> {
     /// The sign-in (session id) the upload belongs to: nothing is sent once it has ended.
     pub owner: &'a str,
+    /// The upload's affinity key, sent as `X-Upload-Key` on every request of one upload.
+    pub upload_key: &'a str,
     /// Called with the bytes sent so far.
     pub on_progress: Rc<dyn Fn(f64)>,
     pub abort: &'a AbortHandle,
-    /// The request is aborted (a network error) when its upload shows no progress this long.
-    pub stall_ms: u32,
+    /// A request whose bytes stop moving, or whose answer does not come, is abandoned.
+    pub deadlines: Deadlines,
 }
 
 /// The form fields of a direct upload besides the files.
@@ -55,11 +61,13 @@ impl ApiClient {
     /// POSTs a multipart form on the long lane; on a session problem refreshes once and resends.
     async fn send_form(&self, path: &str, form: &FormData, transfer: Transfer<'_>) -> Result<Answer, ApiError> {
         let url = self.url(Lane::Realtime, path);
-        let Transfer { owner, on_progress, abort, stall_ms } = transfer;
+        let Transfer { owner, upload_key, on_progress, abort, deadlines } = transfer;
         self.with_session(Some(owner), SecondRefusal::EndsSession, |token| {
             let (url, on_progress) = (url.clone(), on_progress.clone());
             async move {
-                post_form(&url, Some(&token), form, on_progress, abort, stall_ms).await.map_err(failure_to_error)
+                let headers = [("Authorization", bearer(&token)), (UPLOAD_KEY_HEADER, upload_key.to_string())];
+                let headers = headers.iter().map(|(name, value)| (*name, value.as_str())).collect::<Vec<_>>();
+                post_form(&url, &headers, form, on_progress, abort, deadlines).await.map_err(failure_to_error)
             }
         })
         .await

@@ -10,9 +10,8 @@ use crate::hooks::use_uploads::use_uploads;
 use crate::i18n;
 use crate::intl;
 use crate::upload::file_reads::{read_sample, scan_zip};
-use crate::upload::job::ResumeKey;
+use crate::upload::new_upload::{EarlierBatch, Files, NewUpload, ResumeKey};
 use crate::upload::plan::{plan, Plan};
-use crate::upload::queue::{EarlierBatch, Files, NewUpload};
 use crate::upload::resume::{self, fingerprint};
 use crate::upload::validate::{check_files, is_zip, normalize_task_id, FileFacts, FormError};
 use crate::upload::zip_scan::{ZipRefusal, ZipSummary};
@@ -271,6 +270,12 @@ pub fn BatchUploadForm() -> Html {
                         // A list that cannot be read only costs the warning, never the upload.
                         if let Ok(earlier) = client.newest_batches(DUPLICATE_PAGES).await {
                             mark_duplicates(&mut prepared, &earlier, username.as_deref());
+                        }
+                        // The checks above took time: if the sign-in that submitted has ended
+                        // (signed out or replaced in another tab), nothing is queued. The queue
+                        // refuses another sign-in's uploads too; this also keeps the form quiet.
+                        if client.session_id().as_deref() != Some(session_id.as_str()) {
+                            return;
                         }
                         status.set(Some(prepared.len()));
                         uploads.add(prepared);

@@ -20,6 +20,7 @@ pub mod progress_bar;
 pub mod require_auth;
 pub mod server_message;
 pub mod session_provider;
+pub mod session_scope;
 pub mod sheet_list;
 pub mod status_filter;
 pub mod unfinished_uploads;

@@ -41,9 +41,9 @@ pub fn UploadProvider(props: &UploadProviderProps) -> Html {
     // the sign-in, so nothing still in flight can go out under someone else.
     {
         let (dispatcher, cancels) = (state.dispatcher(), cancels.clone());
-        use_effect_with(session.session_id.clone(), move |_| {
+        use_effect_with(session.session_id.clone(), move |session_id| {
             cancel_all(&cancels);
-            dispatcher.dispatch(QueueAction::Clear);
+            dispatcher.dispatch(QueueAction::SignIn(session_id.clone()));
         });
     }
     // The app going away (a test tearing it down) ends its uploads too.

@@ -2,7 +2,8 @@
 
 use crate::upload::cancel::Cancel;
 use crate::upload::job::UploadEvent;
-use crate::upload::queue::{NewUpload, Phase, QueueAction, QueueState};
+use crate::upload::new_upload::NewUpload;
+use crate::upload::queue::{Phase, QueueAction, QueueState};
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;

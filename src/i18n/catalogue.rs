@@ -80,6 +80,7 @@ catalogue! {
         net_interrupted,
         net_stalled,
         net_answer_lost,
+        net_no_answer,
         net_form_refused,
         net_file_unreadable,
         err_check_connection,

@@ -62,6 +62,7 @@ pub const STRINGS: Strings = Strings {
     net_interrupted: "The connection was interrupted.",
     net_stalled: "The upload stopped moving.",
     net_answer_lost: "The server's answer was lost.",
+    net_no_answer: "The server did not answer in time.",
     net_form_refused: "The browser could not prepare the request.",
     net_file_unreadable: "The browser could not read the file.",
     err_check_connection: "Check the connection and try again.",

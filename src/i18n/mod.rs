@@ -156,6 +156,7 @@ fn network_failure(l: Locale, failure: NetworkFailure) -> &'static str {
         NetworkFailure::Interrupted => text.net_interrupted,
         NetworkFailure::Stalled => text.net_stalled,
         NetworkFailure::AnswerLost => text.net_answer_lost,
+        NetworkFailure::NoAnswer => text.net_no_answer,
         NetworkFailure::FormRefused => text.net_form_refused,
         NetworkFailure::FileUnreadable => text.net_file_unreadable,
     }

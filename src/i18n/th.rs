@@ -63,6 +63,7 @@ pub const STRINGS: Strings = Strings {
     net_interrupted: "การเชื่อมต่อถูกตัดกลางคัน",
     net_stalled: "การอัปโหลดหยุดนิ่งไม่มีความคืบหน้า",
     net_answer_lost: "ไม่ได้รับการตอบกลับจากเซิร์ฟเวอร์",
+    net_no_answer: "เซิร์ฟเวอร์ไม่ตอบกลับภายในเวลาที่กำหนด",
     net_form_refused: "เบราว์เซอร์เตรียมคำขอไม่สำเร็จ",
     net_file_unreadable: "เบราว์เซอร์อ่านไฟล์ไม่ได้",
     err_check_connection: "กรุณาตรวจสอบการเชื่อมต่อแล้วลองอีกครั้ง",

@@ -6,8 +6,9 @@ use crate::api::types::UploadType;
 use crate::intl;
 use crate::locale::{Lang, Locale};
 use crate::upload::job::UploadFailure;
+use crate::upload::new_upload::NewUpload;
 use crate::upload::protocol::Note;
-use crate::upload::queue::{ItemMessage, NewUpload};
+use crate::upload::queue::ItemMessage;
 
 /// The name a queued upload goes by: the file's, or "12 images (p001.jpg …)" for a set.
 pub fn upload_name(l: Locale, upload: &NewUpload) -> String {

@@ -1,16 +1,19 @@
 //! Cancelling a job: a flag, the abort handles of its requests, and waits that wake early.
 
 use crate::api::xhr::AbortHandle;
-use gloo_timers::future::sleep;
+use crate::wall_clock;
+use futures_channel::oneshot;
+use futures_util::future::select;
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
-use std::time::Duration;
 
 /// Cancels a job: sets the flag and aborts every request it has in flight.
 #[derive(Clone, Default)]
 pub struct Cancel {
     flag: Rc<Cell<bool>>,
     handles: Rc<RefCell<Vec<AbortHandle>>>,
+    /// Waits under way, woken by `cancel`.
+    sleepers: Rc<RefCell<Vec<oneshot::Sender<()>>>>,
 }
 
 impl Cancel {
@@ -18,6 +21,10 @@ impl Cancel {
     pub fn cancel(&self) {
         self.flag.set(true);
         self.abort_requests();
+        for sleeper in self.sleepers.borrow_mut().drain(..) {
+            // A wait that already ended has dropped its receiver: nothing to wake.
+            let _ = sleeper.send(());
+        }
     }
 
     /// Aborts the requests in flight without stopping the job (a finished job's leftovers).
@@ -46,13 +53,16 @@ impl Cancel {
         self.handles.borrow_mut().retain(|h| !h.same_as(handle));
     }
 
-    /// Waits `ms`, waking early when cancelled.
+    /// Waits `ms` of wall-clock time (one timer, see [`wall_clock`]), ending at once when
+    /// cancelled.
     pub(super) async fn pause(&self, ms: u64) {
-        let mut left = ms;
-        while left > 0 && !self.is_cancelled() {
-            let step = left.min(100);
-            sleep(Duration::from_millis(step)).await;
-            left -= step;
+        if ms == 0 || self.is_cancelled() {
+            return;
         }
+        let (sender, cancelled) = oneshot::channel::<()>();
+        self.sleepers.borrow_mut().push(sender);
+        let _ = select(Box::pin(wall_clock::pause(ms)), cancelled).await;
+        // Finished waits leave the list so it does not grow over a long upload.
+        self.sleepers.borrow_mut().retain(|sleeper| !sleeper.is_canceled());
     }
 }

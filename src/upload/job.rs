@@ -1,10 +1,10 @@
 //! One upload job: what it is made of, what it reports, and why it may fail.
 
+use super::new_upload::NewUpload;
 use super::protocol::Note;
-use super::queue::NewUpload;
-use super::resume;
+use crate::api::xhr::Deadlines;
 use crate::api::ApiError;
-use crate::config::AppConfig;
+use crate::config::{AppConfig, COMPLETING_ANSWER_FACTOR};
 
 /// Why an upload stopped without a batch.
 #[derive(Clone, Debug, PartialEq)]
@@ -52,20 +52,6 @@ pub enum UploadEvent {
     Cancelled,
 }
 
-/// The resume record of a chunked single-file upload: whose, and for which file.
-#[derive(Clone, Debug, PartialEq)]
-pub struct ResumeKey {
-    pub owner: resume::Owner,
-    pub fingerprint: String,
-}
-
-impl ResumeKey {
-    /// The Web Lock that keeps two tabs from uploading this file at once.
-    pub(super) fn lock_name(&self) -> String {
-        format!("omr.upload.{}.{}.{}", self.owner.server, self.owner.user_id, self.fingerprint)
-    }
-}
-
 /// Everything needed to run one upload.
 #[derive(Clone)]
 pub struct Job {
@@ -79,9 +65,18 @@ pub struct Job {
     pub lookup_interval_ms: u64,
     /// A request whose upload shows no progress this long is aborted and sent again.
     pub stall_ms: u32,
+    /// A sent request whose answer has not come this long counts as a lost answer.
+    pub answer_ms: u32,
 }
 
 impl Job {
+    /// How long request `completing` (the one the server answers with the batch, after
+    /// reassembling the file) or another may go without news.
+    pub fn deadlines(&self, completing: bool) -> Deadlines {
+        let factor = if completing { COMPLETING_ANSWER_FACTOR } else { 1 };
+        Deadlines { stall_ms: self.stall_ms, answer_ms: self.answer_ms.saturating_mul(factor) }
+    }
+
     /// The job for a queued upload, sized by the app configuration.
     pub fn new(upload: NewUpload, continue_earlier: bool, config: &AppConfig) -> Job {
         Job {
@@ -92,6 +87,7 @@ impl Job {
             concurrency: config.chunk_concurrency,
             lookup_interval_ms: u64::from(config.poll_interval_ms),
             stall_ms: config.upload_stall_ms,
+            answer_ms: config.upload_answer_ms,
         }
     }
 }

@@ -4,6 +4,7 @@
 pub mod cancel;
 pub mod file_reads;
 pub mod job;
+pub mod new_upload;
 pub mod plan;
 pub mod protocol;
 pub mod queue;

@@ -1,11 +1,10 @@
 //! The upload queue's state (a reducer): one item per file or image set, each with its own
 //! phase and progress. Files upload one after another.
 
-use super::job::{ResumeKey, UploadEvent, UploadFailure};
+use super::job::{UploadEvent, UploadFailure};
+use super::new_upload::NewUpload;
 use super::protocol::Note;
-use super::resume::ResumeEntry;
 use super::speed::{shown_percentage, SpeedMeter};
-use crate::api::types::UploadType;
 use std::rc::Rc;
 use yew::Reducible;
 
@@ -38,49 +37,6 @@ impl Phase {
             Phase::Queued | Phase::Uploading | Phase::Finishing | Phase::AwaitingChoice | Phase::ConfirmDuplicate
         )
     }
-}
-
-/// The files of an item; compared by identity (a `File` has no value equality).
-#[derive(Clone)]
-pub struct Files(pub Rc<Vec<web_sys::File>>);
-
-impl PartialEq for Files {
-    fn eq(&self, other: &Self) -> bool {
-        Rc::ptr_eq(&self.0, &other.0)
-    }
-}
-
-impl std::fmt::Debug for Files {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Files({})", self.0.len())
-    }
-}
-
-/// What the form hands to the queue: one file (or image set) to upload, and whose it is.
-#[derive(Clone, Debug, PartialEq)]
-pub struct NewUpload {
-    pub files: Files,
-    /// The file's name (an image set's first image: `i18n::upload_name` says "12 images").
-    pub label: String,
-    pub size: u64,
-    pub strategy: UploadType,
-    pub task_id: Option<String>,
-    pub notes: Option<String>,
-    /// The sign-in this upload belongs to; it never sends anything under another.
-    pub session_id: String,
-    /// Where its resume record lives (chunked single files only).
-    pub resume_key: Option<ResumeKey>,
-    /// A stored earlier attempt of this very file.
-    pub earlier_attempt: Option<ResumeEntry>,
-    /// A batch the server already made from a file of this name and size.
-    pub duplicate_of: Option<EarlierBatch>,
-}
-
-/// A batch made earlier from the same file: which, and when.
-#[derive(Clone, Debug, PartialEq)]
-pub struct EarlierBatch {
-    pub batch_uuid: String,
-    pub created_at: Option<String>,
 }
 
 /// The line an item shows besides its phase.
@@ -165,8 +121,10 @@ pub enum QueueAction {
     /// The browser is online again: every item that failed on a passing cause resumes.
     BackOnline,
     Remove(u32),
-    /// The sign-in ended: every item goes (the runner of an active one was cancelled first).
-    Clear,
+    /// The sign-in changed (to `Some` new one, or to nobody): every item of the previous one
+    /// goes (the runner of an active one was cancelled first), and only uploads of this one
+    /// are taken from now on.
+    SignIn(Option<String>),
     /// Removes the rows whose upload is over (done, failed, cancelled).
     ClearFinished,
 }
@@ -175,6 +133,8 @@ pub enum QueueAction {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct QueueState {
     pub items: Vec<UploadItem>,
+    /// The sign-in whose uploads the queue holds.
+    owner: Option<String>,
     next_id: u32,
     /// Uploads finished since the page loaded (lists refresh when it changes).
     pub completed: u32,
@@ -269,7 +229,10 @@ impl Reducible for QueueState {
         let mut next = (*self).clone();
         match action {
             QueueAction::Add(uploads) => {
-                for upload in uploads {
+                // A submit that began under another sign-in (a user who has since signed out
+                // or been replaced) never lands in this one's queue.
+                let owned = uploads.into_iter().filter(|u| next.owner.as_deref() == Some(u.session_id.as_str()));
+                for upload in owned {
                     next.next_id += 1;
                     let phase = match (&upload.duplicate_of, &upload.earlier_attempt) {
                         (Some(_), _) => Phase::ConfirmDuplicate,
@@ -332,7 +295,10 @@ impl Reducible for QueueState {
                 }
             }
             QueueAction::Remove(id) => next.items.retain(|i| i.id != id || i.phase.is_active()),
-            QueueAction::Clear => next.items.clear(),
+            QueueAction::SignIn(owner) => {
+                next.items.clear();
+                next.owner = owner;
+            }
             QueueAction::ClearFinished => next.items.retain(|i| i.phase.is_pending()),
         }
         if next == *self {
@@ -346,6 +312,14 @@ impl Reducible for QueueState {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::api::types::UploadType;
+    use crate::upload::new_upload::{EarlierBatch, Files};
+    use crate::upload::resume::ResumeEntry;
+
+    /// An empty queue of sign-in `s1`.
+    fn queue() -> Rc<QueueState> {
+        Rc::new(QueueState::default()).reduce(QueueAction::SignIn(Some("s1".into())))
+    }
 
     fn upload(label: &str, earlier_attempt: Option<ResumeEntry>) -> NewUpload {
         NewUpload {
@@ -372,8 +346,7 @@ mod tests {
 
     #[test]
     fn files_upload_one_after_another() {
-        let state =
-            Rc::new(QueueState::default()).reduce(QueueAction::Add(vec![upload("a.zip", None), upload("b.zip", None)]));
+        let state = queue().reduce(QueueAction::Add(vec![upload("a.zip", None), upload("b.zip", None)]));
         assert_eq!(state.next_to_start(), Some(1));
         let state = state.reduce(QueueAction::Start(1));
         assert_eq!(state.next_to_start(), None, "one at a time");
@@ -385,9 +358,7 @@ mod tests {
 
     #[test]
     fn bar_stays_below_100_until_confirmed() {
-        let state = Rc::new(QueueState::default())
-            .reduce(QueueAction::Add(vec![upload("a.zip", None)]))
-            .reduce(QueueAction::Start(1));
+        let state = queue().reduce(QueueAction::Add(vec![upload("a.zip", None)])).reduce(QueueAction::Start(1));
         let state = event(state, 1, UploadEvent::Progress { acked_bytes: 100, inflight_bytes: 0, chunks_done: 2 });
         assert_eq!(state.items[0].percentage(), 99.0);
         let state = event(state, 1, UploadEvent::Finishing);
@@ -405,7 +376,7 @@ mod tests {
             completion_unknown: false,
             label: "a.zip".into(),
         };
-        let state = Rc::new(QueueState::default()).reduce(QueueAction::Add(vec![upload("a.zip", Some(entry))]));
+        let state = queue().reduce(QueueAction::Add(vec![upload("a.zip", Some(entry))]));
         assert_eq!(state.items[0].phase, Phase::AwaitingChoice);
         assert_eq!(state.next_to_start(), None);
         assert!(state.has_pending(), "leaving would lose the choice");
@@ -416,9 +387,7 @@ mod tests {
 
     #[test]
     fn failed_items_retry_with_resume_and_active_ones_cannot_be_removed() {
-        let state = Rc::new(QueueState::default())
-            .reduce(QueueAction::Add(vec![upload("a.zip", None)]))
-            .reduce(QueueAction::Start(1));
+        let state = queue().reduce(QueueAction::Add(vec![upload("a.zip", None)])).reduce(QueueAction::Start(1));
         let same = state.clone().reduce(QueueAction::Remove(1));
         assert_eq!(same.items.len(), 1, "an active upload stays");
         let refused = UploadFailure::Request { chunk: 3, total: 4, cause: refusal() };
@@ -434,7 +403,7 @@ mod tests {
 
     #[test]
     fn back_online_resumes_only_passing_failures() {
-        let state = Rc::new(QueueState::default())
+        let state = queue()
             .reduce(QueueAction::Add(vec![upload("net.zip", None), upload("bad.zip", None)]))
             .reduce(QueueAction::Start(1));
         let offline = UploadFailure::Request { chunk: 2, total: 4, cause: crate::api::ApiError::Offline };
@@ -451,7 +420,7 @@ mod tests {
     fn a_file_the_server_already_has_waits_for_upload_again_or_skip() {
         let earlier = EarlierBatch { batch_uuid: "b".into(), created_at: Some("2025-12-18T09:41:07".into()) };
         let twice = |label: &str| NewUpload { duplicate_of: Some(earlier.clone()), ..upload(label, None) };
-        let state = Rc::new(QueueState::default()).reduce(QueueAction::Add(vec![twice("a.zip"), twice("b.zip")]));
+        let state = queue().reduce(QueueAction::Add(vec![twice("a.zip"), twice("b.zip")]));
         assert!(state.items.iter().all(|i| i.phase == Phase::ConfirmDuplicate));
         assert_eq!(state.next_to_start(), None, "nothing starts without the choice");
         let state = state.reduce(QueueAction::ConfirmDuplicate { id: 1, upload_again: true });
@@ -462,7 +431,7 @@ mod tests {
 
     #[test]
     fn the_title_progress_and_clear_finished() {
-        let state = Rc::new(QueueState::default());
+        let state = queue();
         assert_eq!(state.progress(), QueueProgress::Idle);
         let state = state
             .reduce(QueueAction::Add(vec![upload("a.zip", None), upload("b.zip", None)]))
@@ -480,12 +449,29 @@ mod tests {
 
     #[test]
     fn a_found_batch_says_the_server_already_had_it_and_clear_empties_the_queue() {
-        let state = Rc::new(QueueState::default())
+        let state = queue()
             .reduce(QueueAction::Add(vec![upload("a.zip", None), upload("b.zip", None)]))
             .reduce(QueueAction::Start(1));
         let state = event(state, 1, UploadEvent::Done { batch_uuid: "u".into(), recovered: true });
         assert_eq!(state.items[0].message, Some(ItemMessage::AlreadyReceived));
-        let state = state.reduce(QueueAction::Clear);
+        let state = state.reduce(QueueAction::SignIn(None));
         assert!(state.items.is_empty() && state.next_to_start().is_none());
+    }
+
+    #[test]
+    fn only_the_current_sign_in_adds_uploads() {
+        let of = |session_id: &str| NewUpload { session_id: session_id.into(), ..upload("a.zip", None) };
+        // Nobody signed in: a late submit adds nothing.
+        let nobody = Rc::new(QueueState::default()).reduce(QueueAction::Add(vec![of("s1")]));
+        assert!(nobody.items.is_empty());
+        // Signed in as s2: a submit that s1 began before the switch adds nothing, s2's does.
+        let state = Rc::new(QueueState::default()).reduce(QueueAction::SignIn(Some("s2".into())));
+        let state = state.reduce(QueueAction::Add(vec![of("s1")]));
+        assert!(state.items.is_empty());
+        let state = state.reduce(QueueAction::Add(vec![of("s2"), of("s1")]));
+        assert_eq!(state.items.iter().map(|i| i.upload.session_id.as_str()).collect::<Vec<_>>(), ["s2"]);
+        // The next sign-in starts from an empty queue.
+        let state = state.reduce(QueueAction::SignIn(Some("s3".into())));
+        assert!(state.items.is_empty());
     }
 }

@@ -7,7 +7,6 @@ use super::job::{Job, UploadEvent, UploadFailure};
 use super::plan::{plan, ChunkRange, Plan};
 use super::protocol::{Answer, Command, Event, Outcome, Protocol, Request, Resume};
 use super::resume::{self, ResumeEntry};
-use crate::api::types::NaiveTimestamp;
 use crate::api::types::UploadType;
 use crate::api::uploads::{ChunkFields, DirectFields, Transfer};
 use crate::api::{ApiClient, ApiError};
@@ -17,10 +16,6 @@ use futures_util::stream::{FuturesUnordered, StreamExt};
 use futures_util::FutureExt;
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
-
-/// How far the server's clock may run behind this browser's when looking for a batch that a
-/// lost answer created.
-pub const CLOCK_SKEW_MS: f64 = 10.0 * 60.0 * 1000.0;
 
 /// The browser side of one job.
 struct Driver {
@@ -33,8 +28,10 @@ struct Driver {
     inflight: Rc<RefCell<Inflight>>,
     /// Acknowledged bytes and chunks, for progress reported from inside a request.
     acked: Rc<Cell<(u64, u32)>>,
-    /// The oldest `created_at` a batch made by this upload can have (server wall clock).
-    not_before: NaiveTimestamp,
+    /// When this upload began sending (this PC's clock, for elapsed time only).
+    started_at_ms: f64,
+    /// Sent with every request so the gateway keeps them on one API host.
+    upload_key: String,
 }
 
 /// Bytes on the wire per chunk being sent: at most `chunk_concurrency` entries, so a list
@@ -64,19 +61,6 @@ impl Inflight {
 /// The progress the queue is told: acknowledged bytes and chunks, and bytes on the wire.
 fn progress_event((acked_bytes, chunks_done): (u64, u32), inflight: &Inflight) -> UploadEvent {
     UploadEvent::Progress { acked_bytes, inflight_bytes: inflight.total(), chunks_done }
-}
-
-/// The browser's wall clock at `ms` (since the epoch), as the server writes timestamps.
-fn local_timestamp(ms: f64) -> NaiveTimestamp {
-    let date = js_sys::Date::new(&ms.into());
-    NaiveTimestamp {
-        year: date.get_full_year() as i32,
-        month: date.get_month() + 1,
-        day: date.get_date(),
-        hour: date.get_hours(),
-        minute: date.get_minutes(),
-        second: date.get_seconds(),
-    }
 }
 
 impl Driver {
@@ -130,7 +114,14 @@ impl Driver {
             })
         };
         let upload = &self.job.upload;
-        let transfer = Transfer { owner: &upload.session_id, on_progress, abort: &handle, stall_ms: self.job.stall_ms };
+        let completing = matches!(request, Request::Direct | Request::Chunk { is_final: true, .. });
+        let transfer = Transfer {
+            owner: &upload.session_id,
+            upload_key: &self.upload_key,
+            on_progress,
+            abort: &handle,
+            deadlines: self.job.deadlines(completing),
+        };
         let answer = match &request {
             Request::Chunk { index, upload_id, is_final } => {
                 if *is_final {
@@ -178,7 +169,8 @@ impl Driver {
         let upload = &self.job.upload;
         // The server names an image set itself; a ZIP's batch carries the file name.
         let name = (upload.strategy != UploadType::Images).then_some(upload.label.as_str());
-        Event::LookedUp(self.client.find_uploaded_batch(&upload.session_id, name, upload.size, &self.not_before).await)
+        let found = self.client.find_uploaded_batch(&upload.session_id, name, upload.size, self.started_at_ms).await;
+        Event::LookedUp(found)
     }
 
     fn finish(&self, outcome: Outcome) {
@@ -247,10 +239,18 @@ pub async fn run(client: ApiClient, job: Job, report: Rc<dyn Fn(UploadEvent)>, c
         (Protocol::chunked(total, job.concurrency, job.lookup_interval_ms), stored_resume(&job, total, now))
     };
     report(UploadEvent::Started { total_chunks: (ranges.len() as u32).max(1), chunked: !ranges.is_empty() });
-    // A batch made by this upload is no older than its first request, give or take clock skew.
-    let not_before = local_timestamp(started_at - CLOCK_SKEW_MS);
-    let driver =
-        Driver { client, job, report, cancel, ranges, inflight: Rc::default(), acked: Rc::default(), not_before };
+    let upload_key = job.upload.upload_key();
+    let driver = Driver {
+        client,
+        job,
+        report,
+        cancel,
+        ranges,
+        inflight: Rc::default(),
+        acked: Rc::default(),
+        started_at_ms: started_at,
+        upload_key,
+    };
     let mut tasks: FuturesUnordered<LocalBoxFuture<'_, Event>> = FuturesUnordered::new();
     let mut commands = protocol.start(resume);
     loop {

@@ -21,7 +21,7 @@ use gloo_timers::future::sleep;
 use omr_web::api::json;
 use omr_web::api::types::{BatchListResponse, UploadType};
 use omr_web::api::uploads::{DirectFields, Transfer};
-use omr_web::api::xhr::AbortHandle;
+use omr_web::api::xhr::{AbortHandle, Deadlines};
 use omr_web::api::ApiClient;
 use omr_web::upload::cancel::Cancel;
 use omr_web::upload::job::Job;
@@ -104,7 +104,13 @@ async fn one_request(client: &ApiClient, file: &web_sys::File) -> (f64, String) 
     let fields = DirectFields { has_qr: true, task_id: None, notes: None };
     let session_id = client.session_id().expect("signed in");
     let abort = AbortHandle::default();
-    let transfer = Transfer { owner: &session_id, on_progress: Rc::new(|_| {}), abort: &abort, stall_ms: 600_000 };
+    let transfer = Transfer {
+        owner: &session_id,
+        upload_key: "bench-one-request",
+        on_progress: Rc::new(|_| {}),
+        abort: &abort,
+        deadlines: Deadlines { stall_ms: 600_000, answer_ms: 600_000 },
+    };
     let started = now_ms();
     let accepted = client.upload_direct(std::slice::from_ref(file), false, &fields, transfer).await;
     let seconds = (now_ms() - started) / 1000.0;
