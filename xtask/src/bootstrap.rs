@@ -106,8 +106,8 @@ fn wasm_opt() -> Result<(), String> {
 }
 
 /// Chromium and its driver for browser tests, a Thai font so the layout checks measure Thai
-/// text as users see it (not as missing-glyph boxes), nginx and its brotli module for the
-/// deploy tests, all from Debian's packages.
+/// text as users see it (not as missing-glyph boxes), nginx and its brotli module and the
+/// OpenSSH server for the deploy tests, all from Debian's packages.
 fn test_packages() -> Result<(), String> {
     debian_packages(&[
         ("/usr/bin/chromium", "chromium"),
@@ -115,6 +115,7 @@ fn test_packages() -> Result<(), String> {
         ("/usr/share/fonts/opentype/tlwg/Loma.otf", "fonts-tlwg-loma-otf"),
         ("/usr/sbin/nginx", "nginx"),
         ("/usr/lib/nginx/modules/ngx_http_brotli_static_module.so", "libnginx-mod-http-brotli-static"),
+        ("/usr/sbin/sshd", "openssh-server"),
     ])
 }
 

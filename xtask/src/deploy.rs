@@ -254,12 +254,44 @@ impl Report<'_> {
 }
 
 /// `work` on every item at once (one thread each: the hosts answer in parallel), results in order.
-fn each<'t, T: Sync, R: Send>(items: &'t [T], work: impl Fn(&'t T) -> R + Sync) -> Vec<R> {
+fn each<T: Send, R: Send>(items: Vec<T>, work: impl Fn(T) -> R + Sync) -> Vec<R> {
     let work = &work;
     std::thread::scope(|scope| {
-        let running: Vec<_> = items.iter().map(|item| scope.spawn(move || work(item))).collect();
+        let running: Vec<_> = items.into_iter().map(|item| scope.spawn(move || work(item))).collect();
         running.into_iter().map(|r| r.join().expect("a host's worker panicked")).collect()
     })
+}
+
+/// A host whose deploy lock we hold, and its state read under it.
+struct Locked<'a> {
+    target: &'a Target,
+    lock: HostLock,
+    state: HostState,
+}
+
+/// Takes every host's lock, one host after the other in the given order, so two deploys started
+/// together cannot each win some of the hosts: the later one is refused at the first host.
+/// Stops at the first refusal unless `allow_partial` (then that host is left out).
+fn lock_all<'a>(
+    targets: &'a [Target],
+    holder: &str,
+    allow_partial: bool,
+    report: &mut Report,
+) -> (Vec<Locked<'a>>, Vec<String>) {
+    let (mut locked, mut refused) = (Vec::new(), Vec::new());
+    for target in targets {
+        match target.lock(holder) {
+            Ok((lock, state)) => locked.push(Locked { target, lock, state }),
+            Err(err) => {
+                report.line(format!("{}: FAILED in phase 1: {err}", target.name()));
+                refused.push(target.name().to_string());
+                if !allow_partial {
+                    break;
+                }
+            }
+        }
+    }
+    (locked, refused)
 }
 
 /// A host that passed phase 1: locked, read, its release previewed.
@@ -273,15 +305,9 @@ struct Prepared<'a> {
     wasm: String,
 }
 
-/// Phase 1 of a deploy on one host.
-fn prepare_deploy<'a>(
-    target: &'a Target,
-    holder: &str,
-    bundle: &Path,
-    release: &str,
-    wasm: &str,
-) -> Result<Prepared<'a>, String> {
-    let (lock, state) = target.lock(holder)?;
+/// Phase 1 of a deploy on one locked host: stage, then preview.
+fn prepare_deploy<'a>(host: Locked<'a>, bundle: &Path, release: &str, wasm: &str) -> Result<Prepared<'a>, String> {
+    let Locked { target, lock, state } = host;
     target.stage(bundle, release, &state)?;
     if let Err(problem) = check(&target.preview_url(release), wasm) {
         let _ = target.remove_releases(&[release.to_string()]);
@@ -290,9 +316,9 @@ fn prepare_deploy<'a>(
     Ok(Prepared { target, lock, state, release: release.to_string(), wasm: wasm.to_string() })
 }
 
-/// Phase 1 of a rollback on one host: the release it goes to, previewed.
-fn prepare_rollback<'a>(target: &'a Target, holder: &str, named: Option<&str>) -> Result<Prepared<'a>, String> {
-    let (lock, state) = target.lock(holder)?;
+/// Phase 1 of a rollback on one locked host: the release it goes to, previewed.
+fn prepare_rollback<'a>(host: Locked<'a>, named: Option<&str>) -> Result<Prepared<'a>, String> {
+    let Locked { target, lock, state } = host;
     let release = rollback_choice(named, &state)?;
     let wasm = state
         .own_files(&release)
@@ -303,29 +329,29 @@ fn prepare_rollback<'a>(target: &'a Target, holder: &str, named: Option<&str>) -
     Ok(Prepared { target, lock, state, release, wasm })
 }
 
-/// Sorts phase 1's results into the hosts that passed and a line per host; a host whose lock
-/// connection has died since is refused too (it could neither be switched nor put back).
+/// Sorts phase 1's results (host name, outcome) into the hosts that passed and the names of
+/// those that did not, a line each; a host whose lock connection has died since is refused too
+/// (it could neither be switched nor put back).
 fn sort_phase1<'a>(
-    targets: &[Target],
-    results: Vec<Result<Prepared<'a>, String>>,
+    results: Vec<(&str, Result<Prepared<'a>, String>)>,
     done: &str,
     report: &mut Report,
 ) -> (Vec<Prepared<'a>>, Vec<String>) {
     let (mut passed, mut refused) = (Vec::new(), Vec::new());
-    for (target, result) in targets.iter().zip(results) {
+    for (name, result) in results {
         match result {
             Ok(mut host) => {
                 if host.lock.held() {
-                    report.line(format!("{}: locked, {} {done}", target.name(), host.release));
+                    report.line(format!("{name}: locked, {} {done}", host.release));
                     passed.push(host);
                 } else {
-                    report.line(format!("{}: FAILED in phase 1: its connection was lost", target.name()));
-                    refused.push(target.name().to_string());
+                    report.line(format!("{name}: FAILED in phase 1: its connection was lost"));
+                    refused.push(name.to_string());
                 }
             }
             Err(err) => {
-                report.line(format!("{}: FAILED in phase 1: {err}", target.name()));
-                refused.push(target.name().to_string());
+                report.line(format!("{name}: FAILED in phase 1: {err}"));
+                refused.push(name.to_string());
             }
         }
     }
@@ -359,7 +385,8 @@ fn switch_all(
     mark_failed: bool,
     report: &mut Report,
 ) -> Vec<bool> {
-    let results = each(hosts, |h| h.target.switch(release).and_then(|()| check(&h.target.check_url, &h.wasm)));
+    let results =
+        each(hosts.iter().collect(), |h| h.target.switch(release).and_then(|()| check(&h.target.check_url, &h.wasm)));
     for (host, result) in hosts.iter().zip(&results) {
         match result {
             Ok(()) => report.line(format!("{}: switched to {release}, checked", host.target.name())),
@@ -371,7 +398,7 @@ fn switch_all(
     // it is put back too.
     let going_back: Vec<&Prepared> =
         hosts.iter().zip(&results).filter(|(_, r)| r.is_err() || (any_failed && !allow_partial)).map(|(h, _)| h).collect();
-    let back = each(&going_back, |h| put_back(h, release, mark_failed));
+    let back = each(going_back.clone(), |h| put_back(h, release, mark_failed));
     let mut serves: Vec<(String, Option<String>)> = Vec::new();
     for (host, result) in hosts.iter().zip(&results) {
         let now = match going_back.iter().position(|h| std::ptr::eq(*h, host)) {
@@ -403,10 +430,12 @@ pub fn deploy(
     let mut report = Report { lines: Vec::new(), say };
     let wasm = wasm_file(bundle)?;
     let holder = lock_holder(&format!("deploy {release}"));
-    let results = each(&options.targets, |target| prepare_deploy(target, &holder, bundle, release, &wasm));
-    let (staged, refused) = sort_phase1(&options.targets, results, "staged, preview checked", &mut report);
+    let (locked, mut refused) = lock_all(&options.targets, &holder, options.allow_partial, &mut report);
+    let results = each(locked, |host| (host.target.name(), prepare_deploy(host, bundle, release, &wasm)));
+    let (staged, failed) = sort_phase1(results, "staged, preview checked", &mut report);
+    refused.extend(failed);
     if !refused.is_empty() && !options.allow_partial {
-        let removed = each(&staged, |h| h.target.remove_releases(&[release.to_string()]));
+        let removed = each(staged.iter().collect(), |h| h.target.remove_releases(&[release.to_string()]));
         for (host, result) in staged.iter().zip(removed) {
             if let Err(err) = result {
                 report.line(format!("{}: could not remove the staged {release}: {err}", host.target.name()));
@@ -448,8 +477,10 @@ pub fn deploy(
 pub fn rollback(options: &Options, named: Option<&str>, say: &mut dyn FnMut(&str)) -> Result<Vec<String>, String> {
     let mut report = Report { lines: Vec::new(), say };
     let holder = lock_holder(&format!("rollback {}", named.unwrap_or("one step")));
-    let results = each(&options.targets, |target| prepare_rollback(target, &holder, named));
-    let (hosts, refused) = sort_phase1(&options.targets, results, "previewed", &mut report);
+    let (locked, mut refused) = lock_all(&options.targets, &holder, options.allow_partial, &mut report);
+    let results = each(locked, |host| (host.target.name(), prepare_rollback(host, named)));
+    let (hosts, failed) = sort_phase1(results, "previewed", &mut report);
+    refused.extend(failed);
     let mut choices: Vec<String> = hosts.iter().map(|host| host.release.clone()).collect();
     choices.sort();
     choices.dedup();
@@ -492,7 +523,7 @@ pub fn rollback(options: &Options, named: Option<&str>, say: &mut dyn FnMut(&str
 /// mixed; fails when it is or when a host cannot be read.
 pub fn status(targets: &[Target], say: &mut dyn FnMut(&str)) -> Result<Vec<String>, String> {
     let mut report = Report { lines: Vec::new(), say };
-    let states = each(targets, Target::survey);
+    let states = each(targets.iter().collect(), Target::survey);
     let mut serves = Vec::new();
     for (target, state) in targets.iter().zip(&states) {
         let name = target.name();

@@ -5,6 +5,8 @@
 //! screenshots under `target/screenshots/`). Run by `cargo xtask test` after it built the
 //! bundle (`OMR_DIST_DIR`).
 
+#[path = "support/sshd.rs"]
+mod sshd;
 #[path = "support/webdriver.rs"]
 mod webdriver;
 
@@ -17,6 +19,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 use xtask::deploy::{execute, parse_target, Action, Options};
+use xtask::deploy_host::Target;
 use xtask::nginx_conf::{render_site, site_template, SiteValues};
 
 const BROTLI_MODULE: &str = "/usr/lib/nginx/modules/ngx_http_brotli_static_module.so";
@@ -55,11 +58,12 @@ impl Nginx {
     /// Serves `root` (a bundle, or a host's `current`) with its host's `releases` beside it.
     fn start(root: &Path, api: &str) -> Nginx {
         let releases = root.parent().unwrap().join("releases");
-        Nginx::serving(root, &releases, api)
+        Nginx::serving(root, &releases, [api, api], None)
     }
 
-    /// Serves `root`, with `/__preview/` from `releases`.
-    fn serving(root: &Path, releases: &Path, api: &str) -> Nginx {
+    /// Serves `root`, with `/__preview/` from `releases`, the shipped upstream file naming the
+    /// two `apis` in place of the API hosts, and `hsts` as the site's HSTS value.
+    fn serving(root: &Path, releases: &Path, apis: [&str; 2], hsts: Option<&str>) -> Nginx {
         let dir = temp_dir("conf");
         let port = free_port();
         let conf_dir = dir.join("conf");
@@ -67,17 +71,15 @@ impl Nginx {
         for temp in ["body", "proxy", "fastcgi", "uwsgi", "scgi"] {
             std::fs::create_dir_all(dir.join("tmp").join(temp)).unwrap();
         }
-        for snippet in ["security-headers.conf", "api-security-headers.conf"] {
+        for snippet in ["security-headers.conf", "api-security-headers.conf", "preview-allow.conf"] {
             std::fs::copy(xtask::root().join("deploy/nginx").join(snippet), conf_dir.join(snippet)).unwrap();
         }
         // The test client is the trusted proxy: X-Forwarded-For names the "real" client.
         std::fs::write(conf_dir.join("real-ip.conf"), "set_real_ip_from 127.0.0.1;\nreal_ip_header X-Forwarded-For;\n")
             .unwrap();
-        std::fs::write(
-            conf_dir.join("omr-api-upstream.conf"),
-            format!("upstream omr_api {{\n    server {api};\n    keepalive 4;\n}}\n"),
-        )
-        .unwrap();
+        let upstream = std::fs::read_to_string(xtask::root().join("deploy/nginx/omr-api-upstream.conf")).unwrap();
+        let upstream = upstream.replace("gt-omr-api-1:8000", apis[0]).replace("gt-omr-api-2:8000", apis[1]);
+        std::fs::write(conf_dir.join("omr-api-upstream.conf"), upstream).unwrap();
         let brotli = Path::new(BROTLI_MODULE).exists();
         let site = render_site(
             &site_template().unwrap(),
@@ -87,7 +89,7 @@ impl Nginx {
                 releases: &releases.display().to_string(),
                 conf_dir: &conf_dir.display().to_string(),
                 brotli,
-                hsts: None,
+                hsts,
             },
         )
         .unwrap();
@@ -340,13 +342,164 @@ async fn real_addresses_get_their_own_rate_limit_buckets_and_429s_say_when_to_re
     assert!(!answer.headers().contains_key("strict-transport-security"), "no HSTS over plain HTTP");
 }
 
-fn options(targets: Vec<xtask::deploy_host::Target>, action: Action) -> Options {
+/// A client whose requests leave from `address` (any of 127.0.0.0/8 reaches the test's nginx).
+fn client_from(address: [u8; 4]) -> reqwest::Client {
+    reqwest::Client::builder().local_address(std::net::IpAddr::from(address)).build().unwrap()
+}
+
+#[tokio::test]
+async fn hsts_follows_the_trusted_edge_and_previews_are_for_the_deploying_machines_only() {
+    let host = temp_dir("edge");
+    let staged = host.join("releases/20250101T000000Z-staged");
+    std::fs::create_dir_all(&staged).unwrap();
+    std::fs::write(staged.join("index.html"), "<!doctype html>staged").unwrap();
+    std::fs::write(staged.join("omr-web-0123456789abcdef_bg.wasm"), b"\0asm").unwrap();
+    let hsts = "max-age=31536000; includeSubDomains";
+    let nginx = Nginx::serving(&bundle(), &host.join("releases"), [NO_API, NO_API], Some(hsts));
+    // The test client (127.0.0.1) is the trusted edge (real-ip.conf), 127.0.0.2 is anybody else.
+    let (edge, outsider) = (client(), client_from([127, 0, 0, 2]));
+    let hsts_of = |answer: &reqwest::Response| {
+        answer.headers().get("strict-transport-security").map(|v| v.to_str().unwrap().to_string())
+    };
+    let forwarded = |client: &reqwest::Client, path: &str, proto: &str| {
+        client.get(nginx.url(path)).header("x-forwarded-for", "203.0.113.7").header("x-forwarded-proto", proto).send()
+    };
+    for path in ["/", "/config.json", "/api/auth/me"] {
+        let answer = forwarded(&edge, path, "https").await.unwrap();
+        assert_eq!(hsts_of(&answer).as_deref(), Some(hsts), "{path}: the edge says HTTPS");
+        assert_eq!(hsts_of(&forwarded(&edge, path, "http").await.unwrap()), None, "{path}: the edge says HTTP");
+        let faked = forwarded(&outsider, path, "https").await.unwrap();
+        assert_eq!(hsts_of(&faked), None, "{path}: an untrusted client's X-Forwarded-Proto is not believed");
+    }
+
+    let preview = "/__preview/20250101T000000Z-staged/";
+    for path in [preview.to_string(), format!("{preview}omr-web-0123456789abcdef_bg.wasm")] {
+        let answer = edge.get(nginx.url(&path)).send().await.unwrap();
+        assert_eq!(answer.status(), 200, "{path} for the deploying machine");
+        let through_edge = edge.get(nginx.url(&path)).header("x-forwarded-for", "203.0.113.7").send().await.unwrap();
+        assert_eq!(through_edge.status(), 404, "{path} for a visitor behind the edge");
+        assert_eq!(outsider.get(nginx.url(&path)).send().await.unwrap().status(), 404, "{path} from outside");
+    }
+}
+
+/// An API host stand-in that answers 200 to everything and records each request's upload key.
+struct Recorder {
+    addr: String,
+    keys: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+}
+
+impl Recorder {
+    async fn start() -> Recorder {
+        use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap().to_string();
+        let keys = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let log = keys.clone();
+        tokio::spawn(async move {
+            while let Ok((socket, _)) = listener.accept().await {
+                let log = log.clone();
+                // nginx keeps upstream connections alive: serve requests until it closes.
+                tokio::spawn(async move {
+                    let mut socket = tokio::io::BufReader::new(socket);
+                    loop {
+                        let (mut key, mut length, mut line) = ("-".to_string(), 0usize, String::new());
+                        loop {
+                            line.clear();
+                            if socket.read_line(&mut line).await.unwrap_or(0) == 0 {
+                                return;
+                            }
+                            let Some((name, value)) = line.trim_end().split_once(':') else {
+                                if line.trim_end().is_empty() {
+                                    break;
+                                }
+                                continue;
+                            };
+                            match name.to_ascii_lowercase().as_str() {
+                                "x-upload-key" => key = value.trim().to_string(),
+                                "content-length" => length = value.trim().parse().unwrap(),
+                                _ => {}
+                            }
+                        }
+                        let mut body = vec![0; length];
+                        socket.read_exact(&mut body).await.unwrap();
+                        log.lock().unwrap().push(key);
+                        let answer = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}";
+                        socket.get_mut().write_all(answer.as_bytes()).await.unwrap();
+                    }
+                });
+            }
+        });
+        Recorder { addr, keys }
+    }
+
+    fn take(&self) -> Vec<String> {
+        std::mem::take(&mut self.keys.lock().unwrap())
+    }
+}
+
+#[tokio::test]
+async fn every_request_of_one_upload_reaches_one_api_host() {
+    let (one, two) = (Recorder::start().await, Recorder::start().await);
+    let host = temp_dir("affinity");
+    let nginx = Nginx::serving(&bundle(), &host.join("releases"), [&one.addr, &two.addr], None);
+    let http = client();
+    let chunk = |key: &str, client_address: &str| {
+        http.post(nginx.url("/api/realtime/batches/upload-chunk"))
+            .header("x-upload-key", key)
+            .header("x-forwarded-for", client_address)
+            .body(vec![7u8; 1000])
+            .send()
+    };
+    // One upload whose client address changes on every chunk (mobile data, NAT pools).
+    for i in 0..20 {
+        assert_eq!(chunk("u-7f3a9c21-0001", &format!("203.0.113.{i}")).await.unwrap().status(), 200);
+    }
+    let (a, b) = (one.take(), two.take());
+    let all = if a.is_empty() { &b } else { &a };
+    assert!(a.is_empty() != b.is_empty(), "one API host got every chunk: {} and {}", a.len(), b.len());
+    assert_eq!(all.len(), 20);
+    assert!(all.iter().all(|k| k == "u-7f3a9c21-0001"), "the key reaches the API: {all:?}");
+    // Twenty uploads from one address spread over both hosts.
+    for i in 0..20 {
+        chunk(&format!("u-7f3a9c21-{i:04}"), "203.0.113.50").await.unwrap();
+    }
+    let (a, b) = (one.take(), two.take());
+    assert!(!a.is_empty() && !b.is_empty(), "keys spread: {} and {}", a.len(), b.len());
+    // Without a key (other calls), the client's address decides.
+    let call = |client_address: String| {
+        http.get(nginx.url("/api/batches/")).header("x-forwarded-for", client_address).send()
+    };
+    for _ in 0..10 {
+        call("198.51.100.7".into()).await.unwrap();
+    }
+    let (a, b) = (one.take(), two.take());
+    assert!(a.is_empty() != b.is_empty(), "one address, one host: {} and {}", a.len(), b.len());
+    for i in 0..20 {
+        call(format!("198.51.100.{}", 100 + i)).await.unwrap();
+    }
+    assert!(!one.take().is_empty() && !two.take().is_empty(), "addresses spread");
+}
+
+fn options(targets: Vec<Target>, action: Action) -> Options {
     Options { targets, dry_run: false, action, allow_partial: false }
+}
+
+/// Runs `options`, printing each line as the deploy says it.
+fn run(options: &Options, bundle: &Path, release: &str) -> Result<Vec<String>, String> {
+    execute(options, bundle, release, &mut |line| println!("{line}"))
 }
 
 fn current(host: &Path) -> PathBuf {
     std::fs::read_link(host.join("current")).unwrap()
 }
+
+/// The lines of a host's file (`good-releases`, `history`).
+fn lines(host: &Path, file: &str) -> Vec<String> {
+    std::fs::read_to_string(host.join(file)).unwrap().lines().map(str::to_string).collect()
+}
+
+/// An API address with nothing behind it, for the deploy tests that never call the API.
+const NO_API: &str = "127.0.0.1:9";
 
 /// A copy of the bundle whose hashed files all have other hashes (as the next build has).
 fn rebuilt_bundle() -> PathBuf {
@@ -376,42 +529,64 @@ fn rebuilt_bundle() -> PathBuf {
     copy
 }
 
-/// Three hosts served by real nginx, with the specs that deploy to them.
+/// Hosts `web-1` … `web-<count>`: each a directory served by real nginx and reached over ssh
+/// through its own real sshd, with the specs that deploy to them.
 struct Fleet {
     hosts: Vec<PathBuf>,
     servers: Vec<Nginx>,
-    targets: Vec<xtask::deploy_host::Target>,
+    ssh: sshd::SshHosts,
+    targets: Vec<Target>,
 }
 
-fn fleet(api: &str) -> Fleet {
-    let hosts: Vec<PathBuf> = (1..=3).map(|i| temp_dir(&format!("web{i}"))).collect();
+fn fleet(api: &str, count: usize) -> Fleet {
+    let hosts: Vec<PathBuf> = (1..=count).map(|i| temp_dir(&format!("web{i}"))).collect();
     let servers: Vec<Nginx> = hosts.iter().map(|h| Nginx::start(&h.join("current"), api)).collect();
+    let ssh = sshd::SshHosts::start(&temp_dir("ssh"), (0..count).map(|_| free_port()).collect());
     let targets = hosts
         .iter()
         .zip(&servers)
-        .map(|(h, s)| parse_target(&format!("dir:{}@{}", h.display(), s.url("/"))).unwrap())
+        .enumerate()
+        .map(|(i, (host, server))| Target {
+            ssh_config: Some(ssh.config.clone()),
+            ..parse_target(&format!("web-{}:{}@{}", i + 1, host.display(), server.url("/"))).unwrap()
+        })
         .collect();
-    Fleet { hosts, servers, targets }
+    Fleet { hosts, servers, ssh, targets }
+}
+
+impl Fleet {
+    /// Asserts that every host's `current` points at `release`.
+    fn all_serve(&self, release: &str) {
+        for host in &self.hosts {
+            assert_eq!(current(host), Path::new("releases").join(release), "{}", host.display());
+        }
+    }
 }
 
 #[tokio::test]
 async fn two_phase_deploy_keeps_old_assets_and_rolls_back_to_the_last_good_release() {
     let api = standin().await;
-    let fleet = fleet(&api.addr.to_string());
-    let deploy = options(fleet.targets.clone(), Action::Deploy);
+    let mut fleet = fleet(&api.addr.to_string(), 4);
+    // The fourth host serves an empty directory at `/`: any release passes its preview there
+    // and fails once switched.
+    let empty = temp_dir("empty");
+    fleet.servers[3] = Nginx::serving(&empty, &fleet.hosts[3].join("releases"), [NO_API, NO_API], None);
+    fleet.targets[3].check_url = fleet.servers[3].url("/");
+    let (good_hosts, good_targets) = (&fleet.hosts[..3], fleet.targets[..3].to_vec());
+    let deploy = options(good_targets.clone(), Action::Deploy);
 
     let dry = Options { dry_run: true, ..deploy.clone() };
-    execute(&dry, &bundle(), "20250101T000000Z-dry").unwrap();
+    run(&dry, &bundle(), "20250101T000000Z-dry").unwrap();
     assert!(!fleet.hosts[0].join("releases").exists(), "a dry run changes nothing");
 
-    execute(&deploy, &bundle(), "20250101T000000Z-first").unwrap();
+    run(&deploy, &bundle(), "20250101T000000Z-first").unwrap();
     // A browser loads the page just before the next deploy…
     let page = reqwest::get(fleet.servers[1].url("/")).await.unwrap().text().await.unwrap();
     let old_wasm = asset("_bg.wasm");
     assert!(page.contains("init-") || page.contains(&old_wasm), "{page}");
     let next = rebuilt_bundle();
-    execute(&deploy, &next, "20250102T000000Z-second").unwrap();
-    for (host, server) in fleet.hosts.iter().zip(&fleet.servers) {
+    run(&deploy, &next, "20250102T000000Z-second").unwrap();
+    for (host, server) in good_hosts.iter().zip(&fleet.servers) {
         assert_eq!(current(host), Path::new("releases/20250102T000000Z-second"));
         // …and still gets its wasm after the switch, on every host.
         let wasm = reqwest::get(server.url(&format!("/{old_wasm}"))).await.unwrap();
@@ -432,14 +607,9 @@ async fn two_phase_deploy_keeps_old_assets_and_rolls_back_to_the_last_good_relea
 
     // A release that passes its preview but fails once switched: every host goes back to the
     // second release and the third is marked failed.
-    let mut failing = fleet.targets.clone();
-    let broken_host = temp_dir("broken");
-    std::fs::create_dir_all(broken_host.join("empty")).unwrap();
-    let broken = Nginx::serving(&broken_host.join("empty"), &broken_host.join("releases"), &api.addr.to_string());
-    failing.push(parse_target(&format!("dir:{}@{}", broken_host.display(), broken.url("/"))).unwrap());
-    let error = execute(&options(failing, Action::Deploy), &bundle(), "20250103T000000Z-third").unwrap_err();
-    assert!(error.contains("FAILED after the switch") && error.contains("switched back"), "{error}");
-    for host in &fleet.hosts {
+    let error = run(&options(fleet.targets.clone(), Action::Deploy), &bundle(), "20250103T000000Z-third").unwrap_err();
+    assert!(error.contains("web-4: FAILED after the switch") && error.contains("switched back"), "{error}");
+    for host in good_hosts {
         assert_eq!(current(host), Path::new("releases/20250102T000000Z-second"));
         assert!(host.join("releases/20250103T000000Z-third/.failed").exists(), "marked failed");
     }
@@ -447,10 +617,10 @@ async fn two_phase_deploy_keeps_old_assets_and_rolls_back_to_the_last_good_relea
     assert!(config.contains("3000"), "the host's own config survived: {config}");
 
     // Rollback skips the failed release and goes to the good one before the current.
-    let named_failed = options(fleet.targets.clone(), Action::Rollback(Some("20250103T000000Z-third".into())));
-    assert!(execute(&named_failed, &bundle(), "unused").is_err(), "a failed release is never rolled back to");
-    execute(&options(fleet.targets.clone(), Action::Rollback(None)), &bundle(), "unused").unwrap();
-    for (host, server) in fleet.hosts.iter().zip(&fleet.servers) {
+    let named_failed = options(good_targets.clone(), Action::Rollback(Some("20250103T000000Z-third".into())));
+    assert!(run(&named_failed, &bundle(), "unused").is_err(), "a failed release is never rolled back to");
+    run(&options(good_targets, Action::Rollback(None)), &bundle(), "unused").unwrap();
+    for (host, server) in good_hosts.iter().zip(&fleet.servers) {
         assert_eq!(current(host), Path::new("releases/20250101T000000Z-first"));
         assert_eq!(reqwest::get(server.url(&format!("/{old_wasm}"))).await.unwrap().status(), 200);
     }
@@ -458,24 +628,167 @@ async fn two_phase_deploy_keeps_old_assets_and_rolls_back_to_the_last_good_relea
 
 #[tokio::test]
 async fn a_host_that_fails_before_the_switch_leaves_every_host_on_the_old_release() {
-    let api = standin().await;
-    let mut fleet = fleet(&api.addr.to_string());
-    execute(&options(fleet.targets.clone(), Action::Deploy), &bundle(), "20250101T000000Z-first").unwrap();
+    let mut fleet = fleet(NO_API, 3);
+    run(&options(fleet.targets.clone(), Action::Deploy), &bundle(), "20250101T000000Z-first").unwrap();
     // The third host's web server is down: its preview check cannot pass.
     drop(fleet.servers.pop());
-    let error = execute(&options(fleet.targets.clone(), Action::Deploy), &rebuilt_bundle(), "20250102T000000Z-second")
+    let error = run(&options(fleet.targets.clone(), Action::Deploy), &rebuilt_bundle(), "20250102T000000Z-second")
         .unwrap_err();
-    assert!(error.contains("FAILED in phase 1") && error.contains("nothing switched"), "{error}");
+    assert!(error.contains("web-3: FAILED in phase 1") && error.contains("nothing switched"), "{error}");
+    fleet.all_serve("20250101T000000Z-first");
     for host in &fleet.hosts {
-        assert_eq!(current(host), Path::new("releases/20250101T000000Z-first"));
         assert!(!host.join("releases/20250102T000000Z-second").exists(), "the staged copies are removed");
     }
     // With --allow-partial the two healthy hosts go ahead, and the report says the fleet is mixed.
     let partial = Options { allow_partial: true, ..options(fleet.targets.clone(), Action::Deploy) };
-    let error = execute(&partial, &rebuilt_bundle(), "20250103T000000Z-third").unwrap_err();
+    let error = run(&partial, &rebuilt_bundle(), "20250103T000000Z-third").unwrap_err();
     assert!(error.contains("MIXED FLEET"), "{error}");
     assert_eq!(current(&fleet.hosts[0]), Path::new("releases/20250103T000000Z-third"));
     assert_eq!(current(&fleet.hosts[2]), Path::new("releases/20250101T000000Z-first"));
+    let status = run(&options(fleet.targets.clone(), Action::Status), &bundle(), "unused").unwrap_err();
+    assert!(status.contains("MIXED FLEET: web-1 20250103T000000Z-third"), "{status}");
+
+    // A host whose configuration sends the API to another origin (which the CSP would block)
+    // refuses the deploy before anything switches, and says why.
+    std::fs::write(fleet.hosts[1].join("shared/config.json"), r#"{"api_base": "https://api.example.com"}"#).unwrap();
+    let error = run(&partial, &bundle(), "20250104T000000Z-fourth").unwrap_err();
+    assert!(error.contains("web-2: FAILED in phase 1") && error.contains("another origin"), "{error}");
+    assert_eq!(current(&fleet.hosts[1]), Path::new("releases/20250103T000000Z-third"));
+}
+
+#[test]
+fn rollback_goes_back_twice_r3_r2_r1_and_never_forward() {
+    let fleet = fleet(NO_API, 3);
+    let started = Instant::now();
+    let deploy = options(fleet.targets.clone(), Action::Deploy);
+    for release in ["20250101T000000Z-r1", "20250102T000000Z-r2", "20250103T000000Z-r3"] {
+        run(&deploy, &bundle(), release).unwrap();
+    }
+    fleet.all_serve("20250103T000000Z-r3");
+    let back = options(fleet.targets.clone(), Action::Rollback(None));
+    let report = run(&back, &bundle(), "unused").unwrap();
+    assert!(report.iter().any(|l| l == "web-2: rolled back to 20250102T000000Z-r2"), "{report:?}");
+    fleet.all_serve("20250102T000000Z-r2");
+    run(&back, &bundle(), "unused").unwrap();
+    fleet.all_serve("20250101T000000Z-r1");
+    // Nothing before r1: never forward again to a release rolled back from.
+    let error = run(&back, &bundle(), "unused").unwrap_err();
+    assert!(error.contains("no release before 20250101T000000Z-r1") && error.contains("nothing switched"), "{error}");
+    fleet.all_serve("20250101T000000Z-r1");
+    for host in &fleet.hosts {
+        let kinds: Vec<String> = lines(host, "history").iter().map(|l| l.split(' ').skip(1).collect::<Vec<_>>().join(" ")).collect();
+        assert_eq!(
+            kinds,
+            [
+                "deploy 20250101T000000Z-r1",
+                "deploy 20250102T000000Z-r2",
+                "deploy 20250103T000000Z-r3",
+                "rollback 20250102T000000Z-r2",
+                "rollback 20250101T000000Z-r1"
+            ]
+        );
+    }
+    let status = run(&options(fleet.targets.clone(), Action::Status), &bundle(), "unused").unwrap().join("\n");
+    assert!(status.contains("fleet: every host serves 20250101T000000Z-r1"), "{status}");
+    assert!(status.contains("rollback 20250101T000000Z-r1") && status.contains("good releases"), "{status}");
+    // A named rollback still goes where it is told.
+    run(&options(fleet.targets.clone(), Action::Rollback(Some("20250103T000000Z-r3".into()))), &bundle(), "unused")
+        .unwrap();
+    fleet.all_serve("20250103T000000Z-r3");
+    println!("three deploys, four rollbacks and a status over ssh: {:.1} s", started.elapsed().as_secs_f64());
+}
+
+#[test]
+fn an_unreachable_host_stops_the_deploy_before_anything_switches() {
+    let mut fleet = fleet(NO_API, 3);
+    let deploy = options(fleet.targets.clone(), Action::Deploy);
+    run(&deploy, &bundle(), "20250101T000000Z-r1").unwrap();
+    fleet.ssh.cut(2);
+    let error = run(&deploy, &bundle(), "20250102T000000Z-r2").unwrap_err();
+    assert!(error.contains("web-3: FAILED in phase 1: ssh failed (exit 255)"), "{error}");
+    assert!(error.contains("nothing switched: web-3 failed before the switch"), "{error}");
+    fleet.all_serve("20250101T000000Z-r1");
+    for host in &fleet.hosts {
+        assert!(!host.join("releases/20250102T000000Z-r2").exists(), "nothing staged");
+    }
+    let status = run(&options(fleet.targets.clone(), Action::Status), &bundle(), "unused").unwrap_err();
+    assert!(status.contains("web-3: CANNOT BE READ: ssh failed (exit 255)"), "{status}");
+    assert!(status.contains("web-3 UNKNOWN"), "{status}");
+}
+
+#[test]
+fn a_connection_cut_between_the_phases_leaves_no_mixed_fleet() {
+    let mut fleet = fleet(NO_API, 3);
+    let deploy = options(fleet.targets.clone(), Action::Deploy);
+    run(&deploy, &bundle(), "20250101T000000Z-r1").unwrap();
+    // web-3 is the last host of phase 1: once it reports, the switch comes next.
+    let error = execute(&deploy, &bundle(), "20250102T000000Z-r2", &mut |line| {
+        println!("{line}");
+        if line.starts_with("web-3: locked") {
+            fleet.ssh.cut(2);
+        }
+    })
+    .unwrap_err();
+    assert!(error.contains("web-3: FAILED") && !error.contains("MIXED"), "{error}");
+    fleet.all_serve("20250101T000000Z-r1");
+    fleet.ssh.restart(2);
+    let status = run(&options(fleet.targets.clone(), Action::Status), &bundle(), "unused").unwrap().join("\n");
+    assert!(status.contains("fleet: every host serves 20250101T000000Z-r1"), "{status}");
+    for host in &fleet.hosts {
+        assert_eq!(lines(host, "good-releases"), ["20250101T000000Z-r1"]);
+    }
+}
+
+#[test]
+fn good_releases_survive_a_connection_cut_while_recording() {
+    let mut fleet = fleet(NO_API, 3);
+    let deploy = options(fleet.targets.clone(), Action::Deploy);
+    run(&deploy, &bundle(), "20250101T000000Z-r1").unwrap();
+    // Every host is switched and checked; web-3's connection breaks before its release is recorded.
+    let error = execute(&deploy, &bundle(), "20250102T000000Z-r2", &mut |line| {
+        println!("{line}");
+        if line.starts_with("web-3: switched to") {
+            fleet.ssh.cut(2);
+        }
+    })
+    .unwrap_err();
+    assert!(error.contains("web-3: serving 20250102T000000Z-r2, but RECORDING IT FAILED"), "{error}");
+    fleet.all_serve("20250102T000000Z-r2");
+    let web3 = &fleet.hosts[2];
+    assert_eq!(lines(web3, "good-releases"), ["20250101T000000Z-r1"], "kept whole, not emptied");
+    assert_eq!(lines(web3, "history").len(), 1);
+    assert_eq!(lines(&fleet.hosts[0], "good-releases"), ["20250101T000000Z-r1", "20250102T000000Z-r2"]);
+    // Back up, every host's own history leads back to r1.
+    fleet.ssh.restart(2);
+    run(&options(fleet.targets.clone(), Action::Rollback(None)), &bundle(), "unused").unwrap();
+    fleet.all_serve("20250101T000000Z-r1");
+}
+
+#[test]
+fn a_second_deploy_is_refused_while_the_first_holds_the_locks() {
+    let fleet = fleet(NO_API, 3);
+    let deploy = options(fleet.targets.clone(), Action::Deploy);
+    let mut second = None;
+    // The second deploy runs while the first holds every host's lock (its phase 1 is done).
+    execute(&deploy, &bundle(), "20250101T000000Z-r1", &mut |line| {
+        println!("{line}");
+        if second.is_none() && line.starts_with("web-1: locked") {
+            let started = Instant::now();
+            second = Some(execute(&deploy, &bundle(), "20250102T000000Z-r2", &mut |l| println!("(second) {l}")));
+            println!("the second deploy was refused after {:.2} s", started.elapsed().as_secs_f64());
+        }
+    })
+    .unwrap();
+    let error = second.expect("the second deploy ran").unwrap_err();
+    assert!(error.contains("web-1: FAILED in phase 1: locked by another deploy:"), "{error}");
+    assert!(error.contains("deploy 20250101T000000Z-r1") && error.contains("nothing switched"), "{error}");
+    fleet.all_serve("20250101T000000Z-r1");
+    for host in &fleet.hosts {
+        assert!(!host.join("releases/20250102T000000Z-r2").exists());
+    }
+    // The locks ended with the first deploy.
+    run(&deploy, &bundle(), "20250102T000000Z-r2").unwrap();
+    fleet.all_serve("20250102T000000Z-r2");
 }
 
 /// `scrollWidth` and `clientWidth` of the element `selector` names, then those of the page.
