@@ -84,8 +84,7 @@ pub fn parse_args(args: &[String]) -> Result<Options, String> {
             other => return Err(format!("unknown argument {other}; {USAGE}")),
         }
     }
-    let mut targets =
-        hosts.iter().filter(|h| !h.is_empty()).map(|h| parse_target(h)).collect::<Result<Vec<_>, _>>()?;
+    let mut targets = hosts.iter().filter(|h| !h.is_empty()).map(|h| parse_target(h)).collect::<Result<Vec<_>, _>>()?;
     for target in &mut targets {
         target.ssh_config.clone_from(&ssh_config);
     }
@@ -396,8 +395,12 @@ fn switch_all(
     let any_failed = results.iter().any(Result::is_err);
     // A host whose switch failed may have switched all the same (the answer is what was lost):
     // it is put back too.
-    let going_back: Vec<&Prepared> =
-        hosts.iter().zip(&results).filter(|(_, r)| r.is_err() || (any_failed && !allow_partial)).map(|(h, _)| h).collect();
+    let going_back: Vec<&Prepared> = hosts
+        .iter()
+        .zip(&results)
+        .filter(|(_, r)| r.is_err() || (any_failed && !allow_partial))
+        .map(|(h, _)| h)
+        .collect();
     let back = each(going_back.clone(), |h| put_back(h, release, mark_failed));
     let mut serves: Vec<(String, Option<String>)> = Vec::new();
     for (host, result) in hosts.iter().zip(&results) {
@@ -629,7 +632,11 @@ mod tests {
     fn switches(list: &[(&str, &str)]) -> Vec<Switch> {
         list.iter()
             .enumerate()
-            .map(|(i, (kind, release))| Switch { at: format!("2025010{i}T000000Z"), kind: kind.to_string(), release: release.to_string() })
+            .map(|(i, (kind, release))| Switch {
+                at: format!("2025010{i}T000000Z"),
+                kind: kind.to_string(),
+                release: release.to_string(),
+            })
             .collect()
     }
 

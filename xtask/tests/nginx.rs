@@ -466,9 +466,8 @@ async fn every_request_of_one_upload_reaches_one_api_host() {
     let (a, b) = (one.take(), two.take());
     assert!(!a.is_empty() && !b.is_empty(), "keys spread: {} and {}", a.len(), b.len());
     // Without a key (other calls), the client's address decides.
-    let call = |client_address: String| {
-        http.get(nginx.url("/api/batches/")).header("x-forwarded-for", client_address).send()
-    };
+    let call =
+        |client_address: String| http.get(nginx.url("/api/batches/")).header("x-forwarded-for", client_address).send();
     for _ in 0..10 {
         call("198.51.100.7".into()).await.unwrap();
     }
@@ -632,8 +631,8 @@ async fn a_host_that_fails_before_the_switch_leaves_every_host_on_the_old_releas
     run(&options(fleet.targets.clone(), Action::Deploy), &bundle(), "20250101T000000Z-first").unwrap();
     // The third host's web server is down: its preview check cannot pass.
     drop(fleet.servers.pop());
-    let error = run(&options(fleet.targets.clone(), Action::Deploy), &rebuilt_bundle(), "20250102T000000Z-second")
-        .unwrap_err();
+    let error =
+        run(&options(fleet.targets.clone(), Action::Deploy), &rebuilt_bundle(), "20250102T000000Z-second").unwrap_err();
     assert!(error.contains("web-3: FAILED in phase 1") && error.contains("nothing switched"), "{error}");
     fleet.all_serve("20250101T000000Z-first");
     for host in &fleet.hosts {
@@ -676,7 +675,8 @@ fn rollback_goes_back_twice_r3_r2_r1_and_never_forward() {
     assert!(error.contains("no release before 20250101T000000Z-r1") && error.contains("nothing switched"), "{error}");
     fleet.all_serve("20250101T000000Z-r1");
     for host in &fleet.hosts {
-        let kinds: Vec<String> = lines(host, "history").iter().map(|l| l.split(' ').skip(1).collect::<Vec<_>>().join(" ")).collect();
+        let kinds: Vec<String> =
+            lines(host, "history").iter().map(|l| l.split(' ').skip(1).collect::<Vec<_>>().join(" ")).collect();
         assert_eq!(
             kinds,
             [
