@@ -12,6 +12,15 @@ use web_sys::{Blob, File, FormData};
 /// deploy/nginx/omr-api-upstream.conf).
 pub const UPLOAD_KEY_HEADER: &str = "X-Upload-Key";
 
+/// Whether `url` is served by the page's own origin `page_origin` (`https://host:port`):
+/// a path, or an absolute URL on that origin (pure).
+pub fn is_same_origin(url: &str, page_origin: &str) -> bool {
+    if url.starts_with('/') {
+        return !url.starts_with("//");
+    }
+    url.strip_prefix(page_origin).is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+}
+
 /// The form fields of one chunk request (all sent on every chunk).
 pub struct ChunkFields<'a> {
     pub index: u32,
@@ -62,11 +71,18 @@ impl ApiClient {
     async fn send_form(&self, path: &str, form: &FormData, transfer: Transfer<'_>) -> Result<Answer, ApiError> {
         let url = self.url(Lane::Realtime, path);
         let Transfer { owner, upload_key, on_progress, abort, deadlines } = transfer;
+        let page_origin = web_sys::window().and_then(|w| w.location().origin().ok()).unwrap_or_default();
+        let same_origin = is_same_origin(&url, &page_origin);
         self.with_session(Some(owner), SecondRefusal::EndsSession, |token| {
             let (url, on_progress) = (url.clone(), on_progress.clone());
             async move {
-                let headers = [("Authorization", bearer(&token)), (UPLOAD_KEY_HEADER, upload_key.to_string())];
-                let headers = headers.iter().map(|(name, value)| (*name, value.as_str())).collect::<Vec<_>>();
+                let authorization = bearer(&token);
+                let mut headers = vec![("Authorization", authorization.as_str())];
+                // Our own gateway reads it; another origin's CORS rules may refuse an unknown
+                // header (contract §1.4), so it goes only where the page's own origin serves.
+                if same_origin {
+                    headers.push((UPLOAD_KEY_HEADER, upload_key));
+                }
                 post_form(&url, &headers, form, on_progress, abort, deadlines).await.map_err(failure_to_error)
             }
         })
@@ -125,5 +141,21 @@ impl ApiClient {
             append(&form, "notes", notes)?;
         }
         self.send_form("batches/upload", &form, transfer).await?.decode()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_upload_key_goes_only_to_the_pages_own_origin() {
+        let page = "https://omr.example";
+        assert!(is_same_origin("/api/realtime/batches/upload-chunk", page));
+        assert!(is_same_origin("https://omr.example/api/realtime/batches/upload", page));
+        assert!(!is_same_origin("//evil.example/api", page));
+        assert!(!is_same_origin("https://omr.example.evil/api", page));
+        assert!(!is_same_origin("http://omr.example/api", page));
+        assert!(!is_same_origin("https://api.omr.example/api", page));
     }
 }

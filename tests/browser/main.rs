@@ -12,6 +12,7 @@ mod batch_list;
 mod details;
 mod json_text;
 mod languages;
+mod shared_pcs;
 mod upload_form;
 mod uploads;
 

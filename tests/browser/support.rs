@@ -84,6 +84,7 @@ pub fn unmount_all() {
 /// visible and online, the page at `/`, and no request of an earlier test still being handled.
 pub async fn start_clean() {
     unmount_all();
+    restore_page_globals();
     clear_storage();
     set_tab_visible(true);
     set_online(true);
@@ -98,6 +99,19 @@ pub async fn start_clean() {
         sleep(Duration::from_millis(50)).await;
     }
     control("DELETE", "/__test/requests").await;
+}
+
+/// Runs a piece of JavaScript in the page (test set-up only: timers, clock, Web Locks).
+pub fn js(code: &str) -> wasm_bindgen::JsValue {
+    js_sys::Function::new_no_args(code).call0(&wasm_bindgen::JsValue::NULL).expect("the script runs")
+}
+
+/// Undoes what a test changed in the page's own objects: counted `setTimeout`, a shifted
+/// `Date.now`, Web Locks switched off.
+pub fn restore_page_globals() {
+    js("if (window.__realSetTimeout) { window.setTimeout = window.__realSetTimeout; delete window.__realSetTimeout; }
+        if (window.__realDateNow) { Date.now = window.__realDateNow; delete window.__realDateNow; }
+        delete navigator.locks;");
 }
 
 /// Makes `navigator.onLine` say `online` (headless Chromium is always online by itself).

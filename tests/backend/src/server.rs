@@ -221,7 +221,7 @@ fn with_cors(mut response: Response<Body>) -> Response<Body> {
     headers.insert(header::ACCESS_CONTROL_ALLOW_HEADERS, HeaderValue::from_static("authorization, content-type"));
     headers.insert(
         header::ACCESS_CONTROL_EXPOSE_HEADERS,
-        HeaderValue::from_static("retry-after, location, www-authenticate"),
+        HeaderValue::from_static("retry-after, location, www-authenticate, date"),
     );
     headers.insert(header::ACCESS_CONTROL_MAX_AGE, HeaderValue::from_static("600"));
     response
