@@ -4,7 +4,8 @@
 //! (every visible string), `format` (pure display helpers), `routes` (addresses and their
 //! queries), `upload` (planning, retry, resume and the upload protocol, pure; the runner and
 //! the queue), `list_view`, `progress_math` and `batch_cache` (pure helpers of the pages),
-//! `dom_listener` and `web_lock` (RAII wrappers of browser APIs), `hooks`, `components`,
+//! `dom_listener` and `web_lock` (RAII wrappers of browser APIs), `wall_clock` (waits a
+//! sleeping tab cannot stretch), `hooks`, `components`,
 //! `pages`, and `app` (the route switch and the providers).
 
 pub mod api;

@@ -7,11 +7,10 @@ use crate::api::stream::{StreamBreak, StreamEnd};
 use crate::api::types::ProgressEvent;
 use crate::api::ApiError;
 use crate::hooks::use_api::use_api;
-use gloo_timers::future::sleep;
+use crate::wall_clock;
 use std::cell::{Cell, RefCell};
 use std::collections::HashSet;
 use std::rc::Rc;
-use std::time::Duration;
 use yew::prelude::*;
 
 const FIRST_RETRY_MS: u64 = 1_000;
@@ -151,7 +150,7 @@ pub fn use_batch_stream(batch_uuid: &str, enabled: bool) -> StreamView {
                                     delay_ms: retry_ms,
                                     reason,
                                 }));
-                                sleep(Duration::from_millis(retry_ms)).await;
+                                wall_clock::pause(retry_ms).await;
                                 retry_ms = (retry_ms * 2).min(MAX_RETRY_MS);
                             }
                         }
