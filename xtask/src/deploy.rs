@@ -357,10 +357,19 @@ fn sort_phase1<'a>(
     (passed, refused)
 }
 
+/// Whether an ssh error says the connection was never made (so the command did not run):
+/// ssh's own words when it cannot resolve or connect.
+fn never_connected(error: &str) -> bool {
+    ["ssh: connect to host ", "ssh: Could not resolve hostname "].iter().any(|words| error.contains(words))
+}
+
 /// Puts one host back on what it served (marking `release` failed there for a deploy); true
 /// when it is known to serve that again.
-fn put_back(host: &Prepared, release: &str, mark_failed: bool) -> (bool, String) {
+fn put_back(host: &Prepared, release: &str, mark_failed: bool, switch_error: Option<&str>) -> (bool, String) {
     let name = host.target.name();
+    if let (Some(previous), Some(true)) = (host.state.current.as_deref(), switch_error.map(never_connected)) {
+        return (true, format!("{name}: the switch never reached it, still on {previous}"));
+    }
     let marked = match mark_failed.then(|| host.target.mark_failed(release)) {
         Some(Err(err)) => format!(" (could not mark {release} failed: {err})"),
         _ => String::new(),
@@ -395,16 +404,16 @@ fn switch_all(
     let any_failed = results.iter().any(Result::is_err);
     // A host whose switch failed may have switched all the same (the answer is what was lost):
     // it is put back too.
-    let going_back: Vec<&Prepared> = hosts
+    let going_back: Vec<(&Prepared, Option<&str>)> = hosts
         .iter()
         .zip(&results)
         .filter(|(_, r)| r.is_err() || (any_failed && !allow_partial))
-        .map(|(h, _)| h)
+        .map(|(h, r)| (h, r.as_ref().err().map(String::as_str)))
         .collect();
-    let back = each(going_back.clone(), |h| put_back(h, release, mark_failed));
+    let back = each(going_back.clone(), |(h, error)| put_back(h, release, mark_failed, error));
     let mut serves: Vec<(String, Option<String>)> = Vec::new();
     for (host, result) in hosts.iter().zip(&results) {
-        let now = match going_back.iter().position(|h| std::ptr::eq(*h, host)) {
+        let now = match going_back.iter().position(|(h, _)| std::ptr::eq(*h, host)) {
             None if result.is_ok() => Some(release.to_string()),
             None => None,
             Some(at) => {

@@ -19,9 +19,9 @@
 //! ```
 
 use crate::process::describe;
-use std::io::{BufRead, BufReader, Read};
+use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Child, ChildStdin, Command, Stdio};
+use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
 
 /// Where the releases live on the real hosts.
 pub const REMOTE_BASE: &str = "/var/www/omr-web";
@@ -208,17 +208,24 @@ impl HostState {
 }
 
 /// A host's deploy lock, held as long as this value lives: the lock is an `flock` taken by a
-/// remote shell that waits on its standard input, so it ends with the ssh connection (closed
-/// by drop, or lost) and never outlives a deploy that died.
+/// remote shell that echoes its standard input, so it ends with the ssh connection (closed by
+/// drop, or lost) and never outlives a deploy that died.
 pub struct HostLock {
     child: Child,
     stdin: Option<ChildStdin>,
+    stdout: BufReader<ChildStdout>,
 }
 
 impl HostLock {
-    /// Whether the connection that holds the lock is still up.
+    /// Whether the remote shell holding the lock still answers: a line sent comes back. A
+    /// broken connection answers at once (end of output); a silent one within ssh's alive
+    /// checks (15 s).
     pub fn held(&mut self) -> bool {
-        matches!(self.child.try_wait(), Ok(None))
+        let Some(stdin) = self.stdin.as_mut() else { return false };
+        let mut echo = String::new();
+        stdin.write_all(b"held?\n").and_then(|()| stdin.flush()).is_ok()
+            && self.stdout.read_line(&mut echo).is_ok()
+            && echo == "held?\n"
     }
 }
 
@@ -286,7 +293,7 @@ impl Target {
             "mkdir -p -- \"$b\"\nexec 9>>\"$b/.deploy.lock\"\n\
              if ! flock -n 9; then printf 'busy %s\\n' \"$(cat -- \"$b/.deploy.lock.holder\" 2>/dev/null || echo someone)\"; exit 0; fi\n\
              printf '%s\\n' {} > \"$b/.deploy.lock.holder.$$\"\nmv -f -- \"$b/.deploy.lock.holder.$$\" \"$b/.deploy.lock.holder\"\n\
-             {SURVEY}\ncat > /dev/null\n",
+             {SURVEY}\nwhile IFS= read -r l; do printf '%s\\n' \"$l\"; done\n",
             sh_quote(holder)
         );
         let mut command = self.ssh(&format!("set -e\n{script}"));
@@ -311,7 +318,7 @@ impl Target {
             let _ = child.wait();
             return Err(format!("locked by another deploy: {}", holder.trim()));
         }
-        let lock = HostLock { child, stdin };
+        let lock = HostLock { child, stdin, stdout };
         if line != "end\n" {
             // The shell ended early: say why, from ssh's own words.
             let mut lock = lock;

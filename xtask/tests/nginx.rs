@@ -729,7 +729,9 @@ fn a_connection_cut_between_the_phases_leaves_no_mixed_fleet() {
         }
     })
     .unwrap_err();
-    assert!(error.contains("web-3: FAILED") && !error.contains("MIXED"), "{error}");
+    assert!(error.contains("web-3: FAILED after the switch: ssh failed (exit 255)"), "{error}");
+    assert!(error.contains("web-1: switched back") && error.contains("web-3: the switch never reached it"), "{error}");
+    assert!(!error.contains("MIXED"), "{error}");
     fleet.all_serve("20250101T000000Z-r1");
     fleet.ssh.restart(2);
     let status = run(&options(fleet.targets.clone(), Action::Status), &bundle(), "unused").unwrap().join("\n");

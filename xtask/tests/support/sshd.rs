@@ -41,13 +41,14 @@ impl SshHosts {
         keygen(&dir.join("client_key"));
         std::fs::copy(dir.join("client_key.pub"), dir.join("authorized_keys")).unwrap();
         let d = dir.display();
+        // LogLevel FATAL: the readiness probe's bare connections would each log an error.
         std::fs::write(
             dir.join("sshd_config"),
             format!(
                 "ListenAddress 127.0.0.1\nHostKey {d}/host_key\nAuthorizedKeysFile {d}/authorized_keys\n\
                  AllowUsers {user}\nPermitRootLogin prohibit-password\nPasswordAuthentication no\n\
                  KbdInteractiveAuthentication no\nStrictModes no\nUsePAM no\nPidFile none\nMaxStartups 100\n\
-                 LogLevel ERROR\n"
+                 LogLevel FATAL\n"
             ),
         )
         .unwrap();
