@@ -19,10 +19,10 @@ const USAGE: &str = "usage: cargo xtask <command>
   browser [NAME]        only the browser tests against a fresh stand-in (those whose names contain NAME)
   bench                 upload throughput (one request vs chunked x3 and x1) and wasm memory growth
   dist                  the release bundle in target/dist/site with .gz/.br copies and a size table
-  deploy [--hosts LIST] [--dry-run] [--allow-partial] [rollback [RELEASE]]
-                        stage the bundle on gt-omr-web-1,2,3 (or LIST) and check each, then switch
-                        them all and check (any failure puts every host back); or roll back to
-                        the last good release
+  deploy [--hosts LIST] [--ssh-config FILE] [--dry-run] [--allow-partial] [rollback [RELEASE] | status]
+                        lock and stage the bundle on gt-omr-web-1,2,3 (or LIST) and check each, then
+                        switch them all and check (any failure puts every host back); roll back one
+                        step in each host's history (or to RELEASE); or print what each host serves
   bootstrap             install the missing tools (wasm32 target, trunk, wasm-bindgen, wasm-opt, chromium)";
 
 fn main() -> ExitCode {

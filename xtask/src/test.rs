@@ -55,7 +55,7 @@ pub fn run_all() -> Result<Timings, String> {
         println!("first visit {total} bytes brotli, budget {}", dist::FIRST_LOAD_BROTLI_BUDGET);
         Ok(())
     })?;
-    step(&mut timings, "nginx and deploy tests (real nginx on 127.0.0.1)", || {
+    step(&mut timings, "nginx and deploy tests (real nginx and sshd on 127.0.0.1)", || {
         process::run(
             cargo(&["test", "-p", "xtask", "--features", "deploy-tests", "--test", "nginx"])
                 .env("OMR_DIST_DIR", dist::dist_dir())
