@@ -24,6 +24,8 @@ pub mod list_view;
 pub mod locale;
 pub mod pages;
 pub mod progress_math;
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod property_tests;
 pub mod routes;
 pub mod upload;
 pub mod wall_clock;

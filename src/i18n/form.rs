@@ -4,7 +4,7 @@
 use crate::intl;
 use crate::locale::{Lang, Locale};
 use crate::upload::validate::FormError;
-use crate::upload::zip_scan::{ZipRefusal, ZipSummary};
+use crate::upload::zip_scan::{ZipRefusal, ZipSummary, MAX_DIRECTORY_BYTES};
 
 /// What is wrong with the form, specifically.
 pub fn form_error(l: Locale, error: &FormError) -> String {
@@ -65,6 +65,28 @@ fn zip_refused(l: Locale, name: &str, refusal: &ZipRefusal) -> String {
             format!("“{name}” is damaged: its list of contents cannot be read. Make the ZIP again.")
         }
         (Lang::Th, ZipRefusal::Damaged) => format!("“{name}” เสียหาย อ่านรายการไฟล์ข้างในไม่ได้ กรุณาสร้างไฟล์ ZIP ใหม่"),
+        (Lang::En, ZipRefusal::Split) => format!(
+            "“{name}” is one part of a ZIP split into several files (.z01, .z02, …). Make it again as one ZIP file."
+        ),
+        (Lang::Th, ZipRefusal::Split) => format!(
+            "“{name}” เป็นเพียงส่วนหนึ่งของไฟล์ ZIP ที่ถูกแบ่งเป็นหลายไฟล์ (.z01, .z02, …) กรุณาสร้างใหม่เป็นไฟล์ ZIP ไฟล์เดียว"
+        ),
+        (Lang::En, ZipRefusal::DirectoryTooLarge { bytes }) => format!(
+            "“{name}” claims a list of contents of {}, more than the {} any ZIP of sheets needs: the file is damaged.",
+            intl::bytes(l, *bytes),
+            intl::bytes(l, MAX_DIRECTORY_BYTES)
+        ),
+        (Lang::Th, ZipRefusal::DirectoryTooLarge { bytes }) => format!(
+            "รายการไฟล์ข้างใน “{name}” ระบุขนาดไว้ {} เกินกว่า {} ที่ไฟล์ ZIP ของกระดาษคำตอบต้องใช้ ไฟล์นี้จึงเสียหาย",
+            intl::bytes(l, *bytes),
+            intl::bytes(l, MAX_DIRECTORY_BYTES)
+        ),
+        (Lang::En, ZipRefusal::Unreadable) => format!(
+            "“{name}” could not be read: it may have been moved, deleted or changed since it was chosen. Choose it again."
+        ),
+        (Lang::Th, ZipRefusal::Unreadable) => {
+            format!("อ่าน “{name}” ไม่ได้ ไฟล์อาจถูกย้าย ลบ หรือแก้ไขหลังจากที่เลือกไว้ กรุณาเลือกไฟล์อีกครั้ง")
+        }
         (Lang::En, ZipRefusal::NoSheets) => {
             format!("“{name}” holds no sheet images (JPG or PNG), so the server could make no sheets.")
         }
