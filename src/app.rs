@@ -15,6 +15,7 @@ use crate::pages::batches::BatchesPage;
 use crate::pages::login::LoginPage;
 use crate::pages::not_found::NotFoundPage;
 use crate::routes::Route;
+use crate::shell;
 use yew::prelude::*;
 use yew_router::prelude::*;
 
@@ -54,7 +55,9 @@ pub fn App(props: &AppProps) -> Html {
         });
     }
     match &*client {
-        // Before config.json arrives: the remembered or the browser's language.
+        // Before config.json arrives: the static shell of index.html stays on screen; without
+        // one (tests mount the app elsewhere), a line in the remembered or the browser's language.
+        None if shell::is_present() => Html::default(),
         None => {
             html! { <p class="page-status" role="status">{ Locale::new(starting_lang(None)).strings().loading }</p> }
         }

@@ -27,6 +27,7 @@ pub mod progress_math;
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod property_tests;
 pub mod routes;
+pub mod shell;
 pub mod upload;
 pub mod wall_clock;
 pub mod web_lock;

@@ -1,6 +1,7 @@
 //! `SessionScope`: everything below it belongs to one sign-in and is built anew for the next.
 
 use crate::hooks::use_session::use_session;
+use crate::shell;
 use yew::prelude::*;
 
 /// Props: the pages.
@@ -18,6 +19,10 @@ pub struct SessionScopeProps {
 #[component]
 pub fn SessionScope(props: &SessionScopeProps) -> Html {
     let session = use_session();
+    // The static shell of index.html goes once the first page has rendered: after this
+    // render's effects (the sign-in page reads the shell's form in its own), in a microtask,
+    // so before the browser paints and never with both on screen.
+    use_effect_with((), |_| wasm_bindgen_futures::spawn_local(async { shell::remove() }));
     let key = session.session_id.clone().unwrap_or_default();
     html! { <div key={key} class="session-scope">{ props.children.clone() }</div> }
 }

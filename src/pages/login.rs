@@ -7,8 +7,10 @@ use crate::hooks::use_locale::use_locale;
 use crate::hooks::use_session::use_session;
 use crate::hooks::use_title::use_title;
 use crate::i18n;
-use crate::locale::Locale;
+use crate::locale::{Lang, Locale};
 use crate::routes::{LoginQuery, Route};
+use crate::shell::{self, LoginField, ShellLogin};
+use wasm_bindgen::JsCast;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 use yew_router::prelude::*;
@@ -87,6 +89,38 @@ pub fn validate_credentials(username: &str, password: &str) -> Result<(), LoginP
     Ok(())
 }
 
+/// Puts what was typed into the shell's form into the app's, focus and caret included.
+fn take_over(typed: &ShellLogin, username: &NodeRef, password: &NodeRef) {
+    let (Some(name), Some(secret)) = (username.cast::<HtmlInputElement>(), password.cast::<HtmlInputElement>()) else {
+        return;
+    };
+    name.set_value(&typed.username);
+    secret.set_value(&typed.password);
+    // Gone before the focus moves: focusing a field below the shell would scroll the page.
+    shell::remove();
+    let Some((field, caret)) = typed.focus else { return };
+    let focused = match field {
+        LoginField::Username => name,
+        LoginField::Password => secret,
+        // The button has no caret; focus goes back to the button the app draws in its place.
+        LoginField::Submit => {
+            let button = username
+                .cast::<web_sys::Element>()
+                .and_then(|input| input.closest("form").ok().flatten())
+                .and_then(|form| form.query_selector("button[type=submit]").ok().flatten())
+                .and_then(|button| button.dyn_into::<web_sys::HtmlElement>().ok());
+            if let Some(button) = button {
+                let _ = button.focus();
+            }
+            return;
+        }
+    };
+    let _ = focused.focus();
+    if let Some((start, end)) = caret {
+        let _ = focused.set_selection_range(start, end);
+    }
+}
+
 /// The sign-in form.
 #[component]
 pub fn LoginPage() -> Html {
@@ -116,11 +150,10 @@ pub fn LoginPage() -> Html {
         });
     }
 
-    let onsubmit = {
+    let sign_in = {
         let (client, busy, error, username, password) =
             (client.clone(), busy.clone(), error.clone(), username.clone(), password.clone());
-        Callback::from(move |event: SubmitEvent| {
-            event.prevent_default();
+        Callback::from(move |()| {
             if *busy {
                 return; // A second Enter or click while signing in does nothing.
             }
@@ -142,7 +175,30 @@ pub fn LoginPage() -> Html {
             });
         })
     };
+    let onsubmit = {
+        let sign_in = sign_in.clone();
+        Callback::from(move |event: SubmitEvent| {
+            event.prevent_default();
+            sign_in.emit(());
+        })
+    };
 
+    // The static shell's form (index.html) was on screen until now: what was typed there goes
+    // on here, with the focus and the caret, and a sign-in already asked for is made, once.
+    {
+        let (username, password) = (username.clone(), password.clone());
+        use_effect_with((), move |_| {
+            if let Some(typed) = shell::login() {
+                take_over(&typed, &username, &password);
+                if typed.submitted {
+                    sign_in.emit(());
+                }
+            }
+        });
+    }
+
+    // The product's name in both languages, whichever the page is in (as the shell shows it).
+    let brand = |lang: Lang| html! { <span lang={lang.code()}>{ Locale::new(lang).strings().app_name }</span> };
     let notice = match (&*error, query.expired.is_some()) {
         (Some(problem), _) => {
             Some(html! { <p class="form-error" role="alert" id="login-error">{ problem.text(locale) }</p> })
@@ -152,6 +208,7 @@ pub fn LoginPage() -> Html {
     };
     html! {
         <main class="login-page" id="main">
+            <p class="login-brand">{ brand(Lang::Th) }{ " · " }{ brand(Lang::En) }</p>
             <LanguageSwitch />
             <form class="login-card" onsubmit={onsubmit} novalidate=true aria-describedby={error.is_some().then_some("login-error")}>
                 <h1>{ text.app_name }</h1>

@@ -10,6 +10,7 @@ mod api_session;
 mod app_shell;
 mod batch_list;
 mod details;
+mod first_visit;
 mod json_text;
 mod languages;
 mod shared_pcs;

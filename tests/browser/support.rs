@@ -107,11 +107,13 @@ pub fn js(code: &str) -> wasm_bindgen::JsValue {
 }
 
 /// Undoes what a test changed in the page's own objects: counted `setTimeout`, a shifted
-/// `Date.now`, Web Locks switched off.
+/// `Date.now`, Web Locks switched off, index.html's shell and the app's stylesheet put on the page.
 pub fn restore_page_globals() {
     js("if (window.__realSetTimeout) { window.setTimeout = window.__realSetTimeout; delete window.__realSetTimeout; }
         if (window.__realDateNow) { Date.now = window.__realDateNow; delete window.__realDateNow; }
-        delete navigator.locks;");
+        delete navigator.locks;
+        for (const id of ['shell', 'test-app-style']) { document.getElementById(id)?.remove(); }
+        document.documentElement.classList.remove('shell-signed-in');");
 }
 
 /// Makes `navigator.onLine` say `online` (headless Chromium is always online by itself).
