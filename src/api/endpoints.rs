@@ -2,6 +2,7 @@
 
 use super::client::{encode_segment, ApiClient, Call, Lane, SessionEvent};
 use super::error::ApiError;
+use super::paging::{ListPaging, ListRead, PAGE_ROWS};
 use super::session_store::{new_session_id, StoredSession};
 use super::types::{
     BatchListItem, BatchListResponse, BatchProgress, BatchStatus, BatchStatusResponse, NaiveTimestamp, TokenResponse,
@@ -9,6 +10,9 @@ use super::types::{
 };
 use crate::wall_clock;
 use gloo_net::http::Method;
+
+/// The most sheets `/status` gives in one answer (its `limit` is 1–1000, and it has no offset).
+pub const STATUS_MAX_SHEETS: u32 = 1000;
 
 /// Newest batches searched for one whose upload answer was lost.
 const LOOKUP_PAGE: u32 = 20;
@@ -128,18 +132,30 @@ impl ApiClient {
             .map(|item| item.batch_uuid.clone()))
     }
 
+    /// The whole list under `status`, page by page by the server's offsets ([`ListPaging`]):
+    /// every readable row once, the unreadable ones counted. `on_page(rows so far, total)`
+    /// after each answer; with `max_pages`, no more requests than that.
+    pub async fn read_list(
+        &self,
+        status: Option<&BatchStatus>,
+        max_pages: Option<u64>,
+        on_page: &dyn Fn(u64, u64),
+    ) -> Result<ListRead, ApiError> {
+        let mut paging = ListPaging::default();
+        let mut batches = Vec::new();
+        let mut pages = 0u64;
+        while let Some(offset) = paging.next_offset().filter(|_| max_pages.is_none_or(|max| pages < max)) {
+            let page = self.list_batches(status, PAGE_ROWS, offset).await?;
+            pages += 1;
+            batches.extend(paging.take(offset, page));
+            on_page(batches.len() as u64, paging.total());
+        }
+        Ok(ListRead { batches, skipped: paging.skipped(), total: paging.total() })
+    }
+
     /// The user's newest batches, up to `pages` pages of 100, for the duplicate guard.
     pub async fn newest_batches(&self, pages: u64) -> Result<Vec<BatchListItem>, ApiError> {
-        let mut batches = Vec::new();
-        for page in 0..pages {
-            let answer = self.list_batches(None, 100, page * 100).await?;
-            let full = answer.batches.len() == 100;
-            batches.extend(answer.batches);
-            if !full {
-                break;
-            }
-        }
-        Ok(batches)
+        Ok(self.read_list(None, Some(pages), &|_, _| {}).await?.batches)
     }
 
     /// `GET /api/batches/{uuid}/progress`: counts and percentage, for polling.
@@ -156,7 +172,7 @@ impl ApiClient {
     ) -> Result<BatchStatusResponse, ApiError> {
         let call = Call::get(format!("batches/{}/status", encode_segment(batch_uuid)))
             .query("include_sheets", include_sheets)
-            .query("limit", limit.clamp(1, 1000));
+            .query("limit", limit.clamp(1, STATUS_MAX_SHEETS));
         self.send(&call).await?.decode()
     }
 

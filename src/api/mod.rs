@@ -7,6 +7,7 @@ pub mod endpoints;
 pub mod error;
 pub mod json;
 pub mod lenient;
+pub mod paging;
 pub mod server_text;
 pub mod session_store;
 pub mod sse;

@@ -1,9 +1,10 @@
-//! `BatchListExport`: the batch list under the current filter, every page (100 at a time, with
-//! a progress note), saved as CSV.
+//! `BatchListExport`: the batch list under the current filter, every page (100 at a time, by
+//! the server's offsets, with a progress note), saved as CSV; the note says how many rows
+//! could not be read.
 
 use crate::api::types::BatchStatus;
 use crate::download::{save_text, today};
-use crate::export::{self, ExportState};
+use crate::export::{self, ExportState, SavedRows};
 use crate::hooks::use_api::use_api;
 use crate::hooks::use_locale::use_locale;
 use crate::i18n;
@@ -31,27 +32,19 @@ pub fn BatchListExport(props: &BatchListExportProps) -> Html {
             state.set(ExportState::Fetching { fetched: 0, total: 0 });
             let (client, state, status) = (client.clone(), state.clone(), status.clone());
             wasm_bindgen_futures::spawn_local(async move {
-                let mut batches = Vec::new();
-                loop {
-                    match client.list_batches(status.as_ref(), 100, batches.len() as u64).await {
-                        Ok(page) => {
-                            let last = page.batches.len() < 100;
-                            batches.extend(page.batches);
-                            state.set(ExportState::Fetching { fetched: batches.len() as u64, total: page.total });
-                            if last || batches.len() as u64 >= page.total {
-                                break;
-                            }
-                        }
-                        Err(error) => return state.set(ExportState::Failed(error)),
-                    }
-                }
+                let progress = |fetched: u64, total: u64| state.set(ExportState::Fetching { fetched, total });
+                let list = match client.read_list(status.as_ref(), None, &progress).await {
+                    Ok(list) => list,
+                    Err(error) => return state.set(ExportState::Failed(error)),
+                };
                 let stem = match &status {
                     Some(status) => format!("batches-{}", status.as_str()),
                     None => "batches".to_string(),
                 };
                 let name = export::file_name(&stem, "", &today());
-                if save_text(&name, &export::batches_csv(&batches), "text/csv;charset=utf-8") {
-                    state.set(ExportState::Saved(batches.len()));
+                if save_text(&name, &export::batches_csv(&list.batches), "text/csv;charset=utf-8") {
+                    let rows = list.batches.len() as u64;
+                    state.set(ExportState::Saved(SavedRows { rows, unreadable: list.skipped, not_given: 0 }));
                 } else {
                     state.set(ExportState::Refused);
                 }

@@ -15,10 +15,11 @@ pub use catalogue::{DetailsStrings, ListStrings, ServerStrings, Strings, UploadS
 pub use details::*;
 pub use upload::*;
 
+use crate::api::endpoints::STATUS_MAX_SHEETS;
 use crate::api::error::{FieldError, NetworkFailure};
 use crate::api::types::{BatchStatus, NaiveTimestamp, SheetStatus, UploadType};
 use crate::api::ApiError;
-use crate::export::ExportState;
+use crate::export::{ExportState, SavedRows};
 use crate::intl;
 use crate::locale::{Lang, Locale};
 use crate::upload::queue::QueueProgress;
@@ -288,11 +289,40 @@ pub fn export_note(l: Locale, state: &ExportState) -> Option<String> {
         (_, ExportState::Idle) => return None,
         (Lang::En, ExportState::Fetching { fetched, total }) => format!("Exporting… {} of {}", n(*fetched), n(*total)),
         (Lang::Th, ExportState::Fetching { fetched, total }) => format!("กำลังส่งออก… {} จาก {}", n(*fetched), n(*total)),
-        (Lang::En, ExportState::Saved(rows)) => format!("Saved {} rows as CSV.", n(*rows as u64)),
-        (Lang::Th, ExportState::Saved(rows)) => format!("บันทึก {} รายการเป็นไฟล์ CSV แล้ว", n(*rows as u64)),
+        (_, ExportState::Saved(saved)) => saved_rows(l, saved),
         (_, ExportState::Refused) => l.list().export_refused.into(),
         (_, ExportState::Failed(error)) => api_error(l, error),
     })
+}
+
+/// "Saved 129 rows as CSV. 1 row could not be read and is not in the file."
+fn saved_rows(l: Locale, saved: &SavedRows) -> String {
+    let n = |value: u64| intl::number(l, value);
+    let mut line = match l.lang {
+        Lang::En => format!("Saved {} row{} as CSV.", n(saved.rows), if saved.rows == 1 { "" } else { "s" }),
+        Lang::Th => format!("บันทึก {} รายการเป็นไฟล์ CSV แล้ว", n(saved.rows)),
+    };
+    line.push_str(&match (l.lang, saved.unreadable) {
+        (_, 0) => String::new(),
+        (Lang::En, 1) => " 1 row could not be read and is not in the file.".into(),
+        (Lang::En, k) => format!(" {} rows could not be read and are not in the file.", n(k)),
+        (Lang::Th, k) => format!(" มี {} รายการที่อ่านไม่ได้ จึงไม่อยู่ในไฟล์", n(k)),
+    });
+    line.push_str(&match (l.lang, saved.not_given) {
+        (_, 0) => String::new(),
+        (Lang::En, k) => format!(
+            " {} more {} not in the file: the server gives at most {} per batch.",
+            n(k),
+            if k == 1 { "is" } else { "are" },
+            n(u64::from(STATUS_MAX_SHEETS))
+        ),
+        (Lang::Th, k) => format!(
+            " อีก {} รายการไม่อยู่ในไฟล์ เพราะเซิร์ฟเวอร์ให้ได้สูงสุด {} รายการต่อชุดงาน",
+            n(k),
+            n(u64::from(STATUS_MAX_SHEETS))
+        ),
+    });
+    line
 }
 
 /// "2 rows from the server could not be read and are not shown."

@@ -11,7 +11,7 @@ use crate::components::batch_progress_bar::BatchProgressBar;
 use crate::components::delete_batch_button::DeleteBatchButton;
 use crate::components::sheet_list::SheetList;
 use crate::download::{save_text, today};
-use crate::export::{self, ExportState};
+use crate::export::{self, ExportState, SavedRows};
 use crate::hooks::use_api::use_api;
 use crate::hooks::use_batch_progress::use_batch_progress;
 use crate::hooks::use_batch_stream::{use_batch_stream, Connection};
@@ -55,7 +55,7 @@ pub fn BatchDetailsPage(props: &BatchDetailsPageProps) -> Html {
 }
 
 /// The most sheets `/status` returns in one answer (its `limit` is 1–1000).
-pub const MAX_SHEETS: u32 = 1000;
+pub const MAX_SHEETS: u32 = crate::api::endpoints::STATUS_MAX_SHEETS;
 
 /// The sheet limit after one more "Load more" (pure): one more page, at most the server's maximum.
 pub fn next_sheet_limit(current: u32, step: u32) -> u32 {
@@ -139,7 +139,7 @@ fn BatchDetails(props: &BatchDetailsPageProps) -> Html {
     let name = facts.as_ref().and_then(|f| f.name.clone()).unwrap_or_else(|| id.clone());
     let save = {
         let export_state = export_state.clone();
-        move |file: String, text: String, rows: usize| {
+        move |file: String, text: String, rows: SavedRows| {
             let saved = save_text(&file, &text, "text/csv;charset=utf-8");
             export_state.set(if saved { ExportState::Saved(rows) } else { ExportState::Refused });
         }
@@ -151,11 +151,13 @@ fn BatchDetails(props: &BatchDetailsPageProps) -> Html {
             let (client, id, name, save, export_state) =
                 (client.clone(), id.clone(), name.clone(), save.clone(), export_state.clone());
             wasm_bindgen_futures::spawn_local(async move {
-                // Every sheet the server gives in one answer (its maximum).
+                // Every sheet the server gives (`/status` has no offset: at most 1000); the note
+                // counts the ones it could not read and the ones it does not give.
                 match client.status(&id, true, MAX_SHEETS).await {
                     Ok(details) => {
-                        let rows = details.sheets.unwrap_or_default().rows;
-                        save(export::file_name(&name, "sheets", &today()), export::sheets_csv(&rows), rows.len());
+                        let sheets = details.sheets.unwrap_or_default();
+                        let rows = SavedRows::sheets(sheets.rows.len(), sheets.skipped, details.total_sheets);
+                        save(export::file_name(&name, "sheets", &today()), export::sheets_csv(&sheets.rows), rows);
                     }
                     Err(error) => export_state.set(ExportState::Failed(error)),
                 }
@@ -165,7 +167,7 @@ fn BatchDetails(props: &BatchDetailsPageProps) -> Html {
     let on_export_log = {
         let (log, name) = (stream.log.clone(), name.clone());
         Callback::from(move |_: MouseEvent| {
-            save(export::file_name(&name, "log", &today()), export::log_csv(&log), log.len())
+            save(export::file_name(&name, "log", &today()), export::log_csv(&log), SavedRows::all(log.len()))
         })
     };
     let on_deleted = Callback::from(move |_| {
