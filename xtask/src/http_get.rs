@@ -1,5 +1,6 @@
-//! A minimal HTTP/1.1 GET over a plain TCP connection: enough for deploy checks, with no
-//! client library to install on the machine running the deploy.
+//! A minimal HTTP/1.1 client over a plain TCP connection: GET for the deploy checks, and the
+//! other methods with a body for the WebDriver client, with no client library to install on
+//! the machine running the deploy.
 
 use std::io::{Read, Write};
 use std::net::{TcpStream, ToSocketAddrs};
@@ -47,20 +48,55 @@ pub fn parse_answer(raw: &[u8]) -> Result<Answer, String> {
 
 /// GETs `url` with extra request headers; 10 s limit.
 pub fn get(url: &str, extra_headers: &[(&str, &str)]) -> Result<Answer, String> {
+    request("GET", url, extra_headers, &[], Duration::from_secs(10))
+}
+
+/// Sends `method` to `url` with extra headers and `body` (a `Content-Length` is added when there
+/// is one) on a fresh connection, waiting at most `limit` for each read. The answer ends at its
+/// `Content-Length`, or where the server closes the connection.
+pub fn request(
+    method: &str,
+    url: &str,
+    extra_headers: &[(&str, &str)],
+    body: &[u8],
+    limit: Duration,
+) -> Result<Answer, String> {
     let (host, port, path) = split_url(url)?;
     let address = (host.as_str(), port).to_socket_addrs().map_err(|e| e.to_string())?.next().ok_or("no address")?;
     let mut stream =
         TcpStream::connect_timeout(&address, Duration::from_secs(10)).map_err(|e| format!("{url}: {e}"))?;
-    stream.set_read_timeout(Some(Duration::from_secs(10))).map_err(|e| e.to_string())?;
-    let mut request = format!("GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n");
+    stream.set_read_timeout(Some(limit)).map_err(|e| e.to_string())?;
+    let authority = if port == 80 { host.clone() } else { format!("{host}:{port}") };
+    let mut head = format!("{method} {path} HTTP/1.1\r\nHost: {authority}\r\nConnection: close\r\n");
     for (name, value) in extra_headers {
-        request.push_str(&format!("{name}: {value}\r\n"));
+        head.push_str(&format!("{name}: {value}\r\n"));
     }
-    request.push_str("\r\n");
-    stream.write_all(request.as_bytes()).map_err(|e| e.to_string())?;
+    if !body.is_empty() {
+        head.push_str(&format!("Content-Length: {}\r\n", body.len()));
+    }
+    head.push_str("\r\n");
+    stream.write_all(head.as_bytes()).and_then(|()| stream.write_all(body)).map_err(|e| format!("{url}: {e}"))?;
+    // Some servers (chromedriver) keep the connection open after the answer despite `close`:
+    // stop reading once the announced body is in.
     let mut raw = Vec::new();
-    stream.read_to_end(&mut raw).map_err(|e| format!("{url}: {e}"))?;
+    let mut buffer = [0u8; 16 * 1024];
+    loop {
+        if complete_length(&raw).is_some_and(|length| raw.len() >= length) {
+            break;
+        }
+        match stream.read(&mut buffer).map_err(|e| format!("{url}: {e}"))? {
+            0 => break,
+            n => raw.extend_from_slice(&buffer[..n]),
+        }
+    }
     parse_answer(&raw)
+}
+
+/// The full length of an answer whose headers are in and name a `Content-Length`.
+fn complete_length(raw: &[u8]) -> Option<usize> {
+    let split = raw.windows(4).position(|w| w == b"\r\n\r\n")?;
+    let answer = parse_answer(&raw[..split + 4]).ok()?;
+    Some(split + 4 + answer.header("content-length")?.parse::<usize>().ok()?)
 }
 
 #[cfg(test)]
@@ -85,5 +121,12 @@ mod tests {
         assert_eq!(answer.header("content-type"), Some("application/wasm"));
         assert_eq!(answer.body, b"body");
         assert!(parse_answer(b"garbage").is_err());
+    }
+
+    #[test]
+    fn an_answer_is_complete_at_its_content_length() {
+        assert_eq!(complete_length(b"HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nbo"), Some(42));
+        assert_eq!(complete_length(b"HTTP/1.1 200 OK\r\nContent-Le"), None, "headers not in yet");
+        assert_eq!(complete_length(b"HTTP/1.1 200 OK\r\n\r\nbody"), None, "read until closed");
     }
 }

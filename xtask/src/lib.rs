@@ -8,9 +8,11 @@ pub mod deploy_host;
 pub mod dev;
 pub mod dist;
 pub mod http_get;
+pub mod local_nginx;
 pub mod nginx_conf;
 pub mod process;
 pub mod test;
+pub mod webdriver;
 
 use std::path::PathBuf;
 

@@ -1,139 +1,47 @@
-//! The deploy kit against Debian's real nginx on 127.0.0.1: headers, caching, compression,
+//! The deploy kit against Debian's real nginx on 127.0.0.1: headers, caching (revalidation of
+//! the page and config.json across a release switch in `nginx/caching.rs`), compression,
 //! types, deep-link fallback, both API lanes (a chunked upload and an event stream) to the
 //! stand-in backend, the standard lane's rate limit, deploy + rollback on three local hosts, and
 //! the pages in real headless Chromium at a phone's and a laptop's size (layout checks and
 //! screenshots under `target/screenshots/`). Run by `cargo xtask test` after it built the
 //! bundle (`OMR_DIST_DIR`).
 
+#[path = "nginx/caching.rs"]
+mod caching;
 #[path = "support/sshd.rs"]
 mod sshd;
-#[path = "support/webdriver.rs"]
-mod webdriver;
 
 use futures_util::StreamExt;
 use reqwest::multipart::{Form, Part};
 use serde_json::Value;
 use sha2::Digest;
-use std::net::TcpListener;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 use xtask::deploy::{execute, parse_target, Action, Options};
 use xtask::deploy_host::Target;
-use xtask::nginx_conf::{render_site, site_template, SiteValues};
-
-const BROTLI_MODULE: &str = "/usr/lib/nginx/modules/ngx_http_brotli_static_module.so";
+use xtask::local_nginx::{self, LocalNginx, BROTLI_MODULE};
+use xtask::webdriver;
 
 fn bundle() -> PathBuf {
     PathBuf::from(std::env::var("OMR_DIST_DIR").expect("run through `cargo xtask test`, which builds the bundle first"))
 }
 
 fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    local_nginx::free_port().unwrap()
 }
 
 fn temp_dir(tag: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("omr-nginx-{tag}-{}-{}", std::process::id(), free_port()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+    local_nginx::temp_dir(tag).unwrap()
 }
 
-/// One nginx process serving the site config for `root`, proxying /api to `api`.
-struct Nginx {
-    child: Child,
-    port: u16,
-    dir: PathBuf,
+/// The project's site config in real nginx serving `root` (see `LocalNginx::start`).
+fn start_nginx(root: &Path, api: &str) -> LocalNginx {
+    LocalNginx::start(root, api).unwrap()
 }
 
-impl Drop for Nginx {
-    fn drop(&mut self) {
-        // TERM lets the master stop its workers; KILL would leave them listening.
-        let _ = Command::new("kill").arg("-TERM").arg(self.child.id().to_string()).status();
-        let _ = self.child.wait();
-        let _ = std::fs::remove_dir_all(&self.dir);
-    }
-}
-
-impl Nginx {
-    /// Serves `root` (a bundle, or a host's `current`) with its host's `releases` beside it.
-    fn start(root: &Path, api: &str) -> Nginx {
-        let releases = root.parent().unwrap().join("releases");
-        Nginx::serving(root, &releases, [api, api], None)
-    }
-
-    /// Serves `root`, with `/__preview/` from `releases`, the shipped upstream file naming the
-    /// two `apis` in place of the API hosts, and `hsts` as the site's HSTS value.
-    fn serving(root: &Path, releases: &Path, apis: [&str; 2], hsts: Option<&str>) -> Nginx {
-        let dir = temp_dir("conf");
-        let port = free_port();
-        let conf_dir = dir.join("conf");
-        std::fs::create_dir_all(&conf_dir).unwrap();
-        for temp in ["body", "proxy", "fastcgi", "uwsgi", "scgi"] {
-            std::fs::create_dir_all(dir.join("tmp").join(temp)).unwrap();
-        }
-        for snippet in ["security-headers.conf", "api-security-headers.conf", "preview-allow.conf"] {
-            std::fs::copy(xtask::root().join("deploy/nginx").join(snippet), conf_dir.join(snippet)).unwrap();
-        }
-        // The test client is the trusted proxy: X-Forwarded-For names the "real" client.
-        std::fs::write(conf_dir.join("real-ip.conf"), "set_real_ip_from 127.0.0.1;\nreal_ip_header X-Forwarded-For;\n")
-            .unwrap();
-        let upstream = std::fs::read_to_string(xtask::root().join("deploy/nginx/omr-api-upstream.conf")).unwrap();
-        let upstream = upstream.replace("gt-omr-api-1:8000", apis[0]).replace("gt-omr-api-2:8000", apis[1]);
-        std::fs::write(conf_dir.join("omr-api-upstream.conf"), upstream).unwrap();
-        let brotli = Path::new(BROTLI_MODULE).exists();
-        let site = render_site(
-            &site_template().unwrap(),
-            &SiteValues {
-                listen: &format!("127.0.0.1:{port}"),
-                root: &root.display().to_string(),
-                releases: &releases.display().to_string(),
-                conf_dir: &conf_dir.display().to_string(),
-                brotli,
-                hsts,
-            },
-        )
-        .unwrap();
-        std::fs::write(conf_dir.join("site.conf"), site).unwrap();
-        // Workers run as the user who runs the tests (`user` is ignored unless that is root,
-        // where nginx would otherwise drop to nobody): a checkout in a private directory,
-        // such as one made by `mktemp -d`, must still be readable by them.
-        let load = if brotli { format!("load_module {BROTLI_MODULE};\n") } else { String::new() };
-        let d = dir.display();
-        let main = format!(
-            "{load}user root;\nworker_processes 1;\ndaemon off;\npid {d}/nginx.pid;\nerror_log {d}/error.log warn;\nevents {{ worker_connections 256; }}\n\
-             http {{\n include /etc/nginx/mime.types;\n default_type application/octet-stream;\n access_log off;\n\
-             client_body_temp_path {d}/tmp/body;\n proxy_temp_path {d}/tmp/proxy;\n fastcgi_temp_path {d}/tmp/fastcgi;\n\
-             uwsgi_temp_path {d}/tmp/uwsgi;\n scgi_temp_path {d}/tmp/scgi;\n include {d}/conf/site.conf;\n}}\n"
-        );
-        std::fs::write(dir.join("nginx.conf"), main).unwrap();
-        let test = Command::new("nginx")
-            .arg("-t")
-            .arg("-c")
-            .arg(dir.join("nginx.conf"))
-            .arg("-p")
-            .arg(&dir)
-            .output()
-            .expect("nginx installed");
-        assert!(test.status.success(), "nginx -t: {}", String::from_utf8_lossy(&test.stderr));
-        let child = Command::new("nginx")
-            .arg("-c")
-            .arg(dir.join("nginx.conf"))
-            .arg("-p")
-            .arg(&dir)
-            .stdout(Stdio::null())
-            .spawn()
-            .unwrap();
-        let started = Instant::now();
-        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(started.elapsed() < Duration::from_secs(10), "nginx did not start");
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        Nginx { child, port, dir }
-    }
-
-    fn url(&self, path: &str) -> String {
-        format!("http://127.0.0.1:{}{path}", self.port)
-    }
+/// The same with the releases, API hosts and HSTS value given (see `LocalNginx::serving`).
+fn start_nginx_serving(root: &Path, releases: &Path, apis: [&str; 2], hsts: Option<&str>) -> LocalNginx {
+    LocalNginx::serving(root, releases, apis, hsts).unwrap()
 }
 
 async fn standin() -> omr_standin::Running {
@@ -165,12 +73,12 @@ fn asset(suffix: &str) -> String {
 #[tokio::test]
 async fn shell_and_assets_have_the_right_headers() {
     let api = standin().await;
-    let nginx = Nginx::start(&bundle(), &api.addr.to_string());
+    let nginx = start_nginx(&bundle(), &api.addr.to_string());
     let http = client();
     let index = http.get(nginx.url("/")).send().await.unwrap();
     assert_eq!(index.status(), 200);
     assert!(index.headers()["content-type"].to_str().unwrap().starts_with("text/html"));
-    assert_eq!(index.headers()["cache-control"], "no-store");
+    assert_eq!(index.headers()["cache-control"], "no-cache", "revalidated on every visit (see caching.rs)");
     let csp = index.headers()["content-security-policy"].to_str().unwrap().to_string();
     assert!(csp.contains("script-src 'self' 'wasm-unsafe-eval';"), "{csp}");
     assert!(csp.contains("frame-ancestors 'none'"));
@@ -182,7 +90,7 @@ async fn shell_and_assets_have_the_right_headers() {
 
     let config = http.get(nginx.url("/config.json")).send().await.unwrap();
     assert_eq!(config.headers()["content-type"], "application/json");
-    assert_eq!(config.headers()["cache-control"], "no-store");
+    assert_eq!(config.headers()["cache-control"], "no-cache");
 
     let wasm = asset("_bg.wasm");
     let answer = http.get(nginx.url(&format!("/{wasm}"))).send().await.unwrap();
@@ -211,7 +119,7 @@ async fn shell_and_assets_have_the_right_headers() {
 #[tokio::test]
 async fn deep_links_get_the_shell_and_missing_assets_a_404() {
     let api = standin().await;
-    let nginx = Nginx::start(&bundle(), &api.addr.to_string());
+    let nginx = start_nginx(&bundle(), &api.addr.to_string());
     let http = client();
     let shell = std::fs::read_to_string(bundle().join("index.html")).unwrap();
     for path in [
@@ -221,7 +129,7 @@ async fn deep_links_get_the_shell_and_missing_assets_a_404() {
     ] {
         let answer = http.get(nginx.url(path)).send().await.unwrap();
         assert_eq!(answer.status(), 200, "{path}");
-        assert_eq!(answer.headers()["cache-control"], "no-store");
+        assert_eq!(answer.headers()["cache-control"], "no-cache");
         assert_eq!(answer.text().await.unwrap(), shell, "{path}");
     }
     let missing = http.get(nginx.url("/omr-web-0123456789abcdef_bg.wasm")).send().await.unwrap();
@@ -231,7 +139,7 @@ async fn deep_links_get_the_shell_and_missing_assets_a_404() {
 #[tokio::test]
 async fn api_lanes_carry_a_chunked_upload_and_a_live_stream() {
     let api = standin().await;
-    let nginx = Nginx::start(&bundle(), &api.addr.to_string());
+    let nginx = start_nginx(&bundle(), &api.addr.to_string());
     let http = client();
     let login: Value = http
         .post(nginx.url("/api/auth/login"))
@@ -307,7 +215,7 @@ async fn api_lanes_carry_a_chunked_upload_and_a_live_stream() {
 #[tokio::test]
 async fn the_standard_lane_limits_bursts() {
     let api = standin().await;
-    let nginx = Nginx::start(&bundle(), &api.addr.to_string());
+    let nginx = start_nginx(&bundle(), &api.addr.to_string());
     let http = client();
     let answers = futures_util::future::join_all((0..80).map(|_| http.get(nginx.url("/api/auth/me")).send())).await;
     let statuses: Vec<u16> = answers.into_iter().map(|a| a.unwrap().status().as_u16()).collect();
@@ -318,7 +226,7 @@ async fn the_standard_lane_limits_bursts() {
 #[tokio::test]
 async fn real_addresses_get_their_own_rate_limit_buckets_and_429s_say_when_to_retry() {
     let api = standin().await;
-    let nginx = Nginx::start(&bundle(), &api.addr.to_string());
+    let nginx = start_nginx(&bundle(), &api.addr.to_string());
     let http = client();
     let burst = |address: &'static str, count: usize| {
         let (http, url) = (http.clone(), nginx.url("/api/auth/me"));
@@ -355,7 +263,7 @@ async fn hsts_follows_the_trusted_edge_and_previews_are_for_the_deploying_machin
     std::fs::write(staged.join("index.html"), "<!doctype html>staged").unwrap();
     std::fs::write(staged.join("omr-web-0123456789abcdef_bg.wasm"), b"\0asm").unwrap();
     let hsts = "max-age=31536000; includeSubDomains";
-    let nginx = Nginx::serving(&bundle(), &host.join("releases"), [NO_API, NO_API], Some(hsts));
+    let nginx = start_nginx_serving(&bundle(), &host.join("releases"), [NO_API, NO_API], Some(hsts));
     // The test client (127.0.0.1) is the trusted edge (real-ip.conf), 127.0.0.2 is anybody else.
     let (edge, outsider) = (client(), client_from([127, 0, 0, 2]));
     let hsts_of = |answer: &reqwest::Response| {
@@ -441,7 +349,7 @@ impl Recorder {
 async fn every_request_of_one_upload_reaches_one_api_host() {
     let (one, two) = (Recorder::start().await, Recorder::start().await);
     let host = temp_dir("affinity");
-    let nginx = Nginx::serving(&bundle(), &host.join("releases"), [&one.addr, &two.addr], None);
+    let nginx = start_nginx_serving(&bundle(), &host.join("releases"), [&one.addr, &two.addr], None);
     let http = client();
     let chunk = |key: &str, client_address: &str| {
         http.post(nginx.url("/api/realtime/batches/upload-chunk"))
@@ -532,14 +440,14 @@ fn rebuilt_bundle() -> PathBuf {
 /// through its own real sshd, with the specs that deploy to them.
 struct Fleet {
     hosts: Vec<PathBuf>,
-    servers: Vec<Nginx>,
+    servers: Vec<LocalNginx>,
     ssh: sshd::SshHosts,
     targets: Vec<Target>,
 }
 
 fn fleet(api: &str, count: usize) -> Fleet {
     let hosts: Vec<PathBuf> = (1..=count).map(|i| temp_dir(&format!("web{i}"))).collect();
-    let servers: Vec<Nginx> = hosts.iter().map(|h| Nginx::start(&h.join("current"), api)).collect();
+    let servers: Vec<LocalNginx> = hosts.iter().map(|h| start_nginx(&h.join("current"), api)).collect();
     let ssh = sshd::SshHosts::start(&temp_dir("ssh"), (0..count).map(|_| free_port()).collect());
     let targets = hosts
         .iter()
@@ -569,7 +477,7 @@ async fn two_phase_deploy_keeps_old_assets_and_rolls_back_to_the_last_good_relea
     // The fourth host serves an empty directory at `/`: any release passes its preview there
     // and fails once switched.
     let empty = temp_dir("empty");
-    fleet.servers[3] = Nginx::serving(&empty, &fleet.hosts[3].join("releases"), [NO_API, NO_API], None);
+    fleet.servers[3] = start_nginx_serving(&empty, &fleet.hosts[3].join("releases"), [NO_API, NO_API], None);
     fleet.targets[3].check_url = fleet.servers[3].url("/");
     let (good_hosts, good_targets) = (&fleet.hosts[..3], fleet.targets[..3].to_vec());
     let deploy = options(good_targets.clone(), Action::Deploy);
@@ -794,14 +702,20 @@ fn a_second_deploy_is_refused_while_the_first_holds_the_locks() {
 }
 
 /// `scrollWidth` and `clientWidth` of the element `selector` names, then those of the page.
-async fn widths(session: &webdriver::Session<'_>, selector: &str) -> (u64, u64, u64, u64) {
+fn widths(session: &webdriver::Session<'_>, selector: &str) -> (u64, u64, u64, u64) {
     let script = format!(
         "const box = document.querySelector({selector:?}); \
          return [box.scrollWidth, box.clientWidth, document.documentElement.scrollWidth, window.innerWidth];"
     );
-    let value = session.run(&script).await;
+    let value = session.run(&script).unwrap();
     let n = |i: usize| value[i].as_u64().unwrap_or(u64::MAX);
     (n(0), n(1), n(2), n(3))
+}
+
+/// The page as PNG bytes.
+fn screenshot(session: &webdriver::Session<'_>) -> Vec<u8> {
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD.decode(session.screenshot_base64().unwrap()).expect("base64")
 }
 
 fn keep_screenshot(name: &str, png: &[u8]) {
@@ -814,52 +728,63 @@ fn keep_screenshot(name: &str, png: &[u8]) {
 /// The login page, the admin's batch list and a batch's details, in the deployment's default
 /// language (Thai), at 1280 × 800, 1366 × 900 and 390 × 844: nothing is wider than the screen,
 /// the admin's list needs no sideways scrolling from 1280 px, and on the phone it is cards.
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread")]
 async fn the_pages_fit_a_phone_and_a_laptop() {
     let backend = seeded_standin().await;
-    let nginx = Nginx::start(&bundle(), &backend.addr.to_string());
-    let driver = webdriver::Driver::start(free_port());
+    let nginx = start_nginx(&bundle(), &backend.addr.to_string());
+    // The WebDriver client blocks: it runs beside the runtime's workers serving the stand-in.
+    tokio::task::spawn_blocking(move || check_that_the_pages_fit(&nginx)).await.unwrap();
+}
+
+/// How long a page may take to show what a layout check looks at.
+const SHOWN_WITHIN: Duration = Duration::from_secs(20);
+
+fn check_that_the_pages_fit(nginx: &LocalNginx) {
+    let driver = webdriver::Driver::start(free_port()).unwrap();
     for (width, height) in [(1280, 800), (1366, 900), (390, 844)] {
         let size = format!("{width}x{height}");
-        let session = driver.session(width, height).await;
-        session.go(&nginx.url("/login")).await;
-        session.wait_for("the login form", "return !!document.querySelector('#login-username');").await;
-        assert_eq!(session.run("return window.innerWidth;").await, width, "the viewport is {size}");
-        assert_eq!(session.run("return document.documentElement.lang;").await, "th", "Thai by default");
-        keep_screenshot(&format!("login-{size}.png"), &session.screenshot().await);
-        session.type_into("#login-username", "admin").await;
-        session.type_into("#login-password", "admin-pass-2025").await;
-        session.run("document.querySelector('.login-card button[type=submit]').click(); return true;").await;
+        let session = driver.session(width, height).unwrap();
+        session.go(&nginx.url("/login")).unwrap();
+        session
+            .wait_for("the login form", "return !!document.querySelector('#login-username');", SHOWN_WITHIN)
+            .unwrap();
+        assert_eq!(session.run("return window.innerWidth;").unwrap(), width, "the viewport is {size}");
+        assert_eq!(session.run("return document.documentElement.lang;").unwrap(), "th", "Thai by default");
+        keep_screenshot(&format!("login-{size}.png"), &screenshot(&session));
+        session.type_into("#login-username", "admin").unwrap();
+        session.type_into("#login-password", "admin-pass-2025").unwrap();
+        session.run("document.querySelector('.login-card button[type=submit]').click(); return true;").unwrap();
         session
             .wait_for(
                 "the admin's list",
                 "return document.querySelectorAll('tr[data-uuid] .button-danger-quiet').length > 0;",
+                SHOWN_WITHIN,
             )
-            .await;
+            .unwrap();
 
-        let (table, shown, page, screen) = widths(&session, ".batch-list-section .table-scroll").await;
+        let (table, shown, page, screen) = widths(&session, ".batch-list-section .table-scroll");
         println!("{size}: list {table} px in {shown} px, page {page} px on {screen} px");
         assert!(page <= screen, "{size}: the page is {page} px wide on a {screen} px screen");
         if width >= 1280 {
             assert!(table <= shown, "{size}: the admin's list scrolls sideways ({table} px in {shown} px)");
         } else {
             let display =
-                session.run("return getComputedStyle(document.querySelector('tr[data-uuid]')).display;").await;
+                session.run("return getComputedStyle(document.querySelector('tr[data-uuid]')).display;").unwrap();
             assert_eq!(display, "block", "{size}: the list is cards");
             let inside = session
                 .run("return [...document.querySelectorAll('tr[data-uuid] .status-badge, tr[data-uuid] .button')].every(e => e.getBoundingClientRect().right <= window.innerWidth);")
-                .await;
+                .unwrap();
             assert_eq!(inside, true, "{size}: every status and button is on screen");
         }
-        session.run("document.querySelector('.batch-list-section').scrollIntoView(); return true;").await;
-        keep_screenshot(&format!("batches-{size}.png"), &session.screenshot().await);
+        session.run("document.querySelector('.batch-list-section').scrollIntoView(); return true;").unwrap();
+        keep_screenshot(&format!("batches-{size}.png"), &screenshot(&session));
 
-        let details = session.run("return document.querySelector('a.row-link').href;").await;
-        session.go(details.as_str().unwrap()).await;
-        session.wait_for("the details", "return !!document.querySelector('.details-card');").await;
-        let (_, _, page, screen) = widths(&session, "body").await;
+        let details = session.run("return document.querySelector('a.row-link').href;").unwrap();
+        session.go(details.as_str().unwrap()).unwrap();
+        session.wait_for("the details", "return !!document.querySelector('.details-card');", SHOWN_WITHIN).unwrap();
+        let (_, _, page, screen) = widths(&session, "body");
         assert!(page <= screen, "{size}: the details page is {page} px wide on a {screen} px screen");
-        keep_screenshot(&format!("details-{size}.png"), &session.screenshot().await);
-        session.close().await;
+        keep_screenshot(&format!("details-{size}.png"), &screenshot(&session));
+        session.close().unwrap();
     }
 }
