@@ -7,6 +7,7 @@ pub mod deploy;
 pub mod deploy_host;
 pub mod dev;
 pub mod dist;
+pub mod first_visit;
 pub mod http_get;
 pub mod local_nginx;
 pub mod nginx_conf;

@@ -3,7 +3,8 @@
 //! - `dev [--backend URL]`: tools, the stand-in backend with demo data, `trunk serve`.
 //! - `test`: tools, formatting, lints (host and wasm32), every test suite, a release build.
 //! - `browser [NAME]`: tools, then only the browser tests (those whose names contain NAME).
-//! - `bench`: upload throughput and memory, side by side in one run.
+//! - `bench [first-visit]`: the first visit on emulated links, upload throughput and memory,
+//!   side by side in one run (or the first visit alone).
 //! - `dist`: the release bundle with compressed copies and a size table.
 //! - `deploy`: two-phase roll-out to the web hosts (stage and check all, then switch all), rollback.
 //! - `bootstrap`: install missing tools only.
@@ -17,7 +18,8 @@ const USAGE: &str = "usage: cargo xtask <command>
   test                  bootstrap, fmt --check, clippy (host + wasm32), all tests, release bundle,
                         nginx and deploy tests
   browser [NAME]        only the browser tests against a fresh stand-in (those whose names contain NAME)
-  bench                 upload throughput (one request vs chunked x3 and x1) and wasm memory growth
+  bench [first-visit]   the first visit in Chromium through nginx on emulated links, upload
+                        throughput, polling, memory, list rendering (first-visit: the first visit only)
   dist                  the release bundle in target/dist/site with .gz/.br copies and a size table
   deploy [--hosts LIST] [--ssh-config FILE] [--dry-run] [--allow-partial] [rollback [RELEASE] | status]
                         lock and stage the bundle on gt-omr-web-1,2,3 (or LIST) and check each, then
