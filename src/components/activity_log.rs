@@ -24,7 +24,7 @@ pub fn ActivityLog(props: &ActivityLogProps) -> Html {
             if props.events.is_empty() {
                 <p class="hint">{ text.activity_empty }</p>
             } else {
-                <div class="table-scroll">
+                <div class="table-scroll" tabindex="0" role="group" aria-labelledby="activity-heading">
                     <table class="batch-table">
                         <thead><tr>
                             <th scope="col">{ text.col_time }</th>

@@ -48,7 +48,7 @@ pub fn SheetList(props: &SheetListProps) -> Html {
             if shown.is_empty() {
                 <p class="hint">{ text.no_sheets }</p>
             } else {
-                <div class="table-scroll">
+                <div class="table-scroll" tabindex="0" role="group" aria-labelledby="sheets-heading">
                     <table class="batch-table">
                         <thead><tr>
                             <th scope="col" class="numeric">{ text.col_sheet }</th>

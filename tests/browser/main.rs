@@ -6,6 +6,7 @@
 mod steps;
 mod support;
 
+mod accessibility;
 mod api_session;
 mod app_shell;
 mod batch_list;

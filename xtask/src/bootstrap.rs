@@ -9,10 +9,13 @@ use std::process::Command;
 const TRUNK_VERSION: &str = "0.21.14";
 /// binaryen release whose wasm-opt reads current rustc output (Debian's 108 cannot).
 const BINARYEN_VERSION: &str = "132";
+/// The accessibility checker the browser suite runs on every page (tests/browser/accessibility.rs).
+const AXE_CORE_VERSION: &str = "4.14.1";
 
 /// Every tool: for the test command.
 pub fn all() -> Result<(), String> {
     build_tools()?;
+    axe_core()?;
     test_packages()
 }
 
@@ -94,15 +97,29 @@ fn wasm_opt() -> Result<(), String> {
     if version.contains(&format!("version_{BINARYEN_VERSION}")) {
         return Ok(());
     }
-    if output(Command::new("npm").arg("--version")).is_none() {
-        return Err("npm is needed to install wasm-opt (binaryen 132): install Node.js and npm".into());
+    npm_install(&binaryen_dir(), "binaryen", BINARYEN_VERSION)
+}
+
+/// axe-core in `.tools/axe` (`.cargo/config.toml` points the browser tests at its script).
+fn axe_core() -> Result<(), String> {
+    let package = root().join(".tools").join("axe").join("node_modules").join("axe-core").join("package.json");
+    let installed = std::fs::read_to_string(&package).unwrap_or_default();
+    if installed.contains(&format!("\"version\": \"{AXE_CORE_VERSION}\"")) {
+        return Ok(());
     }
-    std::fs::create_dir_all(binaryen_dir()).map_err(|e| e.to_string())?;
-    let prefix = binaryen_dir();
+    npm_install(&root().join(".tools").join("axe"), "axe-core", AXE_CORE_VERSION)
+}
+
+/// `npm install package@version` into its own folder `prefix` (kept out of the repo's tree).
+fn npm_install(prefix: &Path, package: &str, version: &str) -> Result<(), String> {
+    if output(Command::new("npm").arg("--version")).is_none() {
+        return Err(format!("npm is needed to install {package} {version}: install Node.js and npm"));
+    }
+    std::fs::create_dir_all(prefix).map_err(|e| e.to_string())?;
     run(Command::new("npm")
         .args(["install", "--no-audit", "--no-fund", "--prefix"])
-        .arg(&prefix)
-        .arg(format!("binaryen@{BINARYEN_VERSION}")))
+        .arg(prefix)
+        .arg(format!("{package}@{version}")))
 }
 
 /// Chromium and its driver for browser tests, a Thai font so the layout checks measure Thai
