@@ -73,55 +73,77 @@ impl Default for AppConfig {
     }
 }
 
+/// 5 MiB: the smallest chunk the earlier client used (contract §5.2, "Limits and sizing"); smaller
+/// chunks only multiply requests.
+pub const MIN_CHUNK_BYTES: u64 = 5 * 1024 * 1024;
+/// 95 MiB: the largest chunk that, with its multipart envelope, stays under the gateway's
+/// 100 MB request limit.
+pub const MAX_CHUNK_BYTES: u64 = 95 * 1024 * 1024;
+/// Cloudflare's limit on one request body (contract §1.3): a direct upload above it never
+/// reaches the API.
+pub const GATEWAY_BODY_BYTES: u64 = 100_000_000;
+/// The largest file the service claims to take (contract §5.2: 64 GB).
+pub const MAX_FILE_BYTES: u64 = 64_000_000_000;
+
+/// One range check: `value` of the setting `name` within `range`, or a console warning naming
+/// both, and the default.
+fn bounded<T>(name: &str, value: &mut T, range: std::ops::RangeInclusive<T>, default: T, warnings: &mut Vec<String>)
+where
+    T: PartialOrd + Copy + std::fmt::Display,
+{
+    if !range.contains(value) {
+        warnings.push(format!(
+            "config.json: {name} = {value} is outside {}..={}; using the default {default}",
+            range.start(),
+            range.end()
+        ));
+        *value = default;
+    }
+}
+
 impl AppConfig {
-    /// Clamps values into what the backend and browsers can take.
+    /// Checks every value against what the backend, the gateway and browsers can take
+    /// (contract §1.3, §5.2, §5.3, §5.5); each one out of range is named in a warning (the
+    /// console shows them) and replaced by its default.
     pub fn sanitized(mut self) -> (AppConfig, Vec<String>) {
-        let defaults = AppConfig::default();
+        let d = AppConfig::default();
         let mut warnings = Vec::new();
-        let fix = |name: &str, ok: bool, warnings: &mut Vec<String>| {
-            if !ok {
-                warnings.push(format!("config.json: {name} is out of range; using the default"));
-            }
-            ok
-        };
-        if !fix("chunk_size_bytes", (1..=SERVER_MAX_CHUNK_BYTES).contains(&self.chunk_size_bytes), &mut warnings) {
-            self.chunk_size_bytes = defaults.chunk_size_bytes;
-        }
-        if !fix("chunk_concurrency", (1..=6).contains(&self.chunk_concurrency), &mut warnings) {
-            self.chunk_concurrency = defaults.chunk_concurrency;
-        }
-        if !fix("poll_interval_ms", self.poll_interval_ms >= 250, &mut warnings) {
-            self.poll_interval_ms = defaults.poll_interval_ms;
-        }
-        if !fix("list_refresh_ms", self.list_refresh_ms >= 1_000, &mut warnings) {
-            self.list_refresh_ms = defaults.list_refresh_ms;
-        }
-        if !fix("sheets_limit", (1..=1000).contains(&self.sheets_limit), &mut warnings) {
-            self.sheets_limit = defaults.sheets_limit;
-        }
-        if !fix("stream_idle_ms", self.stream_idle_ms >= 20_000, &mut warnings) {
-            self.stream_idle_ms = defaults.stream_idle_ms;
-        }
-        if !fix("upload_stall_ms", self.upload_stall_ms >= 1_000, &mut warnings) {
-            self.upload_stall_ms = defaults.upload_stall_ms;
-        }
-        if !fix("upload_answer_ms", self.upload_answer_ms >= 1_000, &mut warnings) {
-            self.upload_answer_ms = defaults.upload_answer_ms;
-        }
-        if !fix("request_timeout_ms", self.request_timeout_ms >= 1_000, &mut warnings) {
-            self.request_timeout_ms = defaults.request_timeout_ms;
-        }
-        if !fix("max_file_bytes", self.max_file_bytes > 0, &mut warnings) {
-            self.max_file_bytes = defaults.max_file_bytes;
-        }
+        let w = &mut warnings;
+        bounded(
+            "chunk_size_bytes",
+            &mut self.chunk_size_bytes,
+            MIN_CHUNK_BYTES..=MAX_CHUNK_BYTES,
+            d.chunk_size_bytes,
+            w,
+        );
+        // A file above the threshold goes in chunks; at or below it, in one request.
+        bounded(
+            "chunk_threshold_bytes",
+            &mut self.chunk_threshold_bytes,
+            1..=MAX_CHUNK_BYTES,
+            d.chunk_threshold_bytes,
+            w,
+        );
+        bounded("chunk_concurrency", &mut self.chunk_concurrency, 1..=6, d.chunk_concurrency, w);
+        bounded("poll_interval_ms", &mut self.poll_interval_ms, 250..=60_000, d.poll_interval_ms, w);
+        bounded("list_refresh_ms", &mut self.list_refresh_ms, 1_000..=600_000, d.list_refresh_ms, w);
+        bounded("sheets_limit", &mut self.sheets_limit, 1..=1000, d.sheets_limit, w);
+        // The server pings every 15 s; silence beyond 10 minutes is never a live stream.
+        bounded("stream_idle_ms", &mut self.stream_idle_ms, 20_000..=600_000, d.stream_idle_ms, w);
+        bounded("upload_stall_ms", &mut self.upload_stall_ms, 1_000..=600_000, d.upload_stall_ms, w);
+        // The long lane's own timeout is an hour (contract §8); the completing request waits
+        // `COMPLETING_ANSWER_FACTOR` times this.
+        bounded("upload_answer_ms", &mut self.upload_answer_ms, 1_000..=3_600_000, d.upload_answer_ms, w);
+        // The standard lane gives up after 60 s; ten minutes is far past any answer.
+        bounded("request_timeout_ms", &mut self.request_timeout_ms, 1_000..=600_000, d.request_timeout_ms, w);
+        bounded("max_file_bytes", &mut self.max_file_bytes, 1..=MAX_FILE_BYTES, d.max_file_bytes, w);
         if self.default_language.as_deref().is_some_and(|tag| Lang::from_tag(tag).is_none()) {
             warnings.push("config.json: default_language is not th or en; using the browser's languages".into());
             self.default_language = None;
         }
-        for (name, base, default) in [
-            ("api_base", &mut self.api_base, defaults.api_base),
-            ("realtime_base", &mut self.realtime_base, defaults.realtime_base),
-        ] {
+        for (name, base, default) in
+            [("api_base", &mut self.api_base, d.api_base), ("realtime_base", &mut self.realtime_base, d.realtime_base)]
+        {
             if base.trim().is_empty() {
                 warnings.push(format!("config.json: {name} is empty; using the default"));
                 *base = default;
@@ -138,7 +160,50 @@ mod tests {
     #[test]
     fn default_threshold_keeps_a_margin_under_cloudflare() {
         let config = AppConfig::default();
-        assert!(config.chunk_threshold_bytes < 100_000_000);
+        assert!(config.chunk_threshold_bytes < GATEWAY_BODY_BYTES);
         assert!(config.chunk_size_bytes <= SERVER_MAX_CHUNK_BYTES);
+        const { assert!(MAX_CHUNK_BYTES < GATEWAY_BODY_BYTES && MAX_CHUNK_BYTES < SERVER_MAX_CHUNK_BYTES) };
+        assert_eq!(config.clone().sanitized(), (config, Vec::new()), "the defaults pass their own checks");
+    }
+
+    #[test]
+    fn every_value_out_of_range_is_named_and_replaced_by_its_default() {
+        let d = AppConfig::default();
+        let cases: Vec<(&str, AppConfig)> = vec![
+            ("chunk_size_bytes = 1 ", AppConfig { chunk_size_bytes: 1, ..d.clone() }),
+            ("chunk_size_bytes = 104857601", AppConfig { chunk_size_bytes: 104_857_601, ..d.clone() }),
+            ("chunk_threshold_bytes = 100000001", AppConfig { chunk_threshold_bytes: 100_000_001, ..d.clone() }),
+            ("chunk_threshold_bytes = 0", AppConfig { chunk_threshold_bytes: 0, ..d.clone() }),
+            ("chunk_concurrency = 0", AppConfig { chunk_concurrency: 0, ..d.clone() }),
+            ("chunk_concurrency = 64", AppConfig { chunk_concurrency: 64, ..d.clone() }),
+            ("poll_interval_ms = 10", AppConfig { poll_interval_ms: 10, ..d.clone() }),
+            ("list_refresh_ms = 4294967295", AppConfig { list_refresh_ms: u32::MAX, ..d.clone() }),
+            ("sheets_limit = 5000", AppConfig { sheets_limit: 5000, ..d.clone() }),
+            ("stream_idle_ms = 5000", AppConfig { stream_idle_ms: 5000, ..d.clone() }),
+            ("upload_stall_ms = 0", AppConfig { upload_stall_ms: 0, ..d.clone() }),
+            ("upload_answer_ms = 4294967295", AppConfig { upload_answer_ms: u32::MAX, ..d.clone() }),
+            ("request_timeout_ms = 0", AppConfig { request_timeout_ms: 0, ..d.clone() }),
+            ("max_file_bytes = 0", AppConfig { max_file_bytes: 0, ..d.clone() }),
+            ("api_base is empty", AppConfig { api_base: " ".into(), ..d.clone() }),
+            ("default_language", AppConfig { default_language: Some("fr".into()), ..d.clone() }),
+        ];
+        for (named, config) in cases {
+            let (fixed, warnings) = config.sanitized();
+            assert_eq!(fixed, d, "{named}: replaced by the default");
+            assert_eq!(warnings.len(), 1, "{named}: {warnings:?}");
+            assert!(warnings[0].contains(named.trim_end()), "{named}: {}", warnings[0]);
+        }
+    }
+
+    #[test]
+    fn values_at_the_bounds_are_kept() {
+        let edge = AppConfig {
+            chunk_size_bytes: MIN_CHUNK_BYTES,
+            chunk_threshold_bytes: MAX_CHUNK_BYTES,
+            upload_answer_ms: 3_600_000,
+            max_file_bytes: MAX_FILE_BYTES,
+            ..AppConfig::default()
+        };
+        assert_eq!(edge.clone().sanitized(), (edge, Vec::new()));
     }
 }

@@ -43,7 +43,8 @@ impl ListQuery {
 
 /// `offset` for a 1-based page.
 pub fn offset_of(page: u64) -> u64 {
-    (page.max(1) - 1) * PAGE_SIZE
+    // The page comes from the address bar: `?page=18446744073709551615` must not overflow.
+    (page.max(1) - 1).saturating_mul(PAGE_SIZE)
 }
 
 /// Number of pages for `total` rows (at least 1).
@@ -60,8 +61,8 @@ pub fn clamp_page(page: u64, total: u64) -> Option<u64> {
 /// "Showing a–b of N": the 1-based first and last row numbers of a page.
 pub fn showing_range(page: u64, rows: u64, total: u64) -> Option<(u64, u64)> {
     (rows > 0).then(|| {
-        let first = offset_of(page) + 1;
-        (first, (first + rows - 1).min(total.max(first)))
+        let first = offset_of(page).saturating_add(1);
+        (first, first.saturating_add(rows - 1).min(total.max(first)))
     })
 }
 
@@ -179,6 +180,13 @@ mod tests {
         assert_eq!(showing_range(3, 20, 120), Some((101, 120)));
         assert_eq!(showing_range(1, 50, 120), Some((1, 50)));
         assert_eq!(showing_range(1, 0, 0), None);
+    }
+
+    #[test]
+    fn pages_from_an_edited_address_never_overflow() {
+        assert_eq!(offset_of(u64::MAX), u64::MAX);
+        assert_eq!(showing_range(u64::MAX, u64::MAX, u64::MAX), Some((u64::MAX, u64::MAX)));
+        assert_eq!(clamp_page(u64::MAX, u64::MAX), Some(u64::MAX.div_ceil(PAGE_SIZE)));
     }
 
     #[test]

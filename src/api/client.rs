@@ -428,7 +428,7 @@ impl ApiClient {
         let retry_after = response.headers().get("retry-after");
         let date = response.headers().get("date");
         // A body cut off mid-way still leaves the status to go on.
-        let body = response.text().await.unwrap_or_default();
+        let body = super::json::body_text(response).await?;
         Ok(Answer { status, authenticated: token.is_some(), retry_after, date, body })
     }
 

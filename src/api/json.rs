@@ -19,6 +19,30 @@ use serde_json::Value;
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen::JsCast;
 
+/// The longest answer body read, in UTF-16 units (what a JavaScript string counts) or
+/// `Content-Length` bytes. The biggest answer the contract describes, `/status` with 1000
+/// sheets, is about 400 KB; a body past this is not the server's answer, and reading it would
+/// grow wasm memory for good.
+pub const MAX_BODY_BYTES: u32 = 4 * 1024 * 1024;
+
+/// The text of an answer's body: checked against [`MAX_BODY_BYTES`] by its `Content-Length`
+/// before it is read, and by its length before it is copied into wasm memory; a longer one is
+/// [`ApiError::Undecodable`]. A body cut off mid-way is empty: the status still tells.
+pub async fn body_text(response: gloo_net::http::Response) -> Result<String, super::ApiError> {
+    let too_long = || super::ApiError::Undecodable(format!("an answer over {MAX_BODY_BYTES} bytes"));
+    let declared = response.headers().get("content-length").and_then(|n| n.trim().parse::<u64>().ok());
+    if declared.is_some_and(|n| n > u64::from(MAX_BODY_BYTES)) {
+        return Err(too_long());
+    }
+    let Ok(promise) = web_sys::Response::from(response).text() else { return Ok(String::new()) };
+    let Ok(text) = wasm_bindgen_futures::JsFuture::from(promise).await else { return Ok(String::new()) };
+    let text: js_sys::JsString = wasm_bindgen::JsCast::unchecked_into(text);
+    if text.length() > MAX_BODY_BYTES {
+        return Err(too_long());
+    }
+    Ok(String::from(text))
+}
+
 /// Reads JSON text as `T` by way of a [`Value`]. Every reader in the app goes through here
 /// (and [`serde_json::from_value`]), so the derived visitors are compiled for one
 /// deserializer instead of two (7 KB less wasm).

@@ -12,6 +12,14 @@ pub struct SseEvent {
     pub data: String,
 }
 
+/// The longest line, and the most data one event may gather, the parser holds: the server's
+/// events are one JSON line of a few hundred bytes. Past this the stream is refused.
+pub const MAX_LINE_BYTES: usize = 64 * 1024;
+
+/// A line or an event longer than [`MAX_LINE_BYTES`]: not the server's stream.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LineTooLong;
+
 /// Incremental parser; feed it whatever each read returned.
 #[derive(Default)]
 pub struct SseParser {
@@ -23,11 +31,14 @@ pub struct SseParser {
     after_cr: bool,
     name: Option<String>,
     data: Vec<String>,
+    /// Bytes of `data` so far.
+    data_bytes: usize,
 }
 
 impl SseParser {
-    /// Parses the next bytes; returns the events they completed.
-    pub fn feed(&mut self, bytes: &[u8]) -> Vec<SseEvent> {
+    /// Parses the next bytes; returns the events they completed, or [`LineTooLong`] (the
+    /// parser then holds nothing more of this stream).
+    pub fn feed(&mut self, bytes: &[u8]) -> Result<Vec<SseEvent>, LineTooLong> {
         self.pending_bytes.extend_from_slice(bytes);
         let valid = match std::str::from_utf8(&self.pending_bytes) {
             Ok(text) => text.len(),
@@ -41,7 +52,7 @@ impl SseParser {
         self.feed_text(&text)
     }
 
-    fn feed_text(&mut self, text: &str) -> Vec<SseEvent> {
+    fn feed_text(&mut self, text: &str) -> Result<Vec<SseEvent>, LineTooLong> {
         let mut events = Vec::new();
         for c in text.chars() {
             match c {
@@ -58,8 +69,12 @@ impl SseParser {
                     self.line.push(other);
                 }
             }
+            if self.line.len() + self.data_bytes > MAX_LINE_BYTES {
+                *self = SseParser::default();
+                return Err(LineTooLong);
+            }
         }
-        events
+        Ok(events)
     }
 
     fn line_done(&mut self, line: &str) -> Option<SseEvent> {
@@ -69,6 +84,7 @@ impl SseParser {
                 self.name = None;
                 return None;
             }
+            self.data_bytes = 0;
             let data = std::mem::take(&mut self.data).join("\n");
             let name = self.name.take().unwrap_or_else(|| "message".into());
             return Some(SseEvent { name, data });
@@ -82,7 +98,10 @@ impl SseParser {
         };
         match field {
             "event" => self.name = Some(value.to_string()),
-            "data" => self.data.push(value.to_string()),
+            "data" => {
+                self.data_bytes += value.len() + 1;
+                self.data.push(value.to_string());
+            }
             _ => {} // `id`, `retry` and unknown fields: the server sends none we use.
         }
         None
@@ -135,13 +154,29 @@ mod tests {
     const PROGRESS: &str = r#"{"stage":"extracting","message":"Starting extraction","progress_percentage":0.0,"sheets_total":0,"sheets_processed":0,"elapsed_seconds":0,"timestamp":"2025-12-19T14:02:12.418205","error_details":null}"#;
 
     fn feed_all(parser: &mut SseParser, chunks: &[&[u8]]) -> Vec<SseEvent> {
-        chunks.iter().flat_map(|c| parser.feed(c)).collect()
+        chunks.iter().flat_map(|c| parser.feed(c).unwrap()).collect()
+    }
+
+    #[test]
+    fn a_line_or_an_event_past_64_kib_is_refused_whatever_the_reads() {
+        let long = "x".repeat(MAX_LINE_BYTES);
+        let mut parser = SseParser::default();
+        assert_eq!(parser.feed(format!("data: {}", &long[..MAX_LINE_BYTES - 10]).as_bytes()).map(|e| e.len()), Ok(0));
+        assert_eq!(parser.feed(long.as_bytes()), Err(LineTooLong), "one line over two reads");
+        // Many short data lines that never end their event.
+        let mut parser = SseParser::default();
+        let line = format!("data: {}\n", &long[..1000]);
+        let refused = (0..100).map(|_| parser.feed(line.as_bytes())).find(Result::is_err);
+        assert_eq!(refused, Some(Err(LineTooLong)));
+        // A line just under the cap is read.
+        let fits = format!("event: progress\ndata: {}\n\n", &long[..MAX_LINE_BYTES - 100]);
+        assert_eq!(SseParser::default().feed(fits.as_bytes()).map(|e| e.len()), Ok(1));
     }
 
     #[test]
     fn crlf_events_with_a_ping_between() {
         let wire = format!("event: progress\r\ndata: {PROGRESS}\r\n\r\n: ping - 2025-12-19 07:03:13.702911\r\n\r\nevent: complete\r\ndata: {{}}\r\n\r\n");
-        let events = SseParser::default().feed(wire.as_bytes());
+        let events = SseParser::default().feed(wire.as_bytes()).unwrap();
         assert_eq!(events.len(), 2, "the ping dispatches nothing");
         assert_eq!(events[0].name, "progress");
         assert_eq!(events[0].data, PROGRESS);
@@ -150,8 +185,8 @@ mod tests {
 
     #[test]
     fn lf_and_cr_line_ends() {
-        let lf = SseParser::default().feed(b"event: progress\ndata: {}\n\n");
-        let cr = SseParser::default().feed(b"event: progress\rdata: {}\r\r");
+        let lf = SseParser::default().feed(b"event: progress\ndata: {}\n\n").unwrap();
+        let cr = SseParser::default().feed(b"event: progress\rdata: {}\r\r").unwrap();
         assert_eq!(lf, cr);
         assert_eq!(lf.len(), 1);
     }
@@ -179,7 +214,7 @@ mod tests {
 
     #[test]
     fn multi_line_data_and_default_name() {
-        let events = SseParser::default().feed(b"data: a\ndata: b\nid: 7\nretry: 10\n\n");
+        let events = SseParser::default().feed(b"data: a\ndata: b\nid: 7\nretry: 10\n\n").unwrap();
         assert_eq!(events, vec![SseEvent { name: "message".into(), data: "a\nb".into() }]);
     }
 

@@ -72,7 +72,7 @@ impl ApiClient {
                     *opened.borrow_mut() = Some(response);
                     return Ok(opening);
                 }
-                Ok(Answer { body: response.text().await.unwrap_or_default(), ..opening })
+                Ok(Answer { body: super::json::body_text(response).await?, ..opening })
             }
         };
         // The stream belongs to the sign-in that opens it, and ends with it.
@@ -118,7 +118,12 @@ impl ApiClient {
             }
             let Ok(value) = js_sys::Reflect::get(&chunk, &"value".into()) else { continue };
             let bytes = js_sys::Uint8Array::new(&value).to_vec();
-            for event in parser.feed(&bytes) {
+            // A line past the cap is not the server's stream: refused, and polling carries on.
+            let Ok(events) = parser.feed(&bytes) else {
+                abort.abort();
+                return StreamEnd::Refused(ApiError::Undecodable("an event stream line over 64 KiB".into()));
+            };
+            for event in events {
                 let message = interpret(&event);
                 let finished = matches!(message, StreamMessage::Complete(_) | StreamMessage::Failed(_));
                 on_message(message);

@@ -45,7 +45,8 @@ pub fn decide(error: &ApiError, attempt: u32, jitter: f64) -> Decision {
         return Decision::Fail;
     }
     let delay_ms = match error {
-        ApiError::RateLimited { retry_after_secs: Some(seconds) } => (seconds * 1000).min(MAX_DELAY_MS),
+        // The server's number: `Retry-After: 99999999999999999` must not overflow.
+        ApiError::RateLimited { retry_after_secs: Some(seconds) } => seconds.saturating_mul(1000).min(MAX_DELAY_MS),
         _ => backoff_ms(attempt, jitter),
     };
     Decision::RetryAfter { delay_ms }
@@ -105,6 +106,8 @@ mod tests {
         assert_eq!(decide(&error, 1, 0.5), Decision::RetryAfter { delay_ms: 7_000 });
         let huge = ApiError::RateLimited { retry_after_secs: Some(3600) };
         assert_eq!(decide(&huge, 1, 0.5), Decision::RetryAfter { delay_ms: MAX_DELAY_MS });
+        let absurd = ApiError::RateLimited { retry_after_secs: Some(u64::MAX) };
+        assert_eq!(decide(&absurd, 1, 0.5), Decision::RetryAfter { delay_ms: MAX_DELAY_MS }, "no overflow");
         let bare = ApiError::RateLimited { retry_after_secs: None };
         assert_eq!(decide(&bare, 1, 0.5), Decision::RetryAfter { delay_ms: 1_000 });
     }
