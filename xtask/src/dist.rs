@@ -111,8 +111,8 @@ pub fn size_table(sizes: &[AssetSize]) -> String {
 
 /// What a first visit may weigh, brotli-compressed as nginx serves it, before `cargo xtask
 /// test` fails: a ratchet at today's size plus a small margin, so every change is weighed.
-/// Issue 13's target is 150 KB; lower this as levers land, never raise it without a reason in
-/// the commit.
+/// Issue 28's target is 235,000 bytes (issue 13's 150 KB is withdrawn); lower this as levers
+/// land, never raise it without a reason in the commit.
 pub const FIRST_LOAD_BROTLI_BUDGET: u64 = 257_000;
 
 /// Fails when the first visit weighs more than `budget` bytes brotli-compressed.
