@@ -93,9 +93,17 @@ impl Case {
 /// Injected before any of the page's own scripts on every document: records, in ms from
 /// navigation start, the paint entries and when each element the figures need first appears.
 /// The shell's input counts once it is present and not disabled; the list's first row is a
-/// table row or, on narrow screens, a card (both carry `data-uuid`).
+/// table row or, on narrow screens, a card (both carry `data-uuid`). When the app's form is
+/// live it also counts what went over the network so far: every response with a
+/// `transferSize` (a 304 counts its headers; a cache hit is 0) and their bytes.
 const PROBE: &str = r#"(() => {
-  const marks = { fp: null, fcp: null, shell: null, form: null, submit: null, row: null };
+  const marks = { fp: null, fcp: null, shell: null, form: null, submit: null, row: null, requests: null, bytes: null };
+  const network = () => {
+    const sent = [...performance.getEntriesByType('navigation'), ...performance.getEntriesByType('resource')]
+      .filter((entry) => entry.transferSize > 0);
+    marks.requests = sent.length;
+    marks.bytes = sent.reduce((sum, entry) => sum + entry.transferSize, 0);
+  };
   window.__omrFirstVisit = marks;
   new PerformanceObserver((list) => {
     for (const entry of list.getEntries()) {
@@ -107,7 +115,7 @@ const PROBE: &str = r#"(() => {
     const now = performance.now();
     const shell = document.getElementById('shell-username');
     if (marks.shell === null && shell && !shell.disabled) marks.shell = now;
-    if (marks.form === null && document.getElementById('login-username')) marks.form = now;
+    if (marks.form === null && document.getElementById('login-username')) { marks.form = now; network(); }
     if (marks.row === null && document.querySelector('table.batch-table tbody tr[data-uuid], [data-uuid]')) marks.row = now;
   };
   new MutationObserver(look).observe(document, { childList: true, subtree: true, attributes: true, attributeFilter: ['disabled'] });
@@ -118,12 +126,18 @@ const PROBE: &str = r#"(() => {
 /// step that does not happen at all, such as a form that never shows, is an error).
 const STEP_LIMIT: Duration = Duration::from_secs(60);
 
-/// One load's times in ms; `None` where the page has no such thing (no shell yet).
-type Times = Vec<Option<f64>>;
+/// What one load measured.
+struct Load {
+    /// Per `Measure::ALL`, in ms; `None` where the page has no such thing (no shell yet).
+    times: Vec<Option<f64>>,
+    /// Responses that came over the network by the time the app's form was live, and their bytes.
+    requests: f64,
+    bytes: f64,
+}
 
 /// Loads `url` signed out (storage emptied; the HTTP cache too unless `warm`), signs in as the
 /// admin and returns each measure's time.
-fn load(session: &Session, origin: &str, url: &str, warm: bool) -> Result<Times, String> {
+fn load(session: &Session, origin: &str, url: &str, warm: bool) -> Result<Load, String> {
     // Off the site first, so nothing of the last load writes storage again after it is emptied.
     session.go("about:blank")?;
     session.cdp("Storage.clearDataForOrigin", json!({"origin": origin, "storageTypes": "all"}))?;
@@ -141,7 +155,11 @@ fn load(session: &Session, origin: &str, url: &str, warm: bool) -> Result<Times,
     let mark = |name: &str| marks[name].as_f64();
     let shell = mark("shell").map(|seen| seen.max(mark("fp").unwrap_or(seen)));
     let row = mark("row").zip(mark("submit")).map(|(row, submit)| row - submit);
-    Ok(vec![mark("fp"), mark("fcp"), shell, mark("form"), row])
+    Ok(Load {
+        times: vec![mark("fp"), mark("fcp"), shell, mark("form"), row],
+        requests: mark("requests").unwrap_or(0.0),
+        bytes: mark("bytes").unwrap_or(0.0),
+    })
 }
 
 /// The median of `runs`, or `None` when any run lacks the figure.
@@ -151,17 +169,25 @@ fn median(runs: &[Option<f64>]) -> Option<f64> {
     present.get(present.len() / 2).copied()
 }
 
-/// The figures of one case from its loads (one `Times` per load).
-fn case_figures(case: &Case, loads: &[Times]) -> Vec<Figure> {
+/// The figures of one case from its loads.
+fn case_figures(case: &Case, loads: &[Load]) -> Vec<Figure> {
+    let network = |of: fn(&Load) -> f64| median(&loads.iter().map(|l| Some(of(l))).collect::<Vec<_>>()).unwrap_or(0.0);
+    let (requests, bytes) = (network(|l| l.requests), network(|l| l.bytes));
     Measure::ALL
         .iter()
         .enumerate()
         .map(|(i, measure)| {
-            let runs: Vec<Option<f64>> = loads.iter().map(|times| times[i]).collect();
+            let runs: Vec<Option<f64>> = loads.iter().map(|load| load.times[i]).collect();
             let listed: Vec<String> = runs.iter().map(|r| r.map_or("absent".into(), |ms| format!("{ms:.0}"))).collect();
             let mut note = format!("median of {}; runs [{}] ms", runs.len(), listed.join(", "));
             if let Some((_, target)) = case.targets.iter().find(|(m, _)| m == measure) {
                 note.push_str(&format!("; target {target:.0} ms"));
+            }
+            if *measure == Measure::AppFormLive {
+                note.push_str(&format!(
+                    "; by then {requests:.0} responses over the network, {:.1} KB (medians)",
+                    bytes / 1000.0
+                ));
             }
             if *measure == Measure::ShellTakesTyping && median(&runs).is_none() {
                 note = format!("no #shell-username in the page; {note}");
@@ -235,7 +261,13 @@ mod tests {
 
     #[test]
     fn a_case_has_a_figure_per_measure_with_its_runs_and_targets() {
-        let loads = vec![vec![Some(100.0), Some(400.0), None, Some(1200.0), Some(300.0)]; 5];
+        let loads: Vec<Load> = (0..5)
+            .map(|_| Load {
+                times: vec![Some(100.0), Some(400.0), None, Some(1200.0), Some(300.0)],
+                requests: 2.0,
+                bytes: 640.0,
+            })
+            .collect();
         let figures = case_figures(&CASES[0], &loads);
         assert_eq!(figures.len(), 5);
         assert_eq!(figures[0].section, "visit, slow 4G, cold");
@@ -243,6 +275,11 @@ mod tests {
         assert!(figures[1].note.ends_with("; target 500 ms"), "{}", figures[1].note);
         assert_eq!(figures[2].value, None, "no shell");
         assert!(figures[2].note.starts_with("no #shell-username"), "{}", figures[2].note);
+        assert!(
+            figures[3].note.ends_with("by then 2 responses over the network, 0.6 KB (medians)"),
+            "{}",
+            figures[3].note
+        );
         assert!(figures[4].note.contains("runs [300, 300, 300, 300, 300] ms"), "{}", figures[4].note);
         assert_eq!(CASES[4].name(), "slow 4G, CPU 4x slower, cold");
     }
