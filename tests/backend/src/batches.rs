@@ -1,11 +1,12 @@
-//! `GET /api/batches/`, `/progress`, `/status` and `DELETE`, as the router snapshot has them.
+//! `GET /api/batches/`, `/progress`, `/status` and `DELETE`, as the router snapshot has them,
+//! plus the list filters of the later generation (`batch_name`, `username`).
 
 use crate::auth::CurrentUser;
-use crate::db::Batch;
+use crate::db::{Batch, User};
 use crate::http::{check_range, parse_bool, parse_int, ApiError, Problems};
 use crate::state::AppState;
 use axum::extract::{Path, Query, RawQuery, State};
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::{header, HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::{json, Value};
@@ -26,15 +27,18 @@ fn int_param(
         .unwrap_or(default)
 }
 
-/// `GET /api/batches` without the slash: Starlette's 307 to the slash form, built from the Host header.
-pub async fn redirect_to_slash(headers: HeaderMap, RawQuery(query): RawQuery) -> Response {
+/// A list path without its slash (`/api/batches`, `/api/profiles`): Starlette's 307 to the slash
+/// form, built from the Host header.
+pub async fn redirect_to_slash(uri: Uri, headers: HeaderMap, RawQuery(query): RawQuery) -> Response {
     let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("localhost");
     let query = query.map(|q| format!("?{q}")).unwrap_or_default();
-    let location = format!("http://{host}/api/batches/{query}");
+    let location = format!("http://{host}{}/{query}", uri.path());
     (StatusCode::TEMPORARY_REDIRECT, [(header::LOCATION, location)]).into_response()
 }
 
 /// `GET /api/batches/?status=&limit=&offset=`: newest first; admins see all, others their own.
+/// The later generation also takes `batch_name` and `username` (substrings, any case); the
+/// snapshot ignores them, as FastAPI ignores any unknown query parameter.
 pub async fn list(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
@@ -45,7 +49,12 @@ pub async fn list(
     let offset = int_param(&mut problems, &query, "offset", 0, Some(0), None);
     problems.finish()?;
     let owner = (!user.is_admin).then_some(user.user_id);
-    let (rows, total) = state.db.list_batches(owner, query.get("status").map(String::as_str), limit, offset);
+    let status = query.get("status").map(String::as_str);
+    let filter = |name: &str| query.get(name).map(String::as_str).filter(|_| state.later.is_on());
+    let (rows, total) = match (filter("batch_name"), filter("username")) {
+        (None, None) => state.db.list_batches(owner, status, limit, offset),
+        (name, username) => state.db.list_batches_matching(owner, status, name, username, limit, offset),
+    };
     let batches: Vec<Value> = rows.iter().map(|batch| list_item(&state, batch)).collect();
     Ok(Json(json!({"batches": batches, "total": total, "limit": limit, "offset": offset, "showing": batches.len()})))
 }
@@ -73,6 +82,16 @@ fn list_item(state: &AppState, b: &Batch) -> Value {
 
 fn find(state: &AppState, uuid: &str) -> Result<Batch, ApiError> {
     state.db.batch_by_uuid(uuid).ok_or_else(|| ApiError::batch_not_found(uuid))
+}
+
+/// The batch, if `user` may act on it: 404 when unknown, then 403 `Access denied` unless the
+/// user is an admin or its uploader.
+pub fn find_owned(state: &AppState, user: &User, uuid: &str) -> Result<Batch, ApiError> {
+    let batch = find(state, uuid)?;
+    if !user.is_admin && batch.uploaded_by != user.user_id {
+        return Err(ApiError::new(StatusCode::FORBIDDEN, "Access denied"));
+    }
+    Ok(batch)
 }
 
 /// `processed / total × 100` rounded to 2 decimals; the integer 0 when there are no sheets.

@@ -42,6 +42,9 @@ pub struct Config {
     /// Largest request body accepted at all: nginx's `client_max_body_size 500M` plus margin;
     /// `--body-limit` raises it (test mode) so a benchmark can send a whole large file at once.
     pub body_limit: usize,
+    /// Serve the later backend generation (contract §5.9: cancel, recover, stats, profiles, list
+    /// filters, upload options); `--generation snapshot` answers as the router snapshot does.
+    pub later_generation: bool,
 }
 
 impl Config {
@@ -65,6 +68,7 @@ impl Config {
             initial_faults: None,
             gateway_body_limit: None,
             body_limit: 600 * 1024 * 1024,
+            later_generation: true,
         }
     }
 
@@ -104,6 +108,13 @@ impl Config {
                     body_limit_set = true;
                     cfg.body_limit = parse(&flag, &value()?)?;
                 }
+                "--generation" => {
+                    cfg.later_generation = match value()?.as_str() {
+                        "later" => true,
+                        "snapshot" => false,
+                        other => return Err(format!("--generation: {other:?} is neither later nor snapshot")),
+                    }
+                }
                 "--test-mode" => cfg.test_mode = true,
                 "--seed-demo" => cfg.seed_demo = true,
                 "--missing-auth-401" => cfg.missing_auth_is_401 = true,
@@ -129,7 +140,7 @@ impl Config {
 pub const USAGE: &str = "usage: omr-standin [--addr 127.0.0.1:8000] [--data-dir DIR] [--seed-demo] [--test-mode]
   [--access-ttl-secs N] [--refresh-ttl-secs N] [--stage-delay-ms N] [--tick-ms N] [--sheets-per-tick N]
   [--ping-ms N] [--event-log-ttl-secs N] [--fast] [--faults JSON] [--gateway-body-limit BYTES]
-  [--body-limit BYTES]
+  [--body-limit BYTES] [--generation later|snapshot]
   [--missing-auth-401] [--minimal-refresh] [--list-without-username]";
 
 fn parse<T: std::str::FromStr>(flag: &str, value: &str) -> Result<T, String> {
@@ -158,6 +169,13 @@ mod tests {
         assert_eq!(cfg.addr.port(), 0);
         assert_eq!(cfg.tick, Duration::from_millis(5));
         assert!(cfg.seed_demo);
+    }
+
+    #[test]
+    fn generation_is_later_unless_asked() {
+        assert!(Config::from_args(args(&[])).unwrap().later_generation);
+        assert!(!Config::from_args(args(&["--generation", "snapshot"])).unwrap().later_generation);
+        assert!(Config::from_args(args(&["--generation", "newer"])).unwrap_err().contains("newer"));
     }
 
     #[test]

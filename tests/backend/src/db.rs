@@ -1,6 +1,10 @@
 //! SQLite storage: users, tokens, batches, sheets, the per-batch event log and received files.
 //!
 //! One connection behind a mutex: every call is short and never held across an await.
+//! The later generation's tables live in [`later`].
+
+mod later;
+pub use later::{Recovered, UploadOptions};
 
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::Serialize;
@@ -137,6 +141,7 @@ impl Db {
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.execute_batch(SCHEMA)?;
+        conn.execute_batch(later::SCHEMA)?;
         Ok(Db { conn: Mutex::new(conn) })
     }
 
@@ -353,6 +358,7 @@ impl Db {
         let conn = self.conn();
         conn.execute("DELETE FROM sheets WHERE batch_id = ?1", params![batch_id])?;
         conn.execute("DELETE FROM events WHERE batch_id = ?1", params![batch_id])?;
+        conn.execute("DELETE FROM result_cache WHERE batch_id = ?1", params![batch_id])?;
         Ok(conn.execute("DELETE FROM batches WHERE batch_id = ?1", params![batch_id])? > 0)
     }
 

@@ -7,13 +7,17 @@
 
 pub mod auth;
 pub mod batches;
+pub mod cancel;
 pub mod config;
 pub mod db;
 pub mod events;
 pub mod faults;
 pub mod http;
+pub mod later;
 pub mod link;
 pub mod processing;
+pub mod profiles;
+pub mod rescue;
 pub mod seed;
 pub mod server;
 pub mod sink;
@@ -31,6 +35,7 @@ use db::Db;
 use events::EventHub;
 use faults::{FaultRule, Faults};
 use http::ApiError;
+use later::Later;
 use state::AppState;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -49,15 +54,19 @@ pub fn app(state: AppState) -> Router {
         .route("/api/batches/{batch_uuid}/progress", get(batches::progress))
         .route("/api/batches/{batch_uuid}/status", get(batches::status))
         .route("/api/batches/{batch_uuid}/stream", get(stream::stream))
-        .route("/api/batches/{batch_uuid}", delete(batches::delete));
+        .route("/api/batches/{batch_uuid}", delete(batches::delete))
+        .merge(later::routes());
     if state.cfg.test_mode {
         router = router.merge(testing::routes());
     }
-    router
+    let routes = router
         .fallback(|| async { ApiError::new(StatusCode::NOT_FOUND, "Not Found") })
         .method_not_allowed_fallback(|| async { ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "Method Not Allowed") })
         .layer(DefaultBodyLimit::max(state.cfg.body_limit))
-        .with_state(state)
+        .with_state(state.clone());
+    // The generation gate wraps the whole router, not each route (as `Router::layer` would), so
+    // that a hidden path's 404 carries no `Allow` header from its method router.
+    Router::new().fallback_service(routes).layer(axum::middleware::from_fn_with_state(state, later::gate))
 }
 
 /// A started server.
@@ -113,6 +122,8 @@ pub async fn start(cfg: Config) -> std::io::Result<Running> {
         faults: Arc::new(faults),
         chunk_lock: Arc::default(),
         sink: Arc::default(),
+        later: Arc::new(Later::new(cfg.later_generation)),
+        pipelines: Arc::default(),
         cfg: Arc::new(cfg),
     };
     for batch in state.db.unfinished_batches_with_files() {

@@ -1,14 +1,27 @@
 //! Simulated but honest batch processing: the received ZIP is really opened, its images
 //! become sheets, and the pipeline's stages are walked over time, publishing the same
 //! events and counts the real pipeline does.
+//!
+//! A batch whose file name contains `SLOW` is processed one sheet per second at least, whatever
+//! the configured timings, so that tests (and people) can cancel it while it runs.
 
+use crate::cancel::CancelSignal;
 use crate::db::Batch;
 use crate::events::ProgressEvent;
 use crate::http::{naive_now, naive_now_micros};
 use crate::state::AppState;
 use std::collections::BTreeSet;
 use std::path::Path;
-use std::time::Instant;
+use std::time::{Duration, Instant};
+
+/// Answers read per successfully read sheet, in the pipeline's messages and in `/recover`.
+pub const ANSWERS_PER_SHEET: i64 = 120;
+
+/// `error_message` of a cancelled batch.
+pub const CANCELLED: &str = "Cancelled by user";
+
+/// The least time a sheet takes in a batch whose file name contains `SLOW`.
+pub const SLOW_SHEET: Duration = Duration::from_secs(1);
 
 /// True for names the pipeline treats as answer-sheet images (contract §4.4): `.jpg`, `.jpeg`
 /// or `.png` in any case, not a folder, not under `__MACOSX/`, not a `._` resource fork.
@@ -84,6 +97,7 @@ pub fn skip_duplicates(
 struct Run<'a> {
     state: &'a AppState,
     batch: &'a Batch,
+    cancel: &'a CancelSignal,
     started: Instant,
     sheets_total: i64,
     sheets_processed: i64,
@@ -105,7 +119,17 @@ impl Run<'_> {
     }
 
     async fn pause(&self) -> bool {
-        tokio::time::sleep(self.state.cfg.stage_delay).await;
+        self.wait(self.state.cfg.stage_delay).await
+    }
+
+    /// Waits, then tells whether to go on: not when the batch was deleted, nor when a cancel
+    /// was requested (the batch then ends here, before its next sheet).
+    async fn wait(&self, duration: Duration) -> bool {
+        self.cancel.sleep(duration).await;
+        if self.cancel.requested() {
+            self.end_failed(&format!("Batch failed: {CANCELLED}"), CANCELLED);
+            return false;
+        }
         self.still_exists()
     }
 
@@ -115,20 +139,47 @@ impl Run<'_> {
     }
 
     fn fail(&self, reason: &str) {
-        self.publish("failed", format!("Batch failed: {reason}"), 0.0);
-        let message = format!("Batch processing failed: {reason}");
-        // Ignored error: the batch was deleted while failing; nothing is left to mark.
-        let _ = self.state.db.finish(self.batch.batch_id, "failed", Some(&message), &naive_now());
+        self.end_failed(&format!("Batch failed: {reason}"), &format!("Batch processing failed: {reason}"));
+    }
+
+    /// Ends the batch `failed` with its processed results kept for `/recover`, then publishes
+    /// the `failed` event that closes streams; false when it had already ended or is gone.
+    fn end_failed(&self, event_message: &str, error_message: &str) -> bool {
+        let ended = self.state.db.fail_keeping_results(self.batch.batch_id, error_message, &naive_now());
+        // An error reads as "already gone": a deleted batch has nothing left to mark.
+        let ended = ended.unwrap_or(false);
+        if ended {
+            self.publish("failed", event_message, 0.0);
+        }
+        ended
     }
 }
 
 /// Runs the pipeline for one batch in the background.
 pub fn spawn(state: AppState, batch: Batch) {
-    tokio::spawn(async move { run(state, batch).await });
+    // Registered before the task starts, so a cancel can never miss a starting pipeline.
+    let registration = state.pipelines.register(batch.batch_id);
+    tokio::spawn(async move { run(state, batch, &registration.signal).await });
 }
 
-async fn run(state: AppState, batch: Batch) {
-    let mut run = Run { state: &state, batch: &batch, started: Instant::now(), sheets_total: 0, sheets_processed: 0 };
+/// Cancels a batch that no pipeline is running (a seeded one, or one whose pipeline ended
+/// meanwhile), as the pipeline would; false when it had already ended.
+pub fn cancel_idle(state: &AppState, batch: &Batch) -> bool {
+    let counts = state.db.sheet_counts(batch.batch_id);
+    let run = Run {
+        state,
+        batch,
+        cancel: &CancelSignal::default(),
+        started: Instant::now(),
+        sheets_total: batch.sheet_count,
+        sheets_processed: counts.completed + counts.failed,
+    };
+    run.end_failed(&format!("Batch failed: {CANCELLED}"), CANCELLED)
+}
+
+async fn run(state: AppState, batch: Batch, cancel: &CancelSignal) {
+    let mut run =
+        Run { state: &state, batch: &batch, cancel, started: Instant::now(), sheets_total: 0, sheets_processed: 0 };
     if !run.pause().await {
         return;
     }
@@ -166,10 +217,18 @@ async fn run(state: AppState, batch: Batch) {
     }
     run.publish("processing_sheets", "Creating sheet records", 0.0);
     run.publish("processing_sheets", format!("Dispatching {total} tasks to workers"), 0.0);
+    let slow = batch.batch_name.as_deref().is_some_and(|name| name.contains("SLOW"));
+    let (tick, per_tick) = if slow {
+        (state.cfg.tick.max(SLOW_SHEET), 1)
+    } else {
+        (state.cfg.tick, i64::from(state.cfg.sheets_per_tick.max(1)))
+    };
     let mut done = 0;
     while done < total {
-        tokio::time::sleep(state.cfg.tick).await;
-        let next = (done + i64::from(state.cfg.sheets_per_tick.max(1))).min(total);
+        if !run.wait(tick).await {
+            return;
+        }
+        let next = (done + per_tick).min(total);
         if state.db.finish_sheets(batch.batch_id, done + 1, next).is_err() || !run.still_exists() {
             return;
         }
@@ -180,7 +239,7 @@ async fn run(state: AppState, batch: Batch) {
     }
     let counts = state.db.sheet_counts(batch.batch_id);
     run.publish("processing_sheets", format!("All {total} tasks completed ({} failed)", counts.failed), 100.0);
-    let answers = counts.completed * 120;
+    let answers = counts.completed * ANSWERS_PER_SHEET;
     let steps = [
         ("collecting_results", "Collecting worker results".to_string()),
         ("collecting_results", format!("Collected {total} results")),

@@ -11,8 +11,8 @@ pub struct DemoUser {
     pub is_admin: bool,
 }
 
-/// One admin and two staff users.
-pub const DEMO_USERS: [DemoUser; 3] = [
+/// One admin and three staff users, one with a Thai username (as on the live server).
+pub const DEMO_USERS: [DemoUser; 4] = [
     DemoUser {
         user_id: 1,
         username: "admin",
@@ -34,6 +34,24 @@ pub const DEMO_USERS: [DemoUser; 3] = [
         full_name: "Evaluation Center 8",
         is_admin: false,
     },
+    DemoUser {
+        user_id: 21,
+        username: "ภาค2-3",
+        password: "phak2-3-pass",
+        full_name: "สำนักงานภาค 2-3",
+        is_admin: false,
+    },
+];
+
+/// File names for the list filters to find: Thai, and `%`, `_` and quotes that a SQL `LIKE`
+/// would misread.
+const SEARCHABLE_NAMES: [&str; 6] = [
+    "ศูนย์สอบ07-รอบเช้า.zip",
+    "มัธยมต้น-ห้อง3.zip",
+    "scan_100%_final.zip",
+    "room_1_a.zip",
+    "O'Brien \"B\" room.zip",
+    "ใบตอบ_ภาค2%.zip",
 ];
 
 /// Creates the demo users unless they exist.
@@ -60,7 +78,10 @@ pub const DEMO_BATCH_COUNT: usize = 120;
 
 /// Writes 120 batches over the past 60 days across all statuses and users, on an empty table.
 ///
-/// Seeded batches have no stored file: they stand still in whatever status they were given.
+/// Seeded batches have no stored file: they stand still in whatever status they were given
+/// (so the `processing` ones can be cancelled at leisure). Every ninth has a searchable name;
+/// a tenth of the admin's batches belong to the Thai user instead; the failed batches
+/// `i % 40 == 11` (timeouts) have their processed results in the result cache, to recover.
 pub fn seed_batches(db: &Db) -> rusqlite::Result<()> {
     if db.batch_total() > 0 {
         return Ok(());
@@ -95,8 +116,11 @@ pub fn seed_batches(db: &Db) -> rusqlite::Result<()> {
         });
         let name = match upload_type {
             "images" => format!("{} images", 5 + n % 20),
+            _ if i % 9 == 4 => SEARCHABLE_NAMES[(i / 9) % SEARCHABLE_NAMES.len()].to_string(),
             _ => format!("center{:02}-day{}.zip", 1 + n % 12, 1 + n % 3),
         };
+        // The staff users keep a third of the batches each; the admin gives some to the Thai user.
+        let uploader = if i % 12 == 0 { &DEMO_USERS[3] } else { &DEMO_USERS[i % 3] };
         let notes = match i % 4 {
             0 => Some("Chunked upload (5 chunks)".to_string()),
             1 => Some(format!("re-scan of room {}", 1 + n % 9)),
@@ -110,7 +134,7 @@ pub fn seed_batches(db: &Db) -> rusqlite::Result<()> {
             status: status.into(),
             sheet_count: if started.is_some() { sheets } else { 0 },
             file_size_bytes: if status == "failed" && sheets == 0 { 0 } else { sheets * 791_113 + n * 4096 },
-            uploaded_by: DEMO_USERS[i % 3].user_id,
+            uploaded_by: uploader.user_id,
             task_id: (upload_type != "zip_qr").then(|| format!("{}", 10_300_000 + n * 10 + 1)),
             notes,
             created_at: fmt(created),
@@ -120,6 +144,9 @@ pub fn seed_batches(db: &Db) -> rusqlite::Result<()> {
             stored_path: None,
         })?;
         seed_sheets(db, batch_id, status, if started.is_some() { sheets } else { 0 }, n)?;
+        if status == "failed" && i % 40 == 11 {
+            db.stash_results(batch_id)?;
+        }
     }
     Ok(())
 }

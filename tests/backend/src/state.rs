@@ -1,9 +1,11 @@
 //! Shared server state handed to every handler.
 
+use crate::cancel::Pipelines;
 use crate::config::Config;
 use crate::db::Db;
 use crate::events::EventHub;
 use crate::faults::Faults;
+use crate::later::Later;
 use crate::sink::Sink;
 use std::sync::Arc;
 
@@ -19,4 +21,8 @@ pub struct AppState {
     pub chunk_lock: Arc<tokio::sync::Mutex<()>>,
     /// Sink mode and its reassemblies (test mode only).
     pub sink: Arc<Sink>,
+    /// The served generation (contract §5.9) and its test-mode settings.
+    pub later: Arc<Later>,
+    /// Running pipelines, for `/cancel`.
+    pub pipelines: Arc<Pipelines>,
 }

@@ -6,7 +6,7 @@ use crate::http::ApiError;
 use crate::state::AppState;
 use axum::body::{Body, Bytes};
 use axum::extract::{Path, State};
-use axum::http::{header, StatusCode};
+use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use tokio::sync::{broadcast, mpsc};
 use tokio_stream::wrappers::ReceiverStream;
@@ -27,10 +27,7 @@ pub async fn stream(
     CurrentUser(user): CurrentUser,
     Path(uuid): Path<String>,
 ) -> Result<Response, ApiError> {
-    let batch = state.db.batch_by_uuid(&uuid).ok_or_else(|| ApiError::batch_not_found(&uuid))?;
-    if !user.is_admin && batch.uploaded_by != user.user_id {
-        return Err(ApiError::new(StatusCode::FORBIDDEN, "Access denied"));
-    }
+    let batch = crate::batches::find_owned(&state, &user, &uuid)?;
     // Subscribe before reading the log so nothing published in between is lost; the
     // sequence numbers drop live events the replay already sent.
     let live = state.events.subscribe(batch.batch_id);

@@ -4,6 +4,7 @@ use crate::faults::FaultRule;
 use crate::http::unix_now;
 use crate::link::Link;
 use crate::state::AppState;
+use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::routing::{get, post, put};
@@ -22,6 +23,8 @@ pub fn routes() -> Router<AppState> {
         .route("/__test/close-streams", post(close_streams))
         .route("/__test/link", put(set_link))
         .route("/__test/sink", put(set_sink))
+        .route("/__test/generation", put(set_generation))
+        .route("/__test/profiles", put(set_profiles))
 }
 
 #[derive(Deserialize)]
@@ -50,6 +53,7 @@ async fn clear_faults(State(state): State<AppState>) -> StatusCode {
     state.faults.set_gateway_body_limit(None);
     state.faults.set_link(None);
     state.sink.set(false);
+    state.later.reset();
     StatusCode::NO_CONTENT
 }
 
@@ -79,13 +83,30 @@ async fn set_sink(State(state): State<AppState>, Json(mode): Json<SinkMode>) -> 
     StatusCode::NO_CONTENT
 }
 
+#[derive(Deserialize)]
+struct GenerationMode {
+    later: bool,
+}
+
+/// `{"later": false}` serves the router snapshot, `{"later": true}` the later generation.
+async fn set_generation(State(state): State<AppState>, Json(mode): Json<GenerationMode>) -> StatusCode {
+    state.later.set(mode.later);
+    StatusCode::NO_CONTENT
+}
+
+/// The body becomes the answer of `GET /api/profiles/`, byte for byte (valid JSON or not).
+async fn set_profiles(State(state): State<AppState>, body: Bytes) -> StatusCode {
+    state.later.set_profiles_answer(Some(body));
+    StatusCode::NO_CONTENT
+}
+
 async fn expire_tokens(State(state): State<AppState>) -> Json<Value> {
     let expired = state.db.expire_access_tokens(unix_now()).unwrap_or(0);
     Json(json!({"expired": expired}))
 }
 
 async fn files(State(state): State<AppState>, Path(batch_uuid): Path<String>) -> Json<Value> {
-    Json(json!({"files": state.db.received_files(&batch_uuid)}))
+    Json(json!({"files": state.db.received_files(&batch_uuid), "options": state.db.upload_options(&batch_uuid)}))
 }
 
 async fn requests(State(state): State<AppState>) -> Json<Value> {

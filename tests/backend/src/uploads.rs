@@ -4,6 +4,7 @@ use crate::auth::CurrentUser;
 use crate::db::{Batch, NewBatch, ReceivedFile};
 use crate::faults::RequestNote;
 use crate::http::{missing, naive_now, parse_bool, parse_int, ApiError, Problems};
+use crate::later;
 use crate::processing::{self, is_image_name};
 use crate::state::AppState;
 use axum::body::Bytes;
@@ -153,6 +154,7 @@ pub async fn upload(
         None => true,
     };
     problems.finish()?;
+    let options = later::upload_options(&state, form.text("profile_id"), form.text("alignment_mode"))?;
     let task_id = form.text("task_id").map(str::trim).filter(|t| !t.is_empty());
     let zip = form.files("file").next();
     let images: Vec<&FilePart> = form.files("files").collect();
@@ -217,6 +219,7 @@ pub async fn upload(
         },
         received,
     )?;
+    state.db.merge_upload_options(&batch.batch_uuid, &options).map_err(|e| ApiError::internal("Storage", e))?;
     Ok((StatusCode::ACCEPTED, Json(accepted(&batch))).into_response())
 }
 
@@ -314,6 +317,7 @@ pub async fn upload_chunk(
     let sink = state.sink.is_on();
     let form = read_form(&state, multipart, if sink { Keep::Memory } else { Keep::Disk }).await?;
     let req = validate_chunk(&form)?;
+    let options = later::upload_options(&state, form.text("profile_id"), form.text("alignment_mode"))?;
     if !["zip_with_qr", "zip_no_qr", "images"].contains(&req.upload_type) {
         return Err(ApiError::new(
             StatusCode::BAD_REQUEST,
@@ -380,6 +384,8 @@ pub async fn upload_chunk(
             format!("total_chunks {} does not match the session's {}", req.total, session.total_chunks),
         ));
     }
+    // Any chunk may carry the options; the batch gets the last value received of each.
+    state.db.merge_upload_options(&upload_id, &options).map_err(|e| ApiError::internal("Storage", e))?;
     let received = if sink {
         // Cloning `Bytes` shares the received buffers; nothing is copied.
         state.sink.add(&upload_id, req.index, req.chunk.bytes.clone())
@@ -405,6 +411,7 @@ pub async fn upload_chunk(
     });
     if complete {
         let batch = finish_session(&state, &dir, &upload_id, &session)?;
+        state.db.move_upload_options(&upload_id, &batch.batch_uuid).map_err(|e| ApiError::internal("Storage", e))?;
         body["is_complete"] = json!(true);
         body["batch_id"] = json!(batch.batch_uuid);
         body["status"] = json!(batch.status);

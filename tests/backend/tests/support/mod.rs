@@ -126,3 +126,16 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
     use sha2::Digest;
     omr_standin::uploads::hex(&sha2::Sha256::digest(bytes))
 }
+
+/// The status is `status`; the JSON body.
+pub async fn json_of(response: reqwest::Response, status: u16) -> Value {
+    assert_eq!(response.status(), status);
+    response.json().await.unwrap()
+}
+
+/// Serves the later generation (`true`) or the router snapshot (`false`).
+pub async fn serve_later(server: &Server, later: bool) {
+    let body = serde_json::json!({"later": later});
+    let response = server.http.put(server.url("/__test/generation")).json(&body).send().await;
+    assert_eq!(response.unwrap().status(), 204);
+}
