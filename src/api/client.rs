@@ -2,6 +2,7 @@
 //! refresh-once on a session problem (shared by concurrent requests), and status → `ApiError`.
 
 use super::error::{detail_of, error_from_response, ApiError, NetworkFailure};
+use super::later::Features;
 use super::session_store::{Applied, SessionChange, SessionStore, StoredSession, STORAGE_KEY};
 use super::types::{TokenResponse, UserInfo};
 use crate::config::AppConfig;
@@ -173,6 +174,8 @@ struct Inner {
     listener: RefCell<Option<Callback<SessionEvent>>>,
     /// Follows the other tabs' writes to the session; removed when the client is dropped.
     storage_events: RefCell<Option<DomListener>>,
+    /// The later backend's features as probed for a sign-in (its id): dropped with it.
+    features: RefCell<Option<(String, Features)>>,
 }
 
 /// Shared handle to the API; cheap to clone, provided by context.
@@ -245,6 +248,7 @@ impl ApiClient {
                 refreshing: RefCell::new(None),
                 listener: RefCell::new(None),
                 storage_events: RefCell::new(None),
+                features: RefCell::new(None),
             }),
         };
         if let Some(window) = window {
@@ -276,6 +280,16 @@ impl ApiClient {
     /// The id of the current sign-in: uploads and other long work are bound to it.
     pub fn session_id(&self) -> Option<String> {
         self.inner.session.session_id()
+    }
+
+    /// The features probed for sign-in `session_id`, if they were.
+    pub(super) fn known_features(&self, session_id: &str) -> Option<Features> {
+        self.inner.features.borrow().as_ref().filter(|(id, _)| id == session_id).map(|(_, features)| *features)
+    }
+
+    /// Keeps the features probed for sign-in `session_id` (replacing another sign-in's).
+    pub(super) fn remember_features(&self, session_id: &str, features: Features) {
+        *self.inner.features.borrow_mut() = Some((session_id.to_string(), features));
     }
 
     /// Registers the one listener for session changes (the session provider).

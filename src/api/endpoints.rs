@@ -40,7 +40,7 @@ pub fn upload_began(server_now_ms: Option<f64>, local_now_ms: f64, started_at_ms
 
 /// The wall-clock time `ms` as the server writes batch timestamps: naive, in the local time
 /// zone (contract §2.4; the PC's zone setting, not its clock, is what this trusts).
-fn server_wall_clock(ms: f64) -> NaiveTimestamp {
+pub fn server_wall_clock(ms: f64) -> NaiveTimestamp {
     let date = js_sys::Date::new(&ms.into());
     NaiveTimestamp {
         year: date.get_full_year() as i32,

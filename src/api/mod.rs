@@ -6,6 +6,7 @@ pub mod config_file;
 pub mod endpoints;
 pub mod error;
 pub mod json;
+pub mod later;
 pub mod lenient;
 pub mod paging;
 pub mod server_text;

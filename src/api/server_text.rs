@@ -67,6 +67,8 @@ pub enum ServerText {
     AccessDenied,
     OnlyAdminsDelete,
     TaskIdRequired,
+    /// "Cancelled by user": the later backend's reason for a cancelled batch (§5.9.3).
+    CancelledByUser,
     /// Anything else, exactly as sent.
     Other(String),
 }
@@ -124,6 +126,7 @@ impl ServerText {
             "Access denied" => Some(ServerText::AccessDenied),
             "Only administrators can delete batches" => Some(ServerText::OnlyAdminsDelete),
             "Task ID is required for non-QR uploads" => Some(ServerText::TaskIdRequired),
+            "Cancelled by user" => Some(ServerText::CancelledByUser),
             _ => None,
         };
         if fixed.is_some() {
@@ -256,6 +259,10 @@ mod tests {
         );
         assert_eq!(ServerText::parse("Upload e41a8c37 not found. Please restart upload."), ServerText::UploadNotFound);
         assert_eq!(ServerText::parse("Invalid username or password"), ServerText::InvalidCredentials);
+        assert_eq!(
+            ServerText::parse("Batch failed: Cancelled by user"),
+            ServerText::BatchFailed(Box::new(ServerText::CancelledByUser))
+        );
     }
 
     #[test]

@@ -2,11 +2,13 @@
 
 pub mod activity_log;
 pub mod app_header;
+pub mod batch_actions;
 pub mod batch_details_card;
 pub mod batch_follow;
 pub mod batch_list;
 pub mod batch_list_export;
 pub mod batch_progress_bar;
+pub mod batch_stats_card;
 pub mod batch_status_badge;
 pub mod batch_upload_form;
 pub mod confirm_dialog;

@@ -236,3 +236,31 @@ catalogue! {
         task_id_required,
     }
 }
+
+catalogue! {
+    /// Texts of the later backend's batch actions: cancel, rescue, statistics.
+    ActionStrings {
+        cancel_processing,
+        cancel_title,
+        cancel_confirm,
+        cancelling,
+        cancel_requested,
+        cancel_too_late,
+        rescue_title,
+        rescuing,
+        rescue_nothing,
+        stats_title,
+        stats_export,
+        stat_registered,
+        stat_sheets,
+        stat_errors,
+        stat_duplicate_sheets,
+        stat_low_answers,
+        stat_student_id,
+        stat_center_code,
+        stat_class_group,
+        stat_class_level,
+        stat_absent,
+        cancelled_by_user,
+    }
+}

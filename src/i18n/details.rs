@@ -52,6 +52,7 @@ pub fn say(l: Locale, message: &ServerText) -> String {
         ServerText::AccessDenied => text.access_denied.into(),
         ServerText::OnlyAdminsDelete => text.only_admins_delete.into(),
         ServerText::TaskIdRequired => text.task_id_required.into(),
+        ServerText::CancelledByUser => l.actions().cancelled_by_user.into(),
         ServerText::ExtractionComplete { sheets } if en => format!("Extraction complete: {} sheets", n(sheets)),
         ServerText::ExtractionComplete { sheets } => format!("แตกไฟล์เสร็จแล้ว ได้ {} แผ่น", n(sheets)),
         ServerText::SkippingDuplicates { count, tasks } if en => {

@@ -1,6 +1,6 @@
 //! English.
 
-use super::catalogue::{DetailsStrings, ListStrings, ServerStrings, Strings, UploadStrings};
+use super::catalogue::{ActionStrings, DetailsStrings, ListStrings, ServerStrings, Strings, UploadStrings};
 
 /// Texts shared across the app: shell, login, errors, statuses, columns.
 pub const STRINGS: Strings = Strings {
@@ -208,4 +208,30 @@ pub const SERVER: ServerStrings = ServerStrings {
     access_denied: "Access denied",
     only_admins_delete: "Only administrators can delete batches",
     task_id_required: "A task ID is required for uploads without QR codes",
+};
+
+/// Texts of the later backend's batch actions: cancel, rescue, statistics.
+pub const ACTIONS: ActionStrings = ActionStrings {
+    cancel_processing: "Cancel processing",
+    cancel_title: "Cancel processing?",
+    cancel_confirm: "Cancel processing",
+    cancelling: "Cancelling…",
+    cancel_requested: "Cancellation requested: processing stops before the next sheet.",
+    cancel_too_late: "The batch had already finished: nothing was cancelled.",
+    rescue_title: "Rescue results",
+    rescuing: "Rescuing…",
+    rescue_nothing: "The server found no results to rescue.",
+    stats_title: "Error statistics",
+    stats_export: "Export statistics (CSV)",
+    stat_registered: "Registered for the exam",
+    stat_sheets: "Sheets scanned",
+    stat_errors: "Sheets with problems",
+    stat_duplicate_sheets: "Duplicate answer sheets",
+    stat_low_answers: "Too few answers",
+    stat_student_id: "Wrong exam number",
+    stat_center_code: "Wrong centre code",
+    stat_class_group: "Wrong class group",
+    stat_class_level: "Wrong class level",
+    stat_absent: "Marked absent",
+    cancelled_by_user: "Cancelled by user",
 };

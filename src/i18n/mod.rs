@@ -4,6 +4,7 @@
 //! texts with values are functions that match on the language, so a text missing in either
 //! language is a compile error. Numbers, sizes and times go through `intl`.
 
+pub mod actions;
 mod catalogue;
 pub mod details;
 mod en;
@@ -11,7 +12,8 @@ pub mod form;
 mod th;
 pub mod upload;
 
-pub use catalogue::{DetailsStrings, ListStrings, ServerStrings, Strings, UploadStrings};
+pub use actions::*;
+pub use catalogue::{ActionStrings, DetailsStrings, ListStrings, ServerStrings, Strings, UploadStrings};
 pub use details::*;
 pub use upload::*;
 
@@ -57,6 +59,14 @@ impl Locale {
         }
     }
 
+    /// Texts of the later backend's batch actions.
+    pub fn actions(self) -> &'static ActionStrings {
+        match self.lang {
+            Lang::En => &en::ACTIONS,
+            Lang::Th => &th::ACTIONS,
+        }
+    }
+
     /// Stage names and the server's known messages.
     pub fn server(self) -> &'static ServerStrings {
         match self.lang {
@@ -70,9 +80,11 @@ impl Locale {
 /// Built from the catalogues themselves, so it follows every text added to them.
 pub fn english_only_texts() -> Vec<&'static str> {
     let (en, th) = (Locale::new(Lang::En), Locale::new(Lang::Th));
-    let english =
-        [en.strings().all(), en.upload().all(), en.list().all(), en.details().all(), en.server().all()].concat();
-    let thai = [th.strings().all(), th.upload().all(), th.list().all(), th.details().all(), th.server().all()].concat();
+    let all = |l: Locale| {
+        [l.strings().all(), l.upload().all(), l.list().all(), l.details().all(), l.server().all(), l.actions().all()]
+            .concat()
+    };
+    let (english, thai) = (all(en), all(th));
     english.into_iter().filter(|text| !thai.contains(text)).collect()
 }
 

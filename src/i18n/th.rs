@@ -1,7 +1,7 @@
 //! ไทย: written the way Thai offices write their software, keeping the technical words they
 //! use as they are (ZIP, QR, CSV, task ID).
 
-use super::catalogue::{DetailsStrings, ListStrings, ServerStrings, Strings, UploadStrings};
+use super::catalogue::{ActionStrings, DetailsStrings, ListStrings, ServerStrings, Strings, UploadStrings};
 
 /// Texts shared across the app: shell, login, errors, statuses, columns.
 pub const STRINGS: Strings = Strings {
@@ -210,4 +210,30 @@ pub const SERVER: ServerStrings = ServerStrings {
     access_denied: "ไม่มีสิทธิ์เข้าถึง",
     only_admins_delete: "เฉพาะผู้ดูแลระบบเท่านั้นที่ลบชุดข้อมูลได้",
     task_id_required: "การอัปโหลดแบบไม่มี QR code ต้องระบุรหัสชุดงาน (task ID)",
+};
+
+/// Texts of the later backend's batch actions: cancel, rescue, statistics.
+pub const ACTIONS: ActionStrings = ActionStrings {
+    cancel_processing: "ยกเลิกการประมวลผล",
+    cancel_title: "ยกเลิกการประมวลผลหรือไม่",
+    cancel_confirm: "ยกเลิกการประมวลผล",
+    cancelling: "กำลังยกเลิก…",
+    cancel_requested: "ส่งคำขอยกเลิกแล้ว การประมวลผลจะหยุดก่อนแผ่นถัดไป",
+    cancel_too_late: "ชุดข้อมูลนี้ประมวลผลเสร็จไปแล้ว จึงไม่มีการยกเลิก",
+    rescue_title: "กู้คืนผลลัพธ์",
+    rescuing: "กำลังกู้คืน…",
+    rescue_nothing: "เซิร์ฟเวอร์ไม่พบผลลัพธ์ที่กู้คืนได้",
+    stats_title: "สถิติข้อผิดพลาด",
+    stats_export: "ส่งออกสถิติ (CSV)",
+    stat_registered: "จำนวนผู้สมัครสอบ",
+    stat_sheets: "จำนวนแผ่นที่สแกน",
+    stat_errors: "จำนวนแผ่นที่มีปัญหา",
+    stat_duplicate_sheets: "ใบตอบซ้ำ",
+    stat_low_answers: "ตอบไม่ครบตามจำนวนข้อ",
+    stat_student_id: "เลขที่สอบผิด",
+    stat_center_code: "รหัสศูนย์สอบผิด",
+    stat_class_group: "กลุ่มชั้นเรียนผิด",
+    stat_class_level: "ระดับชั้นผิด",
+    stat_absent: "ขาดสอบ",
+    cancelled_by_user: "ผู้ใช้ยกเลิกการประมวลผล",
 };

@@ -2,12 +2,15 @@
 //! activity log and sheets of one batch. A malformed, unknown or forbidden id gets its own
 //! message and a way back.
 
+use crate::api::later::ActionOutcome;
 use crate::api::types::BatchStatusResponse;
 use crate::api::ApiError;
 use crate::batch_cache::{self, BatchFacts};
 use crate::components::activity_log::ActivityLog;
+use crate::components::batch_actions::BatchActions;
 use crate::components::batch_details_card::BatchDetailsCard;
 use crate::components::batch_progress_bar::BatchProgressBar;
+use crate::components::batch_stats_card::BatchStatsCard;
 use crate::components::delete_batch_button::DeleteBatchButton;
 use crate::components::sheet_list::SheetList;
 use crate::download::{save_text, today};
@@ -31,6 +34,14 @@ pub struct BatchDetailsPageProps {
     pub id: AttrValue,
 }
 
+/// Props of the page for a well-formed id.
+#[derive(Properties, PartialEq)]
+struct BatchDetailsProps {
+    id: AttrValue,
+    /// A cancel or rescue ended this way: the page says so and loads the batch afresh.
+    on_outcome: Callback<ActionOutcome>,
+}
+
 /// A full-page explanation with a link back to the list.
 fn dead_end(l: Locale, title: &str, body: &str) -> Html {
     html! {
@@ -48,10 +59,29 @@ pub fn BatchDetailsPage(props: &BatchDetailsPageProps) -> Html {
     let locale = use_locale();
     let text = locale.details();
     use_title(locale.strings().batch_details_title);
+    // The outcome of the last cancel or rescue, and how many there were: each one loads the
+    // batch afresh (its polling, stream and details start again from the new status).
+    let outcome = use_state(|| None::<ActionOutcome>);
+    let revision = use_state(|| 0u32);
+    let on_outcome = {
+        let (outcome, revision) = (outcome.clone(), revision.clone());
+        Callback::from(move |done: ActionOutcome| {
+            outcome.set(Some(done));
+            revision.set(revision.wrapping_add(1));
+        })
+    };
     if !is_batch_id(&props.id) {
         return dead_end(locale, text.bad_id_title, text.bad_id_body);
     }
-    html! { <BatchDetails id={props.id.clone()} /> }
+    html! {
+        <>
+            if let Some(done) = &*outcome {
+                <p class={if matches!(done, ActionOutcome::Failed(_)) { "error-notice" } else { "form-notice" }}
+                    role="status" data-testid="action-outcome">{ i18n::action_outcome(locale, done) }</p>
+            }
+            <BatchDetails key={*revision} id={props.id.clone()} on_outcome={on_outcome} />
+        </>
+    }
 }
 
 /// The most sheets `/status` returns in one answer (its `limit` is 1–1000).
@@ -64,7 +94,7 @@ pub fn next_sheet_limit(current: u32, step: u32) -> u32 {
 
 /// The page for a well-formed id.
 #[component]
-fn BatchDetails(props: &BatchDetailsPageProps) -> Html {
+fn BatchDetails(props: &BatchDetailsProps) -> Html {
     let locale = use_locale();
     let text = locale.details();
     let client = use_api();
@@ -182,7 +212,7 @@ fn BatchDetails(props: &BatchDetailsPageProps) -> Html {
                 <h1><bdi>{ name.clone() }</bdi></h1>
                 if session.is_admin() {
                     if let Some(current) = &phase {
-                        <DeleteBatchButton batch_uuid={id.clone()} name={name} status={current.clone()} on_deleted={on_deleted} />
+                        <DeleteBatchButton batch_uuid={id.clone()} name={name.clone()} status={current.clone()} on_deleted={on_deleted} />
                     }
                 }
             </div>
@@ -201,6 +231,12 @@ fn BatchDetails(props: &BatchDetailsPageProps) -> Html {
             }
             if let Some(Ok(details)) = &*status {
                 <BatchDetailsCard status={details.clone()} facts={(*facts).clone()} duplicate_warning={stream.duplicate_warning.clone().map(AttrValue::from)} />
+            }
+            if let (Some(latest), Some(Ok(details))) = (&progress.latest, &*status) {
+                <BatchActions batch_uuid={id.clone()} name={name.clone()} status={latest.status.clone()}
+                    done={latest.processed_count} total={latest.sheet_count}
+                    started_at={details.processing_started_at.clone().map(AttrValue::from)} on_outcome={props.on_outcome.clone()} />
+                <BatchStatsCard batch_uuid={id.clone()} name={name.clone()} status={latest.status.clone()} />
             }
             <ActivityLog events={stream.log.clone()} />
             <div class="export">

@@ -26,14 +26,14 @@ use omr_web::api::ApiClient;
 use omr_web::upload::cancel::Cancel;
 use omr_web::upload::job::Job;
 use omr_web::upload::runner::run;
-use serde_json::{json, Value};
+use serde_json::json;
 use std::cell::Cell;
 use std::hint::black_box;
 use std::rc::Rc;
 use std::time::Duration;
 use support::{
-    config, control, find, go_to, mount_app, poll_until, progress_requests, received_sha, set_tab_visible, small_zip,
-    standin, start_clean, unique_task, unmount_all,
+    config, control, find, go_to, mount_app, poll_until, progress_requests, put_control, received_sha, set_tab_visible,
+    small_zip, standin, start_clean, unique_task, unmount_all,
 };
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::wasm_bindgen_test;
@@ -63,12 +63,6 @@ fn now_ms() -> f64 {
     let performance = performance();
     let now: js_sys::Function = js_sys::Reflect::get(&performance, &"now".into()).unwrap().unchecked_into();
     now.call0(&performance).unwrap().as_f64().unwrap()
-}
-
-/// Sends a JSON body to a `/__test/...` control endpoint with PUT.
-async fn put(path: &str, body: Value) {
-    let response = Request::put(&format!("{}{path}", standin())).json(&body).unwrap().send().await.unwrap();
-    assert_eq!(response.status(), 204, "PUT {path}");
 }
 
 /// A file of `size` bytes made of one block repeated (the browser keeps one copy of the block,
@@ -161,7 +155,7 @@ async fn signed_in(user: &str, password: &str) -> ApiClient {
 #[wasm_bindgen_test]
 async fn upload_throughput_on_loopback() {
     let client = signed_in("center07", "center07-pass").await;
-    put("/__test/sink", json!({"on": true})).await;
+    put_control("/__test/sink", json!({"on": true})).await;
     let (file, hash) = repeated_file("loopback.zip", GIB, true);
     throughput("upload, loopback", &client, &file, hash.as_deref()).await;
     control("DELETE", "/__test/faults").await;
@@ -172,8 +166,8 @@ async fn upload_throughput_on_loopback() {
 #[wasm_bindgen_test]
 async fn upload_throughput_on_a_shaped_link() {
     let client = signed_in("center07", "center07-pass").await;
-    put("/__test/sink", json!({"on": true})).await;
-    put("/__test/link", json!({"bytes_per_second": 10 * MIB, "latency_ms": 40})).await;
+    put_control("/__test/sink", json!({"on": true})).await;
+    put_control("/__test/link", json!({"bytes_per_second": 10 * MIB, "latency_ms": 40})).await;
     let (file, _) = repeated_file("shaped.zip", GIB, false);
     throughput("upload, shaped link 10 MiB/s + 40 ms", &client, &file, None).await;
     control("DELETE", "/__test/faults").await;
@@ -204,7 +198,7 @@ fn sample_memory(peaks: Rc<Peaks>, done: Rc<Cell<bool>>) {
 #[wasm_bindgen_test]
 async fn memory_during_1_and_4_gib_uploads() {
     let client = signed_in("center07", "center07-pass").await;
-    put("/__test/sink", json!({"on": true})).await;
+    put_control("/__test/sink", json!({"on": true})).await;
     for size in [GIB, 4 * GIB] {
         let (file, _) = repeated_file("memory.zip", size, false);
         let (heap_before, wasm_before) = (js_heap_bytes(), support::wasm_memory_bytes());

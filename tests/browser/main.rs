@@ -14,6 +14,7 @@ mod details;
 mod first_visit;
 mod json_text;
 mod languages;
+mod later_backend;
 mod shared_pcs;
 mod upload_form;
 mod uploads;

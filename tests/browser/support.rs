@@ -359,6 +359,12 @@ pub async fn fault(rule: serde_json::Value) {
     assert!(response.ok());
 }
 
+/// Sends a JSON body to a `/__test/...` control endpoint with PUT (sink, link, generation, …).
+pub async fn put_control(path: &str, body: Value) {
+    let response = Request::put(&format!("{}{path}", standin())).json(&body).unwrap().send().await.unwrap();
+    assert!(response.ok(), "PUT {path} → {}", response.status());
+}
+
 /// Chunk requests in the stand-in's log: (chunk_index, upload_id, status) in arrival order.
 pub async fn chunk_log() -> Vec<(i64, String, u16)> {
     let log = control("GET", "/__test/requests").await;

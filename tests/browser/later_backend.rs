@@ -1,0 +1,210 @@
+//! The later backend's batch actions on the details page (contract §5.9): cancel processing,
+//! rescue cached results, error statistics — each offered where the server has it, and
+//! absent without any error against the router snapshot. Thai and English.
+
+use crate::support::{
+    config, control, count_path_suffix, fault, find, fresh_client, go_to, mount_app, put_control, small_zip,
+    start_clean, text, unique_name, unique_task, unmount_all, upload_zip, wait_for, wait_on_page,
+};
+use omr_web::api::types::BatchStatus;
+use omr_web::api::ApiClient;
+use omr_web::config::AppConfig;
+use omr_web::locale::{Lang, Locale};
+use std::time::Duration;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::wasm_bindgen_test;
+
+async fn signed_in() -> ApiClient {
+    start_clean().await;
+    let client = fresh_client();
+    client.login("center07", "center07-pass").await.expect("login");
+    client
+}
+
+fn in_language(lang: Lang, poll_interval_ms: u32) -> AppConfig {
+    AppConfig { default_language: Some(lang.code().into()), poll_interval_ms, ..config() }
+}
+
+/// A batch the stand-in processes slowly (its name says SLOW), with at least one sheet done.
+async fn slow_batch(client: &ApiClient) -> String {
+    let uuid = upload_zip(client, small_zip(&unique_name("SLOW-batch"), &unique_task(), 8)).await;
+    let mut done = false;
+    for _ in 0..400 {
+        if client.progress(&uuid).await.is_ok_and(|p| p.processed_count >= 1) {
+            done = true;
+            break;
+        }
+        gloo_timers::future::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(done, "the slow batch processed a first sheet");
+    uuid
+}
+
+/// A failed batch whose processed sheets the server keeps for a rescue (cancelled midway).
+async fn cancelled_batch(client: &ApiClient) -> String {
+    let uuid = slow_batch(client).await;
+    assert!(client.cancel_processing(&uuid).await.expect("cancel").success);
+    for _ in 0..200 {
+        if client.status(&uuid, false, 1).await.is_ok_and(|s| s.status == BatchStatus::Failed) {
+            return uuid;
+        }
+        gloo_timers::future::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("the cancelled batch did not fail");
+}
+
+/// Waits until the stand-in has answered a request whose path ends in `suffix`.
+async fn until_answered(suffix: &str) {
+    for _ in 0..200 {
+        if count_path_suffix(suffix).await > 0 {
+            // The answer reaches the page within a render; let that render happen.
+            gloo_timers::future::sleep(Duration::from_millis(200)).await;
+            return;
+        }
+        gloo_timers::future::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("no request ending in {suffix} was answered");
+}
+
+/// The batch id the client probes the later paths with.
+const PROBE: &str = "00000000-0000-0000-0000-000000000000";
+
+/// The error notices of the page, the batch's own error (its details card) aside.
+fn errors_on_screen(root: &web_sys::Element) -> Vec<String> {
+    let notices = root.query_selector_all(".error-notice").unwrap();
+    (0..notices.length())
+        .filter_map(|i| notices.item(i)?.dyn_into::<web_sys::HtmlElement>().ok())
+        .filter(|notice| notice.closest(".details-card").ok().flatten().is_none())
+        .map(|notice| notice.inner_text())
+        .collect()
+}
+
+fn click(root: &web_sys::Element, selector: &str) {
+    find(root, selector).unwrap_or_else(|| panic!("{selector} on the page")).click();
+}
+
+#[wasm_bindgen_test]
+async fn cancel_then_rescue_on_the_details_page_in_thai() {
+    let client = signed_in().await;
+    let uuid = slow_batch(&client).await;
+    go_to(&format!("/dashboard/batches/{uuid}"));
+    let root = mount_app(in_language(Lang::Th, 500));
+    let th = Locale::new(Lang::Th).actions();
+    wait_on_page(&root, "the cancel button", || find(&root, "[data-testid=cancel-processing]").is_some()).await;
+    click(&root, "[data-testid=cancel-processing]");
+    wait_for("the question naming the file", || {
+        find(&root, "[role=dialog]").is_some_and(|d| d.inner_text().contains("SLOW-batch"))
+    })
+    .await;
+    click(&root, "[role=dialog] .button-danger");
+    wait_for("the cancel taken", || text(&root).contains(th.cancel_requested)).await;
+    wait_on_page(&root, "the cancel in the details, in Thai", || text(&root).contains(th.cancelled_by_user)).await;
+    // The processed sheets can be rescued: the button says how many.
+    wait_on_page(&root, "the rescue button", || {
+        find(&root, "[data-testid=rescue-results]").is_some_and(|b| b.inner_text().starts_with("กู้คืนผลลัพธ์"))
+    })
+    .await;
+    assert!(find(&root, "[data-testid=cancel-processing]").is_none(), "nothing left to cancel");
+    click(&root, "[data-testid=rescue-results]");
+    wait_on_page(&root, "the rescue's outcome", || text(&root).contains("กู้คืนผลลัพธ์ได้")).await;
+    let status = client.status(&uuid, false, 1).await.unwrap();
+    assert_eq!(status.status, BatchStatus::Completed, "the rescued batch is complete");
+    // A finished batch shows its statistics, known figures in Thai, others by their name.
+    wait_on_page(&root, "the statistics", || find(&root, "[data-testid=batch-stats]").is_some()).await;
+    let stats = find(&root, "[data-testid=batch-stats]").unwrap().inner_text();
+    assert!(stats.contains(th.stat_sheets) && stats.contains(th.stat_registered), "{stats}");
+    assert!(find(&root, "[data-testid=batch-stats] dt code").is_some_and(|c| c.inner_text() == "err_blank_page_total"));
+    unmount_all();
+}
+
+#[wasm_bindgen_test]
+async fn a_rescue_the_server_fails_says_why_and_one_it_refuses_is_not_offered() {
+    let client = signed_in().await;
+    let uuid = cancelled_batch(&client).await;
+    let path = |action: &str| format!("/api/batches/{uuid}/{action}");
+    fault(serde_json::json!({"method": "POST", "path": path("recover"), "action": {"kind": "respond", "status": 500,
+        "content_type": "application/json", "body": "{\"detail\": \"Recovery failed: Redis connection error\"}"}}))
+    .await;
+    go_to(&format!("/dashboard/batches/{uuid}"));
+    let root = mount_app(in_language(Lang::En, 2000));
+    wait_on_page(&root, "the rescue button", || {
+        find(&root, "[data-testid=rescue-results]").is_some_and(|b| b.inner_text().starts_with("Rescue "))
+    })
+    .await;
+    click(&root, "[data-testid=rescue-results]");
+    wait_on_page(&root, "the server's reason", || text(&root).contains("Recovery failed: Redis connection error"))
+        .await;
+    unmount_all();
+
+    // Another user's batch, say: the server refuses to tell. No button, no error.
+    control("DELETE", "/__test/faults").await;
+    fault(serde_json::json!({"method": "GET", "path": path("recoverable"), "count": 0, "action": {"kind": "respond",
+        "status": 403, "content_type": "application/json", "body": "{\"detail\": \"Access denied\"}"}}))
+    .await;
+    control("DELETE", "/__test/requests").await;
+    let root = mount_app(in_language(Lang::En, 2000));
+    wait_on_page(&root, "the statistics of the failed batch", || find(&root, "[data-testid=batch-stats]").is_some())
+        .await;
+    until_answered(&format!("{uuid}/recoverable")).await;
+    assert!(find(&root, "[data-testid=rescue-results]").is_none(), "no rescue offered");
+    assert_eq!(errors_on_screen(&root), Vec::<String>::new(), "and no error on screen");
+    unmount_all();
+}
+
+#[wasm_bindgen_test]
+async fn a_cancel_that_arrives_after_the_batch_finished_says_so() {
+    let client = signed_in().await;
+    let uuid = slow_batch(&client).await;
+    go_to(&format!("/dashboard/batches/{uuid}"));
+    // The page polls slowly: it still believes the batch runs when it has stopped.
+    let root = mount_app(in_language(Lang::En, 60_000));
+    wait_on_page(&root, "the cancel button", || find(&root, "[data-testid=cancel-processing]").is_some()).await;
+    client.cancel_processing(&uuid).await.unwrap();
+    click(&root, "[data-testid=cancel-processing]");
+    wait_for("the question", || find(&root, "[role=dialog]").is_some()).await;
+    click(&root, "[role=dialog] .button-danger");
+    let en = Locale::new(Lang::En).actions();
+    wait_on_page(&root, "the too-late answer", || text(&root).contains(en.cancel_too_late)).await;
+    unmount_all();
+}
+
+#[wasm_bindgen_test]
+async fn against_the_snapshot_server_no_action_no_statistics_and_no_error() {
+    let client = signed_in().await;
+    let running = slow_batch(&client).await;
+    let failed = cancelled_batch(&client).await;
+    put_control("/__test/generation", serde_json::json!({"later": false})).await;
+    // A new sign-in: the features are probed again, against the snapshot.
+    let client = fresh_client();
+    client.login("center07", "center07-pass").await.unwrap();
+    control("DELETE", "/__test/requests").await;
+    // One app, two pages: the running batch, then (through the list) the failed one.
+    go_to(&format!("/dashboard/batches/{running}"));
+    let root = mount_app(in_language(Lang::En, 2000));
+    for (n, uuid) in [&running, &failed].into_iter().enumerate() {
+        if n > 0 {
+            click(&root, "a[href='/dashboard/batches']");
+            let link = format!("a[href='/dashboard/batches/{uuid}']");
+            wait_on_page(&root, "the list with the failed batch", || find(&root, &link).is_some()).await;
+            click(&root, &link);
+        }
+        let id = format!("/dashboard/batches/{uuid}");
+        wait_on_page(&root, "the details", || {
+            crate::support::current_url() == id && find(&root, ".details-card").is_some()
+        })
+        .await;
+        // Once every probe is answered, nothing of the later backend may be on the page.
+        for probe in ["cancel", "recoverable", "recover", "stats"] {
+            until_answered(&format!("{PROBE}/{probe}")).await;
+        }
+        until_answered("/api/profiles/").await;
+        for selector in ["[data-testid=cancel-processing]", "[data-testid=rescue-results]", "[data-testid=batch-stats]"]
+        {
+            assert!(find(&root, selector).is_none(), "{selector} against the snapshot");
+        }
+        assert_eq!(errors_on_screen(&root), Vec::<String>::new(), "no error on screen");
+    }
+    unmount_all();
+    let probes = count_path_suffix(&format!("{PROBE}/cancel")).await;
+    assert_eq!(probes, 1, "the features are probed once per sign-in");
+}
