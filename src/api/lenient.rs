@@ -83,4 +83,65 @@ mod tests {
         let (rows, skipped) = rows::<u32>(vec![json!(1), json!("x"), json!(3)]);
         assert_eq!((rows, skipped), (vec![1, 3], 1));
     }
+
+    /// Property tests (native only: proptest is not built for wasm).
+    #[cfg(not(target_arch = "wasm32"))]
+    mod properties {
+        use super::*;
+
+        /// Any JSON value: scalars of every kind (huge, negative and fractional numbers, Thai
+        /// text), arrays and objects with the list's own field names among others.
+        fn any_json() -> impl proptest::strategy::Strategy<Value = Value> {
+            use proptest::prelude::*;
+            let leaf = prop_oneof![
+                Just(Value::Null),
+                any::<bool>().prop_map(Value::from),
+                any::<i64>().prop_map(Value::from),
+                any::<u64>().prop_map(Value::from),
+                any::<f64>().prop_map(|f| serde_json::Number::from_f64(f).map_or(Value::Null, Value::Number)),
+                "(\\PC|[ก-ฮ0-9])*".prop_map(Value::from),
+            ];
+            leaf.prop_recursive(4, 64, 8, |inner| {
+                let key = prop::sample::select(vec![
+                    "batches",
+                    "total",
+                    "batch_uuid",
+                    "status",
+                    "sheet_count",
+                    "file_size_bytes",
+                    "upload_type",
+                    "x",
+                ]);
+                prop_oneof![
+                    prop::collection::vec(inner.clone(), 0..8).prop_map(Value::Array),
+                    prop::collection::vec((key, inner), 0..8).prop_map(|fields| Value::Object(
+                        fields.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
+                    )),
+                ]
+            })
+        }
+
+        proptest::proptest! {
+            #![proptest_config(crate::property_tests::seeded(512))]
+
+            /// A list answer of any shape decodes without a panic, and every row it holds is either
+            /// read or counted as skipped.
+            #[test]
+            fn list_answers_of_any_shape_decode_or_count(rows in proptest::collection::vec(any_json(), 0..12), total in any_json()) {
+                let body = json!({"batches": rows.clone(), "total": total});
+                let list: crate::api::types::BatchListResponse = serde_json::from_value(body).unwrap();
+                proptest::prop_assert_eq!(list.batches.len() + list.skipped, rows.len());
+                let (_, skipped) = super::rows::<crate::api::types::BatchListItem>(rows.clone());
+                proptest::prop_assert_eq!(skipped, list.skipped);
+            }
+
+            /// Whatever a `batches` field holds, even not an array, the answer still decodes.
+            #[test]
+            fn any_value_anywhere_decodes(value in any_json()) {
+                let _ = serde_json::from_value::<crate::api::types::BatchListResponse>(value.clone());
+                let _ = serde_json::from_value::<crate::api::types::BatchListResponse>(json!({"batches": value}))
+                    .expect("a list answer whose batches are unreadable is empty, not an error");
+            }
+        }
+    }
 }

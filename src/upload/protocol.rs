@@ -806,3 +806,6 @@ mod tests {
         assert!(protocol.progress().completion_unknown, "a later retry looks again first");
     }
 }
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod properties;
