@@ -9,6 +9,7 @@ mod support;
 mod accessibility;
 mod api_session;
 mod app_shell;
+mod bad_input;
 mod batch_list;
 mod details;
 mod first_visit;

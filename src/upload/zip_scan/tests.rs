@@ -240,7 +240,7 @@ fn more_entries_than_the_directory_has_room_for_is_damage() {
 
 #[test]
 fn a_directory_at_the_cap_is_read_in_slices_with_entries_across_them() {
-    // 64 MiB of 67-byte entries (a 21-byte name): 1 001 624 entries, most slices cut one.
+    // The cap's worth of 67-byte entries (a 21-byte name): 250 406 entries, most slices cut one.
     let one = entry("12300145/p0000001.jpg", 600_000);
     let count = MAX_DIRECTORY_BYTES / one.len() as u64;
     let directory_size = count * one.len() as u64;
