@@ -3,8 +3,8 @@
 //! Layout: `api` (the only code that talks HTTP), `config` (runtime `config.json`), `i18n`
 //! (every visible string), `format` (pure display helpers), `routes` (addresses and their
 //! queries), `upload` (planning, retry, resume and the upload protocol, pure; the runner and
-//! the queue), `list_view`, `progress_math` and `batch_cache` (pure helpers of the pages),
-//! `dom_listener` and `web_lock` (RAII wrappers of browser APIs), `wall_clock` (waits a
+//! the queue), `list_view`, `list_filter`, `progress_math` and `batch_cache` (pure helpers of
+//! the pages), `dom_listener` and `web_lock` (RAII wrappers of browser APIs), `wall_clock` (waits a
 //! sleeping tab cannot stretch), `hooks`, `components`,
 //! `pages`, and `app` (the route switch and the providers).
 
@@ -20,6 +20,7 @@ pub mod format;
 pub mod hooks;
 pub mod i18n;
 pub mod intl;
+pub mod list_filter;
 pub mod list_view;
 pub mod locale;
 pub mod pages;

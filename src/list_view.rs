@@ -1,5 +1,6 @@
 //! Pure logic of the batch list: URL query, paging arithmetic, sorting within a page.
 
+use crate::api::endpoints::ListFilter;
 use crate::api::types::{BatchListItem, BatchStatus};
 use crate::routes::{query_string, query_value};
 use std::cmp::Ordering;
@@ -7,22 +8,36 @@ use std::cmp::Ordering;
 /// Batches per page.
 pub const PAGE_SIZE: u64 = 50;
 
-/// `?status=processing&page=3` — what the address bar holds.
+/// `?status=processing&page=3&name=room&uploader=center` — what the address bar holds.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ListQuery {
     pub status: Option<String>,
     pub page: Option<String>,
+    /// Part of the file name to look for.
+    pub name: Option<String>,
+    /// Part of the uploader's username to look for.
+    pub uploader: Option<String>,
 }
 
 impl ListQuery {
     /// Reads the list's query string (with or without its `?`).
     pub fn parse(query: &str) -> ListQuery {
-        ListQuery { status: query_value(query, "status"), page: query_value(query, "page") }
+        ListQuery {
+            status: query_value(query, "status"),
+            page: query_value(query, "page"),
+            name: query_value(query, "name"),
+            uploader: query_value(query, "uploader"),
+        }
     }
 
     /// The query string (without `?`); empty for the first page of all batches.
     pub fn to_query(&self) -> String {
-        query_string(&[("status", self.status.clone()), ("page", self.page.clone())])
+        query_string(&[
+            ("status", self.status.clone()),
+            ("page", self.page.clone()),
+            ("name", self.name.clone()),
+            ("uploader", self.uploader.clone()),
+        ])
     }
 
     /// The status filter, if it names a known status (anything else shows all).
@@ -30,14 +45,29 @@ impl ListQuery {
         self.status.as_deref().map(BatchStatus::parse).filter(|s| !matches!(s, BatchStatus::Other(_)))
     }
 
+    /// Everything the list is filtered by: the status and the text filters (absent = empty).
+    pub fn filter(&self) -> ListFilter {
+        ListFilter {
+            status: self.status_filter(),
+            batch_name: self.name.clone().unwrap_or_default(),
+            username: self.uploader.clone().unwrap_or_default(),
+        }
+    }
+
     /// The 1-based page; unreadable or zero means 1.
     pub fn page(&self) -> u64 {
         self.page.as_deref().and_then(|p| p.trim().parse().ok()).filter(|p| *p >= 1).unwrap_or(1)
     }
 
-    /// The query for a filter and page (page 1 is left out of the URL).
-    pub fn new(status: Option<&BatchStatus>, page: u64) -> ListQuery {
-        ListQuery { status: status.map(|s| s.as_str().to_string()), page: (page > 1).then(|| page.to_string()) }
+    /// The query for a filter and page (page 1 and empty text filters are left out of the URL).
+    pub fn new(filter: &ListFilter, page: u64) -> ListQuery {
+        let text = |value: &str| (!value.is_empty()).then(|| value.to_string());
+        ListQuery {
+            status: filter.status.as_ref().map(|s| s.as_str().to_string()),
+            page: (page > 1).then(|| page.to_string()),
+            name: text(&filter.batch_name),
+            uploader: text(&filter.username),
+        }
     }
 }
 
@@ -93,17 +123,20 @@ impl Sort {
     }
 }
 
-/// A name's bytes with ASCII letters lowercased (no name sorts first). Collected rather than
-/// compared lazily, which compiled larger; a page has at most a few hundred rows.
-fn folded(name: &Option<String>) -> Vec<u8> {
-    name.as_deref().unwrap_or_default().bytes().map(|b| b.to_ascii_lowercase()).collect()
+/// A text's bytes with ASCII letters lowercased, for sorting and matching without case (see
+/// `compare` on why ASCII only). Collected rather than compared lazily, which compiled larger;
+/// a page has at most a few hundred rows.
+pub fn folded(text: &str) -> Vec<u8> {
+    text.bytes().map(|b| b.to_ascii_lowercase()).collect()
 }
 
 fn compare(a: &BatchListItem, b: &BatchListItem, key: SortKey) -> Ordering {
     match key {
         // Case folds ASCII only: file names here are Latin, digits and Thai (which has no
         // case), and full Unicode lowercasing links 17 KB of tables and code into the wasm.
-        SortKey::Name => folded(&a.batch_name).cmp(&folded(&b.batch_name)),
+        // No name sorts first.
+        SortKey::Name => folded(a.batch_name.as_deref().unwrap_or_default())
+            .cmp(&folded(b.batch_name.as_deref().unwrap_or_default())),
         SortKey::Status => a.status.as_str().cmp(b.status.as_str()),
         SortKey::Sheets => a.sheet_count.cmp(&b.sheet_count),
         SortKey::Size => a.file_size_bytes.cmp(&b.file_size_bytes),
@@ -149,22 +182,47 @@ mod tests {
         .unwrap()
     }
 
+    fn filter(status: Option<BatchStatus>, name: &str, username: &str) -> ListFilter {
+        ListFilter { status, batch_name: name.into(), username: username.into() }
+    }
+
     #[test]
     fn query_reads_page_and_status_leniently() {
-        let q = ListQuery { status: Some("failed".into()), page: Some("3".into()) };
+        let q = ListQuery { status: Some("failed".into()), page: Some("3".into()), ..ListQuery::default() };
         assert_eq!(q.page(), 3);
         assert_eq!(q.status_filter(), Some(BatchStatus::Failed));
-        let junk = ListQuery { status: Some("bogus".into()), page: Some("-2".into()) };
+        let junk = ListQuery { status: Some("bogus".into()), page: Some("-2".into()), ..ListQuery::default() };
         assert_eq!(junk.page(), 1);
         assert_eq!(junk.status_filter(), None);
         assert_eq!(
-            ListQuery::new(Some(&BatchStatus::Processing), 1),
-            ListQuery { status: Some("processing".into()), page: None }
+            ListQuery::new(&filter(Some(BatchStatus::Processing), "", ""), 1),
+            ListQuery { status: Some("processing".into()), ..ListQuery::default() }
         );
-        assert_eq!(ListQuery::new(None, 2).page.as_deref(), Some("2"));
-        assert_eq!(ListQuery::new(Some(&BatchStatus::Failed), 3).to_query(), "status=failed&page=3");
-        assert_eq!(ListQuery::new(None, 1).to_query(), "");
-        assert_eq!(ListQuery::parse("?page=3&status=failed"), ListQuery::new(Some(&BatchStatus::Failed), 3));
+        assert_eq!(ListQuery::new(&ListFilter::default(), 2).page.as_deref(), Some("2"));
+        assert_eq!(ListQuery::new(&filter(Some(BatchStatus::Failed), "", ""), 3).to_query(), "status=failed&page=3");
+        assert_eq!(ListQuery::new(&ListFilter::default(), 1).to_query(), "");
+        assert_eq!(
+            ListQuery::parse("?page=3&status=failed"),
+            ListQuery::new(&filter(Some(BatchStatus::Failed), "", ""), 3)
+        );
+    }
+
+    #[test]
+    fn text_filters_travel_in_the_address_with_status_and_page() {
+        let odd = filter(Some(BatchStatus::Completed), "ห้อง 100% a&b=c+d_1_", "O'Brien \"B\"");
+        let query = ListQuery::new(&odd, 2);
+        let text = query.to_query();
+        assert!(text.starts_with("status=completed&page=2&name=%E0%B8%AB"), "{text}");
+        assert!(!text.contains('+') && text.matches('&').count() == 3 && text.matches('=').count() == 4, "{text}");
+        let back = ListQuery::parse(&format!("?{text}"));
+        assert_eq!(back, query);
+        assert_eq!(back.filter(), odd);
+        assert_eq!(back.page(), 2);
+        // Empty filters stay out of the address; an empty or absent one in it means none.
+        assert_eq!(ListQuery::new(&filter(None, "", ""), 1).to_query(), "");
+        assert_eq!(ListQuery::parse("name=&uploader").filter(), ListFilter::default());
+        // Spaces typed as `+` by hand read as spaces; a broken escape is no filter.
+        assert_eq!(ListQuery::parse("name=room+1&uploader=%ZZ").filter(), filter(None, "room 1", ""));
     }
 
     #[test]

@@ -158,6 +158,17 @@ mod tests {
     }
 
     #[test]
+    fn odd_values_survive_a_query_string() {
+        for value in ["ภาค2-3", "100%", "a&b=c", "1+1 = 2", "", "O'Brien \"B\"", "_1_", "%ZZ", "?#/"] {
+            let text = query_string(&[("a", Some("x".into())), ("name", Some(value.into())), ("z", Some("y".into()))]);
+            assert_eq!(text.matches('&').count(), 2, "{value:?} escaped: {text}");
+            assert_eq!(query_value(&text, "name").as_deref(), Some(value), "{text}");
+            assert_eq!(query_value(&text, "z").as_deref(), Some("y"), "{text}");
+        }
+        assert_eq!(query_string(&[("name", Some("ก+ %".into()))]), "name=%E0%B8%81%2B%20%25");
+    }
+
+    #[test]
     fn an_id_survives_the_address_bar() {
         for id in ["b2f09d6e-1a47", "../x?y", "ชุด 1", "100%"] {
             let route = Route::BatchDetails { id: id.into() };

@@ -52,6 +52,17 @@ pub fn server_wall_clock(ms: f64) -> NaiveTimestamp {
     }
 }
 
+/// What the batch list is filtered by: the status (every server), and the later backend's
+/// text filters (contract §5.9.7), each a part of the value to look for; empty means none.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ListFilter {
+    pub status: Option<BatchStatus>,
+    /// Part of the file name (`batch_name`).
+    pub batch_name: String,
+    /// Part of the uploader's username (`username`).
+    pub username: String,
+}
+
 impl ApiClient {
     /// `POST /api/auth/login`: stores the session and returns the signed-in user.
     pub async fn login(&self, username: &str, password: &str) -> Result<UserInfo, ApiError> {
@@ -94,16 +105,34 @@ impl ApiClient {
         Ok(user)
     }
 
-    /// `GET /api/batches/?status=&limit=&offset=` (trailing slash; `limit` 1–100, never `page_size`).
+    /// `GET /api/batches/?status=&limit=&offset=`: [`Self::list_batches_matching`] by status only.
     pub async fn list_batches(
         &self,
         status: Option<&BatchStatus>,
         limit: u32,
         offset: u64,
     ) -> Result<BatchListResponse, ApiError> {
+        let filter = ListFilter { status: status.cloned(), ..ListFilter::default() };
+        self.list_batches_matching(&filter, limit, offset).await
+    }
+
+    /// `GET /api/batches/?status=&batch_name=&username=&limit=&offset=` (trailing slash; `limit`
+    /// 1–100, never `page_size`). Empty text filters are left out; the others go as typed,
+    /// percent-encoded UTF-8 (a server that ignores them answers unfiltered: §5.9.8).
+    pub async fn list_batches_matching(
+        &self,
+        filter: &ListFilter,
+        limit: u32,
+        offset: u64,
+    ) -> Result<BatchListResponse, ApiError> {
         let mut call = Call::get("batches/").query("limit", limit.clamp(1, 100)).query("offset", offset);
-        if let Some(status) = status {
+        if let Some(status) = &filter.status {
             call = call.query("status", status.as_str());
+        }
+        for (key, value) in [("batch_name", &filter.batch_name), ("username", &filter.username)] {
+            if !value.is_empty() {
+                call = call.query(key, value);
+            }
         }
         self.send(&call).await?.decode()
     }
@@ -132,12 +161,12 @@ impl ApiClient {
             .map(|item| item.batch_uuid.clone()))
     }
 
-    /// The whole list under `status`, page by page by the server's offsets ([`ListPaging`]):
+    /// The whole list under `filter`, page by page by the server's offsets ([`ListPaging`]):
     /// every readable row once, the unreadable ones counted. `on_page(rows so far, total)`
     /// after each answer; with `max_pages`, no more requests than that.
     pub async fn read_list(
         &self,
-        status: Option<&BatchStatus>,
+        filter: &ListFilter,
         max_pages: Option<u64>,
         on_page: &dyn Fn(u64, u64),
     ) -> Result<ListRead, ApiError> {
@@ -145,7 +174,7 @@ impl ApiClient {
         let mut batches = Vec::new();
         let mut pages = 0u64;
         while let Some(offset) = paging.next_offset().filter(|_| max_pages.is_none_or(|max| pages < max)) {
-            let page = self.list_batches(status, PAGE_ROWS, offset).await?;
+            let page = self.list_batches_matching(filter, PAGE_ROWS, offset).await?;
             pages += 1;
             batches.extend(paging.take(offset, page));
             on_page(batches.len() as u64, paging.total());
@@ -155,7 +184,7 @@ impl ApiClient {
 
     /// The user's newest batches, up to `pages` pages of 100, for the duplicate guard.
     pub async fn newest_batches(&self, pages: u64) -> Result<Vec<BatchListItem>, ApiError> {
-        Ok(self.read_list(None, Some(pages), &|_, _| {}).await?.batches)
+        Ok(self.read_list(&ListFilter::default(), Some(pages), &|_, _| {}).await?.batches)
     }
 
     /// `GET /api/batches/{uuid}/progress`: counts and percentage, for polling.

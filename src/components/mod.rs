@@ -16,6 +16,7 @@ pub mod dashboard_layout;
 pub mod delete_batch_button;
 pub mod error_notice;
 pub mod language_switch;
+pub mod list_text_filters;
 pub mod locale_provider;
 pub mod pagination;
 pub mod progress_bar;

@@ -160,6 +160,15 @@ catalogue! {
         deleting,
         cancel,
         auto_refresh_note,
+        filter_name,
+        filter_name_placeholder,
+        filter_uploader,
+        filter_uploader_placeholder,
+        none_matching,
+        none_matching_on_page,
+        ignored_name,
+        ignored_uploader,
+        ignored_both,
     }
 }
 

@@ -138,6 +138,16 @@ pub const LIST: ListStrings = ListStrings {
     deleting: "Deleting…",
     cancel: "Cancel",
     auto_refresh_note: "Unfinished batches: this list refreshes itself.",
+    filter_name: "File name",
+    filter_name_placeholder: "Search by file name…",
+    filter_uploader: "Uploaded by",
+    filter_uploader_placeholder: "Search by username…",
+    none_matching: "No batches match these filters.",
+    none_matching_on_page: "No rows on this page match the filters; try the other pages.",
+    ignored_name: "This server does not filter by file name; the rows below are filtered on this page only.",
+    ignored_uploader: "This server does not filter by uploader; the rows below are filtered on this page only.",
+    ignored_both:
+        "This server does not filter by file name or uploader; the rows below are filtered on this page only.",
 };
 
 /// Texts of the details page and live progress.

@@ -23,6 +23,7 @@ use crate::api::types::{BatchStatus, NaiveTimestamp, SheetStatus, UploadType};
 use crate::api::ApiError;
 use crate::export::{ExportState, SavedRows};
 use crate::intl;
+use crate::list_filter::Ignored;
 use crate::locale::{Lang, Locale};
 use crate::upload::queue::QueueProgress;
 
@@ -335,6 +336,17 @@ fn saved_rows(l: Locale, saved: &SavedRows) -> String {
         ),
     });
     line
+}
+
+/// The note over a list whose server ignored its text filters (contract §5.9.8), or none.
+pub fn filters_ignored(l: Locale, ignored: Ignored) -> Option<&'static str> {
+    let text = l.list();
+    match (ignored.batch_name, ignored.username) {
+        (true, true) => Some(text.ignored_both),
+        (true, false) => Some(text.ignored_name),
+        (false, true) => Some(text.ignored_uploader),
+        (false, false) => None,
+    }
 }
 
 /// "2 rows from the server could not be read and are not shown."

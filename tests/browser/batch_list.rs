@@ -25,12 +25,12 @@ fn total_shown(root: &web_sys::Element) -> u64 {
     total.chars().take_while(char::is_ascii_digit).collect::<String>().parse().expect("a number")
 }
 
-fn rows(root: &web_sys::Element) -> Vec<web_sys::HtmlElement> {
+pub(crate) fn rows(root: &web_sys::Element) -> Vec<web_sys::HtmlElement> {
     let list = root.query_selector_all("table.batch-table tbody tr[data-uuid]").unwrap();
     (0..list.length()).filter_map(|i| list.get(i)?.dyn_into().ok()).collect()
 }
 
-fn cell_texts(root: &web_sys::Element, column: u32) -> Vec<String> {
+pub(crate) fn cell_texts(root: &web_sys::Element, column: u32) -> Vec<String> {
     rows(root)
         .iter()
         .map(|row| row.query_selector(&format!("td:nth-child({column})")).unwrap().unwrap().text_content().unwrap())
@@ -284,7 +284,7 @@ async fn unreadable_rows_are_skipped_and_counted_and_bad_fields_show_a_dash() {
 }
 
 /// Catches the next download link the app clicks (instead of saving it) and reads its file.
-async fn next_download(trigger: impl FnOnce()) -> (String, String) {
+pub(crate) async fn next_download(trigger: impl FnOnce()) -> (String, String) {
     use wasm_bindgen::closure::Closure;
     let caught: std::rc::Rc<std::cell::RefCell<Option<(String, String)>>> = std::rc::Rc::default();
     let sink = caught.clone();

@@ -16,6 +16,7 @@ mod first_visit;
 mod json_text;
 mod languages;
 mod later_backend;
+mod list_filters;
 mod shared_pcs;
 mod upload_form;
 mod uploads;
