@@ -8,6 +8,7 @@ use crate::later;
 use crate::processing::{self, is_image_name};
 use crate::state::AppState;
 use axum::body::Bytes;
+use axum::extract::multipart::MultipartError;
 use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -75,18 +76,49 @@ fn bad_body(_: impl std::fmt::Display) -> ApiError {
     ApiError::new(StatusCode::BAD_REQUEST, "There was an error parsing the body")
 }
 
+/// True when the body ended inside a part: its delimiter after the first one is broken or
+/// missing, or the body was cut. python-multipart, under FastAPI, raises nothing then: the part
+/// that never ended, and every part after it, is simply not in the form, so the missing fields
+/// answer 422. Only a body that does not begin with its boundary makes the parser raise, which
+/// FastAPI answers 400 "There was an error parsing the body".
+fn ended_inside_a_part(error: &MultipartError) -> bool {
+    matches!(
+        std::error::Error::source(error).and_then(|source| source.downcast_ref::<multer::Error>()),
+        Some(
+            multer::Error::IncompleteFieldData { .. }
+                | multer::Error::IncompleteStream
+                | multer::Error::IncompleteHeaders
+        )
+    )
+}
+
 /// Streams every part in, text fields to memory and file parts as `keep` says, hashing files on
 /// the way.
 async fn read_form(state: &AppState, mut multipart: Multipart, keep: Keep) -> Result<Form, ApiError> {
     let tmp = state.cfg.data_dir.join("tmp");
     tokio::fs::create_dir_all(&tmp).await.map_err(|e| ApiError::internal("Storage", e))?;
     let mut form = Form::default();
-    while let Some(mut field) = multipart.next_field().await.map_err(bad_body)? {
+    // Whether the body's first boundary was found: from then on a body that ends inside a part
+    // keeps the parts that ended before it (see [`ended_inside_a_part`]).
+    let mut begun = false;
+    loop {
+        let mut field = match multipart.next_field().await {
+            Ok(Some(field)) => field,
+            Ok(None) => break,
+            Err(error) if begun && ended_inside_a_part(&error) => break,
+            Err(error) => return Err(bad_body(error)),
+        };
+        begun = true;
         let name = field.name().unwrap_or_default().to_string();
         let Some(filename) = field.file_name().map(str::to_string) else {
-            let text = field.text().await.map_err(bad_body)?;
-            form.texts.insert(name, text);
-            continue;
+            match field.text().await {
+                Ok(text) => {
+                    form.texts.insert(name, text);
+                    continue;
+                }
+                Err(error) if ended_inside_a_part(&error) => break,
+                Err(error) => return Err(bad_body(error)),
+            }
         };
         let path = (keep == Keep::Disk).then(|| tmp.join(uuid::Uuid::new_v4().to_string()));
         let mut file = match &path {
@@ -98,7 +130,20 @@ async fn read_form(state: &AppState, mut multipart: Multipart, keep: Keep) -> Re
         // Kept bytes are hashed by the sink, in index order; hashing them here too would
         // double the stand-in's work that a benchmark counts.
         let mut hasher = (keep != Keep::Memory).then(Sha256::new);
-        while let Some(bytes) = field.chunk().await.map_err(bad_body)? {
+        loop {
+            let bytes = match field.chunk().await {
+                Ok(Some(bytes)) => bytes,
+                Ok(None) => break,
+                Err(error) if ended_inside_a_part(&error) => {
+                    // The part never ended: it is not in the form, nor its temporary file.
+                    drop(file);
+                    if let Some(path) = form.files.pop().and_then(|cut| cut.path) {
+                        let _ = std::fs::remove_file(path);
+                    }
+                    return Ok(form);
+                }
+                Err(error) => return Err(bad_body(error)),
+            };
             if let Some(hasher) = &mut hasher {
                 hasher.update(&bytes);
             }
@@ -164,11 +209,8 @@ pub async fn upload(
     let files_dir = state.cfg.data_dir.join("files");
     std::fs::create_dir_all(&files_dir).map_err(|e| ApiError::internal("Storage", e))?;
     let (name, upload_type, size, stored, received) = if let Some(zip) = zip {
-        if !zip.filename.to_ascii_lowercase().ends_with(".zip") {
-            return Err(ApiError::new(
-                StatusCode::BAD_REQUEST,
-                format!("Unsupported file type: {} (expected a .zip archive)", zip.filename),
-            ));
+        if let Some(refusal) = unsupported_name("zip", &zip.filename) {
+            return Err(ApiError::new(StatusCode::BAD_REQUEST, refusal));
         }
         if !has_qr && task_id.is_none() {
             return Err(ApiError::new(StatusCode::BAD_REQUEST, "Task ID is required for non-QR uploads"));
@@ -181,11 +223,8 @@ pub async fn upload(
         if task_id.is_none() {
             return Err(ApiError::new(StatusCode::BAD_REQUEST, "Task ID is required for image uploads"));
         }
-        if let Some(bad) = images.iter().find(|part| !is_image_name(&part.filename)) {
-            return Err(ApiError::new(
-                StatusCode::BAD_REQUEST,
-                format!("Unsupported image type: {} (expected JPG or PNG)", bad.filename),
-            ));
+        if let Some(refusal) = images.iter().find_map(|part| unsupported_name("images", &part.filename)) {
+            return Err(ApiError::new(StatusCode::BAD_REQUEST, refusal));
         }
         let stored = (!sink).then(|| files_dir.join(&batch_uuid));
         if let Some(stored) = &stored {
@@ -221,6 +260,16 @@ pub async fn upload(
     )?;
     state.db.merge_upload_options(&batch.batch_uuid, &options).map_err(|e| ApiError::internal("Storage", e))?;
     Ok((StatusCode::ACCEPTED, Json(accepted(&batch))).into_response())
+}
+
+/// The direct upload's refusal of a file name its upload type does not take, or `None`.
+fn unsupported_name(upload_type: &str, filename: &str) -> Option<String> {
+    if upload_type == "images" {
+        (!is_image_name(filename)).then(|| format!("Unsupported image type: {filename} (expected JPG or PNG)"))
+    } else {
+        (!filename.to_ascii_lowercase().ends_with(".zip"))
+            .then(|| format!("Unsupported file type: {filename} (expected a .zip archive)"))
+    }
 }
 
 /// Moves a part written to disk to `target`; `None` for a part that was not written (sink mode).
@@ -449,6 +498,14 @@ fn finish_session(state: &AppState, dir: &Path, upload_id: &str, session: &Sessi
     };
     // Ignored error: a leftover session directory only costs disk space.
     let _ = std::fs::remove_dir_all(dir);
+    // The router hands the reassembled file to the direct upload's code, whose 400 for a file
+    // name it does not take comes back wrapped in a 500, the session already gone (§5.2).
+    if let Some(refusal) = unsupported_name(&session.upload_type, &session.filename) {
+        if let Some(stored) = &stored {
+            let _ = if stored.is_dir() { std::fs::remove_dir_all(stored) } else { std::fs::remove_file(stored) };
+        }
+        return Err(ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, format!("Batch creation failed: 400: {refusal}")));
+    }
     let upload_type = match session.upload_type.as_str() {
         "zip_with_qr" => "zip_qr",
         other => other,

@@ -322,3 +322,138 @@ async fn state_survives_a_restart() {
     let last: Value = send_chunk(&restarted, &token, b"bb", 1, 2, Some(&upload_id), true).await.json().await.unwrap();
     assert_eq!(last["is_complete"], true, "{last}");
 }
+
+/// A raw multipart body sent under `Content-Type: multipart/form-data; boundary=B`.
+async fn post_raw_chunk(server: &Server, token: &str, body: &str) -> reqwest::Response {
+    server
+        .http
+        .post(server.url("/api/realtime/batches/upload-chunk"))
+        .bearer_auth(token)
+        .header("Content-Type", "multipart/form-data; boundary=B")
+        .body(body.to_string())
+        .send()
+        .await
+        .unwrap()
+}
+
+fn text_part(name: &str, value: &str) -> String {
+    format!("--B\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n")
+}
+
+#[tokio::test]
+async fn a_body_whose_later_boundary_is_broken_is_422_for_the_parts_it_lost() {
+    let server = Server::start().await;
+    let token = server.token("center07").await;
+    // The delimiter after `upload_type` is misspelt: python-multipart reads the rest of the
+    // body as that part's data, the part never ends, and FastAPI finds two fields missing.
+    let body = format!(
+        "{}{}{}--B\r\nContent-Disposition: form-data; name=\"upload_type\"\r\n\r\nzip_with_qr\r\n--X\r\n\
+         Content-Disposition: form-data; name=\"chunk\"; filename=\"big.zip.part0\"\r\n\r\nPK\r\n--X--\r\n",
+        text_part("chunk_index", "0"),
+        text_part("total_chunks", "1"),
+        text_part("filename", "big.zip"),
+    );
+    let response = post_raw_chunk(&server, &token, &body).await;
+    assert_eq!(response.status(), 422);
+    assert_eq!(
+        response.json::<Value>().await.unwrap(),
+        json!({"detail": [
+            {"type": "missing", "loc": ["body", "chunk"], "msg": "Field required", "input": null},
+            {"type": "missing", "loc": ["body", "upload_type"], "msg": "Field required", "input": null},
+        ]})
+    );
+    // Cut inside a file part (no closing delimiter at all): the same.
+    let cut = format!(
+        "{}{}{}{}--B\r\nContent-Disposition: form-data; name=\"chunk\"; filename=\"big.zip.part0\"\r\n\r\nPK\u{3}\u{4}",
+        text_part("chunk_index", "0"),
+        text_part("total_chunks", "1"),
+        text_part("filename", "big.zip"),
+        text_part("upload_type", "zip_with_qr"),
+    );
+    let response = post_raw_chunk(&server, &token, &cut).await;
+    assert_eq!(response.status(), 422);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["detail"].as_array().unwrap().len(), 1);
+    assert_eq!(body["detail"][0]["loc"], json!(["body", "chunk"]));
+}
+
+#[tokio::test]
+async fn a_body_that_never_matches_its_boundary_is_400() {
+    let server = Server::start().await;
+    let token = server.token("center07").await;
+    // The parser raises at the first delimiter; FastAPI answers its fixed 400.
+    let body = text_part("chunk_index", "0").replace("--B", "--WRONG");
+    let response = post_raw_chunk(&server, &token, &body).await;
+    assert_eq!(response.status(), 400);
+    assert_eq!(response.json::<Value>().await.unwrap(), json!({"detail": "There was an error parsing the body"}));
+}
+
+/// One chunk of a file named `filename`, sent as `upload_type` (with a task id for the types
+/// that need one).
+async fn send_named_chunk(
+    server: &Server,
+    token: &str,
+    (filename, upload_type): (&str, &str),
+    index: usize,
+    total: usize,
+    upload_id: Option<&str>,
+) -> reqwest::Response {
+    let mut form = Form::new()
+        .part("chunk", Part::bytes(vec![b'x'; 10]).file_name(format!("{filename}.part{index}")))
+        .text("chunk_index", index.to_string())
+        .text("total_chunks", total.to_string())
+        .text("filename", filename.to_string())
+        .text("upload_type", upload_type.to_string())
+        .text("is_final_chunk", (index + 1 == total).to_string());
+    if upload_type != "zip_with_qr" {
+        form = form.text("task_id", "12300145");
+    }
+    if let Some(id) = upload_id {
+        form = form.text("upload_id", id.to_string());
+    }
+    server.post_form("/api/realtime/batches/upload-chunk", token, form).await
+}
+
+#[tokio::test]
+async fn a_chunked_file_the_upload_type_does_not_take_fails_its_completing_chunk_with_500() {
+    let server = Server::start().await;
+    let token = server.token("center07").await;
+    for (file, detail) in [
+        (
+            ("scans.pdf", "zip_with_qr"),
+            "Batch creation failed: 400: Unsupported file type: scans.pdf (expected a .zip archive)",
+        ),
+        (
+            ("day2.rar", "zip_no_qr"),
+            "Batch creation failed: 400: Unsupported file type: day2.rar (expected a .zip archive)",
+        ),
+        (
+            ("page.tiff", "images"),
+            "Batch creation failed: 400: Unsupported image type: page.tiff (expected JPG or PNG)",
+        ),
+    ] {
+        let first = send_named_chunk(&server, &token, file, 0, 2, None).await;
+        assert_eq!(first.status(), 202, "{file:?}: the name is only looked at when the batch is made");
+        let first: Value = first.json().await.unwrap();
+        let id = first["upload_id"].as_str().unwrap().to_string();
+        let last = send_named_chunk(&server, &token, file, 1, 2, Some(&id)).await;
+        assert_eq!(last.status(), 500, "{file:?}");
+        assert_eq!(last.json::<Value>().await.unwrap(), json!({ "detail": detail }));
+        // The session is already gone: the same chunk again finds nothing.
+        let again = send_named_chunk(&server, &token, file, 1, 2, Some(&id)).await;
+        assert_eq!(again.status(), 404);
+        assert_eq!(
+            again.json::<Value>().await.unwrap(),
+            json!({ "detail": format!("Upload {id} not found. Please restart upload.") })
+        );
+    }
+    // One chunk that is also the last: refused the same way, and no batch was made.
+    let single = send_named_chunk(&server, &token, ("notes.txt", "zip_with_qr"), 0, 1, None).await;
+    assert_eq!(single.status(), 500);
+    let list: Value = server.get("/api/batches/", &token).await.json().await.unwrap();
+    let names: Vec<&str> =
+        list["batches"].as_array().unwrap().iter().filter_map(|b| b["batch_name"].as_str()).collect();
+    for name in ["scans.pdf", "day2.rar", "page.tiff", "notes.txt"] {
+        assert!(!names.contains(&name), "{name} became a batch: {names:?}");
+    }
+}
