@@ -203,6 +203,98 @@ pub fn read_stats(value: &Value) -> BatchStats {
     BatchStats(known)
 }
 
+/// One processing profile of `GET /api/profiles/` (§5.9.5): what the upload form offers.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Profile {
+    pub id: i64,
+    pub name: String,
+    pub is_default: bool,
+}
+
+/// Reads the profiles answer (pure): the entries with a whole `id` and a name; anything else
+/// (not a list, entries of another shape) is left out, so a malformed answer offers nothing.
+pub fn read_profiles(value: &Value) -> Vec<Profile> {
+    let Some(items) = value.as_array() else { return Vec::new() };
+    items
+        .iter()
+        .filter_map(|item| {
+            let id = item.get("id")?.as_i64()?;
+            let name = item.get("name")?.as_str()?.trim();
+            let is_default = item.get("is_default").and_then(Value::as_bool).unwrap_or(false);
+            (!name.is_empty()).then(|| Profile { id, name: name.to_string(), is_default })
+        })
+        .collect()
+}
+
+/// The profile the form starts with (pure): the one marked default; without one, "Default
+/// System Config" by name (the backend's guide, §5.9.9 row 3); else none, and the server
+/// decides.
+pub fn preselected(profiles: &[Profile]) -> Option<&Profile> {
+    profiles
+        .iter()
+        .find(|p| p.is_default)
+        .or_else(|| profiles.iter().find(|p| p.name.eq_ignore_ascii_case("Default System Config")))
+}
+
+/// How the server straightens scanned pages (§5.9.6), chosen by admins.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AlignmentMode {
+    /// The server's default: standard first, DFT registration when that fails.
+    #[default]
+    Hybrid,
+    /// Anchor-based only: fastest, sensitive to rotation.
+    Standard,
+    /// DFT image registration: handles large rotations, slower.
+    ImregDft,
+}
+
+impl AlignmentMode {
+    /// Every mode, in the order the form lists them.
+    pub const ALL: [AlignmentMode; 3] = [AlignmentMode::Hybrid, AlignmentMode::Standard, AlignmentMode::ImregDft];
+
+    /// The form field's value.
+    pub fn form_value(self) -> &'static str {
+        match self {
+            AlignmentMode::Hybrid => "hybrid",
+            AlignmentMode::Standard => "standard",
+            AlignmentMode::ImregDft => "imreg_dft",
+        }
+    }
+
+    /// The mode a form value names.
+    pub fn parse(value: &str) -> Option<AlignmentMode> {
+        Self::ALL.into_iter().find(|mode| mode.form_value() == value)
+    }
+}
+
+/// The later backend's upload options (§5.9.6), chosen in the form and kept with a resumable
+/// upload: every request of the upload sends them (the chunk that completes an upload is not
+/// always the last index), and a server without them is sent neither.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, Deserialize)]
+pub struct UploadOptions {
+    /// `profile_id`, with the profile's name for the queue row.
+    #[serde(default)]
+    pub profile: Option<ProfileChoice>,
+    /// `alignment_mode` (admins).
+    #[serde(default)]
+    pub alignment: Option<AlignmentMode>,
+}
+
+/// A chosen profile: its id (sent) and name (shown).
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, Deserialize)]
+pub struct ProfileChoice {
+    pub id: i64,
+    pub name: String,
+}
+
+impl UploadOptions {
+    /// Whether anything is chosen.
+    pub fn is_empty(&self) -> bool {
+        self.profile.is_none() && self.alignment.is_none()
+    }
+}
+
 /// How one of these actions ended, for the page to say.
 #[derive(Clone, Debug, PartialEq)]
 pub enum ActionOutcome {
@@ -309,6 +401,18 @@ impl ApiClient {
         answer
     }
 
+    /// `GET /api/profiles/` (with the slash: without it the server redirects).
+    pub async fn profiles(&self) -> Result<Vec<Profile>, ApiError> {
+        let answer = self.send(&Call::get("profiles/")).await.and_then(|a| a.decode::<Value>());
+        match answer {
+            Ok(value) => Ok(read_profiles(&value)),
+            Err(error) => {
+                self.forget_feature(&error, |f| f.profiles = false);
+                Err(error)
+            }
+        }
+    }
+
     /// `GET /api/batches/{uuid}/stats`: the batch's error statistics.
     pub async fn stats(&self, batch_uuid: &str) -> Result<BatchStats, ApiError> {
         let answer = self.send(&batch_call(Method::GET, batch_uuid, "stats")).await.and_then(|a| a.decode::<Value>());
@@ -373,6 +477,35 @@ mod tests {
         }
         assert!(!can_cancel(&BatchStatus::Completed) && !can_cancel(&BatchStatus::Failed));
         assert!(!can_cancel(&BatchStatus::Other("archived".into())));
+    }
+
+    #[test]
+    fn profiles_are_read_leniently_and_the_default_is_preselected() {
+        let value = serde_json::json!([
+            {"id": 1, "name": "Default System Config", "is_default": false, "config_json": {}},
+            {"id": 2, "name": "มัธยมต้น 140 ข้อ", "is_default": true},
+            {"id": "3", "name": "id as text"},
+            {"id": 4, "name": "  "},
+            {"name": "no id"},
+            7
+        ]);
+        let profiles = read_profiles(&value);
+        assert_eq!(profiles.iter().map(|p| p.id).collect::<Vec<_>>(), [1, 2]);
+        assert_eq!(preselected(&profiles).map(|p| p.id), Some(2), "the one marked default");
+        let no_default: Vec<Profile> = profiles.iter().map(|p| Profile { is_default: false, ..p.clone() }).collect();
+        assert_eq!(preselected(&no_default).map(|p| p.id), Some(1), "else Default System Config by name");
+        assert_eq!(preselected(&no_default[1..]), None, "else none: the server decides");
+        assert!(read_profiles(&serde_json::json!({"oops": 1})).is_empty(), "a malformed answer offers nothing");
+        assert!(read_profiles(&serde_json::json!([])).is_empty());
+    }
+
+    #[test]
+    fn alignment_modes_read_back_their_form_values() {
+        for mode in AlignmentMode::ALL {
+            assert_eq!(AlignmentMode::parse(mode.form_value()), Some(mode));
+        }
+        assert_eq!(AlignmentMode::parse("robust"), None);
+        assert_eq!(AlignmentMode::default(), AlignmentMode::Hybrid, "the server's default (§5.9.6)");
     }
 
     #[test]

@@ -3,6 +3,7 @@
 
 use super::client::{bearer, Answer, ApiClient, Lane, SecondRefusal};
 use super::error::{ApiError, NetworkFailure};
+use super::later::UploadOptions;
 use super::types::{ChunkAccepted, UploadAccepted, UploadType};
 use super::xhr::{failure_to_error, post_form, AbortHandle, Deadlines};
 use std::rc::Rc;
@@ -31,6 +32,8 @@ pub struct ChunkFields<'a> {
     pub upload_id: Option<&'a str>,
     pub task_id: Option<&'a str>,
     pub is_final: bool,
+    /// The later backend's options, sent on every chunk.
+    pub options: &'a UploadOptions,
 }
 
 /// How one upload request travels: for whom, with which progress callback and abort handle.
@@ -52,6 +55,8 @@ pub struct DirectFields<'a> {
     pub has_qr: bool,
     pub task_id: Option<&'a str>,
     pub notes: Option<&'a str>,
+    /// The later backend's options.
+    pub options: &'a UploadOptions,
 }
 
 fn append(form: &FormData, name: &str, value: &str) -> Result<(), ApiError> {
@@ -60,6 +65,17 @@ fn append(form: &FormData, name: &str, value: &str) -> Result<(), ApiError> {
 
 fn append_blob(form: &FormData, name: &str, blob: &Blob, filename: &str) -> Result<(), ApiError> {
     form.append_with_blob_and_filename(name, blob, filename).map_err(|_| ApiError::Network(NetworkFailure::FormRefused))
+}
+
+/// `profile_id` and `alignment_mode` when chosen (a server without them is sent neither).
+fn append_options(form: &FormData, options: &UploadOptions) -> Result<(), ApiError> {
+    if let Some(profile) = &options.profile {
+        append(form, "profile_id", &profile.id.to_string())?;
+    }
+    if let Some(mode) = options.alignment {
+        append(form, "alignment_mode", mode.form_value())?;
+    }
+    Ok(())
 }
 
 fn new_form() -> Result<FormData, ApiError> {
@@ -115,6 +131,7 @@ impl ApiClient {
             append(&form, "task_id", task_id)?;
         }
         append(&form, "is_final_chunk", if fields.is_final { "true" } else { "false" })?;
+        append_options(&form, fields.options)?;
         self.send_form("batches/upload-chunk", &form, transfer).await?.decode()
     }
 
@@ -140,6 +157,7 @@ impl ApiClient {
         if let Some(notes) = fields.notes.filter(|n| !n.trim().is_empty()) {
             append(&form, "notes", notes)?;
         }
+        append_options(&form, fields.options)?;
         self.send_form("batches/upload", &form, transfer).await?.decode()
     }
 }

@@ -1,7 +1,9 @@
 //! `BatchUploadForm`: strategy, task id, notes and files (picker or drag and drop); valid
 //! submissions become queued uploads.
 
+use crate::api::later::UploadOptions;
 use crate::api::types::{BatchListItem, UploadType};
+use crate::components::upload_options_fields::{OptionsChange, UploadOptionsFields};
 use crate::config::AppConfig;
 use crate::hooks::use_api::use_api;
 use crate::hooks::use_locale::use_locale;
@@ -33,6 +35,7 @@ pub fn prepare_uploads(
     files: &[File],
     config: &AppConfig,
     session_id: &str,
+    options: &UploadOptions,
 ) -> Result<Vec<NewUpload>, FormError> {
     let task_id = if strategy.needs_task_id() { Some(normalize_task_id(task_input)?) } else { None };
     let facts: Vec<FileFacts> = files.iter().map(|f| FileFacts { name: f.name(), size: f.size() as u64 }).collect();
@@ -49,6 +52,7 @@ pub fn prepare_uploads(
         resume_key: None,
         earlier_attempt: None,
         duplicate_of: None,
+        options: options.clone(),
     };
     if strategy == UploadType::Images {
         let size = facts.iter().map(|f| f.size).sum();
@@ -117,6 +121,11 @@ pub fn BatchUploadForm() -> Html {
     let uploads = use_uploads();
     let strategy = use_state(|| UploadType::ZipWithQr);
     let task_input = use_state(String::new);
+    // The later backend's options; they stay as chosen from one submit to the next. Kept in a
+    // cell that a submit reads when it happens (a change made in the same tick counts), with a
+    // re-render after each change.
+    let options = use_mut_ref(UploadOptions::default);
+    let rerender = use_force_update();
     let notes = use_state(String::new);
     let files = use_state(Vec::<File>::new);
     // The pre-flight check of each picked ZIP, in the files' order (`None`: still checking).
@@ -209,7 +218,9 @@ pub fn BatchUploadForm() -> Html {
         let notes = notes.clone();
         Callback::from(move |event: InputEvent| notes.set(event.target_unchecked_into::<HtmlTextAreaElement>().value()))
     };
+    let is_admin = session.is_admin();
     let onsubmit = {
+        let options = options.clone();
         let (strategy, task_input, notes, files, scans, error, status, preparing, submitting) = (
             strategy.clone(),
             task_input.clone(),
@@ -228,7 +239,8 @@ pub fn BatchUploadForm() -> Html {
             }
             let Some(session_id) = session.session_id.clone() else { return };
             let config = client.config().clone();
-            match prepare_uploads(*strategy, &task_input, &notes, &files, &config, &session_id) {
+            let chosen = options.borrow().clone();
+            match prepare_uploads(*strategy, &task_input, &notes, &files, &config, &session_id, &chosen) {
                 Ok(prepared) => {
                     *submitting.borrow_mut() = true;
                     preparing.set(true);
@@ -327,6 +339,14 @@ pub fn BatchUploadForm() -> Html {
                         <p class="hint" id="upload-task-id-hint">{ text.task_id_hint }</p>
                     </div>
                 }
+                <UploadOptionsFields value={options.borrow().clone()} is_admin={is_admin}
+                    on_change={{
+                        let options = options.clone();
+                        Callback::from(move |change: OptionsChange| {
+                            change.apply(&mut options.borrow_mut());
+                            rerender.force_update();
+                        })
+                    }} />
                 <div class="field">
                     <label for="upload-notes">{ text.notes }</label>
                     <textarea id="upload-notes" rows="2" value={(*notes).clone()} oninput={on_notes} />

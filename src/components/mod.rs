@@ -28,5 +28,6 @@ pub mod sheet_list;
 pub mod status_filter;
 pub mod unfinished_uploads;
 pub mod upload_item_view;
+pub mod upload_options_fields;
 pub mod upload_provider;
 pub mod upload_queue;

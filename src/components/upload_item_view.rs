@@ -77,8 +77,11 @@ pub fn upload_item_view(locale: Locale, uploads: &UploadsContext, item: &UploadI
                     { " · " }{ line }
                 }
             </p>
+            if let Some(options) = i18n::upload_options(locale, item.upload.options_for(item.continue_earlier)) {
+                <p class="upload-options-line" data-testid="upload-options">{ options }</p>
+            }
             if let (Phase::Done, Some(batch_uuid)) = (&item.phase, &item.batch_uuid) {
-                <BatchFollow batch_uuid={batch_uuid.clone()} />
+                <BatchFollow batch_uuid={batch_uuid.clone()} name={name.clone()} />
             }
             if item.resume_when_online {
                 <p class="upload-message" role="status">{ text.resumes_when_online }</p>

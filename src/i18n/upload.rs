@@ -1,7 +1,8 @@
 //! Texts with values of the upload queue: progress lines, notes on the way, why it stopped,
 //! and the batch it became.
 
-use super::api_error;
+use super::{api_error, isolate};
+use crate::api::later::{AlignmentMode, UploadOptions};
 use crate::api::types::UploadType;
 use crate::intl;
 use crate::locale::{Lang, Locale};
@@ -21,6 +22,40 @@ pub fn upload_name(l: Locale, upload: &NewUpload) -> String {
         Lang::En => format!("{count} images ({first} …)"),
         Lang::Th => format!("ไฟล์ภาพ {count} ไฟล์ ({first} …)"),
     }
+}
+
+/// A profile in the upload form's list, its default marked.
+pub fn profile_option(l: Locale, name: &str, is_default: bool) -> String {
+    match (l.lang, is_default) {
+        (_, false) => name.to_string(),
+        (Lang::En, true) => format!("{name} (default)"),
+        (Lang::Th, true) => format!("{name} (ค่าเริ่มต้น)"),
+    }
+}
+
+/// An alignment mode as the form names it.
+pub fn alignment_mode(l: Locale, mode: AlignmentMode) -> &'static str {
+    match (l.lang, mode) {
+        (Lang::En, AlignmentMode::Hybrid) => "Automatic: standard, then robust when needed (server default)",
+        (Lang::En, AlignmentMode::Standard) => "Standard only (fast, strict)",
+        (Lang::En, AlignmentMode::ImregDft) => "Robust for rotated scans (slow)",
+        (Lang::Th, AlignmentMode::Hybrid) => "อัตโนมัติ: แบบมาตรฐาน แล้วแบบทนทานเมื่อจำเป็น (ค่าเริ่มต้นของเซิร์ฟเวอร์)",
+        (Lang::Th, AlignmentMode::Standard) => "แบบมาตรฐานเท่านั้น (เร็ว เข้มงวด)",
+        (Lang::Th, AlignmentMode::ImregDft) => "แบบทนทานสำหรับภาพเอียง (ช้า)",
+    }
+}
+
+/// The options a queued upload goes with, for its row; `None` when none were chosen.
+pub fn upload_options(l: Locale, options: &UploadOptions) -> Option<String> {
+    let text = l.upload();
+    let mut parts = Vec::new();
+    if let Some(profile) = &options.profile {
+        parts.push(format!("{}: {}", text.profile, isolate(&profile.name)));
+    }
+    if let Some(mode) = options.alignment {
+        parts.push(format!("{}: {}", text.alignment, alignment_mode(l, mode)));
+    }
+    (!parts.is_empty()).then(|| parts.join(" · "))
 }
 
 /// The line under a queued upload: a note on the way or why it stopped.

@@ -2,6 +2,7 @@
 
 use super::new_upload::NewUpload;
 use super::protocol::Note;
+use crate::api::later::UploadOptions;
 use crate::api::xhr::Deadlines;
 use crate::api::ApiError;
 use crate::config::{AppConfig, COMPLETING_ANSWER_FACTOR};
@@ -67,6 +68,8 @@ pub struct Job {
     pub stall_ms: u32,
     /// A sent request whose answer has not come this long counts as a lost answer.
     pub answer_ms: u32,
+    /// The later backend's options every request of the upload sends.
+    pub options: UploadOptions,
 }
 
 impl Job {
@@ -80,6 +83,7 @@ impl Job {
     /// The job for a queued upload, sized by the app configuration.
     pub fn new(upload: NewUpload, continue_earlier: bool, config: &AppConfig) -> Job {
         Job {
+            options: upload.options_for(continue_earlier).clone(),
             upload,
             continue_earlier,
             threshold: config.chunk_threshold_bytes,

@@ -2,6 +2,7 @@
 //! is known about it before it is sent. Below both the queue and the job, which share it.
 
 use super::resume::{self, ResumeEntry};
+use crate::api::later::UploadOptions;
 use crate::api::types::UploadType;
 use std::rc::Rc;
 
@@ -39,6 +40,8 @@ pub struct NewUpload {
     pub earlier_attempt: Option<ResumeEntry>,
     /// A batch the server already made from a file of this name and size.
     pub duplicate_of: Option<EarlierBatch>,
+    /// The later backend's options chosen in the form (none against a server without them).
+    pub options: UploadOptions,
 }
 
 /// A batch made earlier from the same file: which, and when.
@@ -63,6 +66,15 @@ impl ResumeKey {
 }
 
 impl NewUpload {
+    /// The options the upload goes with: a resumed one keeps those its session began with
+    /// (the server already has them), a new one takes the form's.
+    pub fn options_for(&self, resume: bool) -> &UploadOptions {
+        match &self.earlier_attempt {
+            Some(earlier) if resume && !earlier.options.is_empty() => &earlier.options,
+            _ => &self.options,
+        }
+    }
+
     /// The opaque key sent with every request of this upload (`X-Upload-Key`), so the gateway
     /// keeps all chunks of one chunk session on the API host that holds it: the same for
     /// every retry and resume of this file by this user, whatever the client's address.
@@ -91,7 +103,36 @@ mod tests {
             resume_key,
             earlier_attempt: None,
             duplicate_of: None,
+            options: Default::default(),
         }
+    }
+
+    #[test]
+    fn a_resume_keeps_the_options_its_session_began_with() {
+        use crate::api::later::{AlignmentMode, ProfileChoice, UploadOptions};
+        let began = UploadOptions {
+            profile: Some(ProfileChoice { id: 3, name: "Strict bubbles".into() }),
+            alignment: Some(AlignmentMode::ImregDft),
+        };
+        let earlier = ResumeEntry {
+            upload_id: "u".into(),
+            total_chunks: 4,
+            chunk_size: 10,
+            acknowledged: vec![0],
+            saved_at_ms: 0.0,
+            completion_unknown: false,
+            label: "a.zip".into(),
+            options: began.clone(),
+        };
+        let now = UploadOptions { profile: Some(ProfileChoice { id: 2, name: "default".into() }), alignment: None };
+        let upload =
+            NewUpload { earlier_attempt: Some(earlier.clone()), options: now.clone(), ..upload("a.zip", None) };
+        assert_eq!(upload.options_for(true), &began, "resumed: the session's options");
+        assert_eq!(upload.options_for(false), &now, "started over: the form's");
+        // A record from before options were kept: the form's.
+        let old =
+            NewUpload { earlier_attempt: Some(ResumeEntry { options: UploadOptions::default(), ..earlier }), ..upload };
+        assert_eq!(old.options_for(true), &now);
     }
 
     #[test]

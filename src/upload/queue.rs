@@ -333,6 +333,7 @@ mod tests {
             resume_key: None,
             earlier_attempt,
             duplicate_of: None,
+            options: Default::default(),
         }
     }
 
@@ -375,6 +376,7 @@ mod tests {
             saved_at_ms: 0.0,
             completion_unknown: false,
             label: "a.zip".into(),
+            options: Default::default(),
         };
         let state = queue().reduce(QueueAction::Add(vec![upload("a.zip", Some(entry))]));
         assert_eq!(state.items[0].phase, Phase::AwaitingChoice);

@@ -5,6 +5,7 @@
 //! so on a shared PC one user's records are never offered to, or sent by, another (and stay
 //! for their owner). Every record is checked before use; a corrupt one is dropped alone.
 
+use crate::api::later::UploadOptions;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
@@ -73,6 +74,9 @@ pub struct ResumeEntry {
     /// The file's name, for the list of unfinished uploads.
     #[serde(default)]
     pub label: String,
+    /// The options the upload's session was begun with: a resume keeps them.
+    #[serde(default)]
+    pub options: UploadOptions,
 }
 
 impl ResumeEntry {
@@ -204,6 +208,7 @@ mod tests {
             saved_at_ms,
             completion_unknown: false,
             label: "103.zip".into(),
+            options: Default::default(),
         }
     }
 

@@ -91,6 +91,7 @@ impl Driver {
                     saved_at_ms: now,
                     completion_unknown: progress.completion_unknown,
                     label: self.job.upload.label.clone(),
+                    options: self.job.options.clone(),
                 },
             ),
             None => resume::forget(&key.owner, &key.fingerprint, now),
@@ -136,6 +137,7 @@ impl Driver {
                     upload_id: upload_id.as_deref(),
                     task_id: upload.task_id.as_deref(),
                     is_final: *is_final,
+                    options: &self.job.options,
                 };
                 let file = &upload.files.0[0];
                 self.client.upload_chunk(file, range.start, range.end, &fields, transfer).await.map(|a| {
@@ -147,6 +149,7 @@ impl Driver {
                     has_qr: upload.strategy == UploadType::ZipWithQr,
                     task_id: upload.task_id.as_deref(),
                     notes: upload.notes.as_deref(),
+                    options: &self.job.options,
                 };
                 let images = upload.strategy == UploadType::Images;
                 self.client.upload_direct(&upload.files.0, images, &fields, transfer).await.map(|a| Answer::Accepted {

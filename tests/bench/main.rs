@@ -95,7 +95,8 @@ fn repeated_file(name: &str, size: u64, with_hash: bool) -> (web_sys::File, Opti
 
 /// Seconds to send `file` in one request (what a plain form post does); the batch it made.
 async fn one_request(client: &ApiClient, file: &web_sys::File) -> (f64, String) {
-    let fields = DirectFields { has_qr: true, task_id: None, notes: None };
+    let options = Default::default();
+    let fields = DirectFields { has_qr: true, task_id: None, notes: None, options: &options };
     let session_id = client.session_id().expect("signed in");
     let abort = AbortHandle::default();
     let transfer = Transfer {

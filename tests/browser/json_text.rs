@@ -3,6 +3,7 @@
 
 use omr_web::api::error::detail_of;
 use omr_web::api::json::{parse, text, value, write};
+use omr_web::api::later::{AlignmentMode, ProfileChoice, UploadOptions};
 use omr_web::api::lenient::count;
 use omr_web::api::session_store::{self, StoredSession};
 use omr_web::api::types::UserInfo;
@@ -81,6 +82,10 @@ fn stored_records_read_back_through_the_browser() {
         saved_at_ms: now,
         completion_unknown: true,
         label: "ห้อง 3.zip".into(),
+        options: UploadOptions {
+            profile: Some(ProfileChoice { id: 2, name: "มัธยมต้น 140 ข้อ".into() }),
+            alignment: Some(AlignmentMode::ImregDft),
+        },
     };
     let table = vec![("/api|14|scan.zip|1".to_string(), entry)];
     assert_eq!(parse_table(table_text(&table).as_deref(), now), table);

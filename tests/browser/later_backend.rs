@@ -2,6 +2,7 @@
 //! rescue cached results, error statistics — each offered where the server has it, and
 //! absent without any error against the router snapshot. Thai and English.
 
+use crate::steps::{choose_files, submit};
 use crate::support::{
     config, control, count_path_suffix, fault, find, fresh_client, go_to, mount_app, put_control, small_zip,
     start_clean, text, unique_name, unique_task, unmount_all, upload_zip, wait_for, wait_on_page,
@@ -65,6 +66,8 @@ async fn until_answered(suffix: &str) {
     }
     panic!("no request ending in {suffix} was answered");
 }
+
+const MIB: u64 = 1024 * 1024;
 
 /// The batch id the client probes the later paths with.
 const PROBE: &str = "00000000-0000-0000-0000-000000000000";
@@ -207,4 +210,109 @@ async fn against_the_snapshot_server_no_action_no_statistics_and_no_error() {
     unmount_all();
     let probes = count_path_suffix(&format!("{PROBE}/cancel")).await;
     assert_eq!(probes, 1, "the features are probed once per sign-in");
+}
+
+/// The options the stand-in recorded for the batch `uuid` (null when none were sent).
+async fn recorded_options(uuid: &str) -> serde_json::Value {
+    control("GET", &format!("/__test/files/{uuid}")).await["options"].clone()
+}
+
+/// Chooses `value` in the select `selector`, as a user does.
+fn choose(root: &web_sys::Element, selector: &str, value: &str) {
+    let select: web_sys::HtmlSelectElement = find(root, selector).unwrap().unchecked_into();
+    select.set_value(value);
+    select
+        .dispatch_event(
+            &web_sys::Event::new_with_event_init_dict("change", &{
+                let init = web_sys::EventInit::new();
+                init.set_bubbles(true);
+                init
+            })
+            .unwrap(),
+        )
+        .unwrap();
+}
+
+/// The batch the first queue row made, once it is done.
+async fn queued_batch(root: &web_sys::Element) -> String {
+    wait_on_page(root, "the upload done", || find(root, ".upload-item[data-phase=Done] a.button-primary").is_some())
+        .await;
+    let link = find(root, ".upload-item a.button-primary").unwrap().get_attribute("href").unwrap();
+    link.rsplit('/').next().unwrap().to_string()
+}
+
+#[wasm_bindgen_test]
+async fn an_admin_chooses_a_profile_and_an_alignment_and_the_server_receives_both() {
+    start_clean().await;
+    ApiClient::new(config()).login("admin", "admin-pass-2025").await.unwrap();
+    go_to("/dashboard/batches");
+    // Small chunks: the options travel with every chunk of a chunked upload.
+    let chunked = AppConfig { chunk_threshold_bytes: MIB, chunk_size_bytes: MIB, ..in_language(Lang::Th, 500) };
+    let root = mount_app(chunked);
+    wait_on_page(&root, "the profiles, the default chosen", || {
+        find(&root, "#upload-profile").is_some_and(|s| s.unchecked_into::<web_sys::HtmlSelectElement>().value() == "2")
+    })
+    .await;
+    let alignment: web_sys::HtmlSelectElement =
+        find(&root, "#upload-alignment").expect("admins choose the alignment").unchecked_into();
+    assert_eq!(alignment.value(), "hybrid", "the server's default");
+    choose(&root, "#upload-profile", "3");
+    choose(&root, "#upload-alignment", "imreg_dft");
+    // Both in one tick: the second change must not undo the first.
+    let (file, _) = crate::support::patterned_file(&unique_name("options"), 3, 0);
+    choose_files(&root, &[file]);
+    submit(&root);
+    let uuid = queued_batch(&root).await;
+    assert_eq!(recorded_options(&uuid).await, serde_json::json!({"profile_id": 3, "alignment_mode": "imreg_dft"}));
+    let row = find(&root, "[data-testid=upload-options]").expect("the row says the options").inner_text();
+    assert!(row.contains("Strict bubbles") && row.contains("แบบทนทาน"), "{row}");
+    unmount_all();
+}
+
+#[wasm_bindgen_test]
+async fn an_empty_or_malformed_profile_list_and_an_officer_send_no_option() {
+    for answer in ["[]", "{\"oops\":1}"] {
+        signed_in().await;
+        let response = gloo_net::http::Request::put(&format!("{}/__test/profiles", crate::support::standin()))
+            .header("Content-Type", "application/json")
+            .body(answer)
+            .unwrap()
+            .send()
+            .await
+            .unwrap();
+        assert!(response.ok());
+        control("DELETE", "/__test/requests").await;
+        go_to("/dashboard/batches");
+        let root = mount_app(in_language(Lang::En, 500));
+        wait_on_page(&root, "the form", || find(&root, "#strategy-zip_with_qr").is_some()).await;
+        until_answered("/api/profiles/").await;
+        assert!(find(&root, "#upload-profile").is_none(), "{answer}: nothing to choose");
+        assert!(find(&root, "#upload-alignment").is_none(), "officers never choose the alignment");
+        choose_files(&root, &[small_zip(&unique_name("no-options"), &unique_task(), 2)]);
+        submit(&root);
+        let uuid = queued_batch(&root).await;
+        assert_eq!(recorded_options(&uuid).await, serde_json::json!({"profile_id": null, "alignment_mode": null}));
+        unmount_all();
+    }
+}
+
+#[wasm_bindgen_test]
+async fn the_queue_row_cancels_a_batch_it_follows() {
+    signed_in().await;
+    go_to("/dashboard/batches");
+    let root = mount_app(in_language(Lang::Th, 500));
+    wait_on_page(&root, "the form", || find(&root, "#strategy-zip_with_qr").is_some()).await;
+    choose_files(&root, &[small_zip(&unique_name("SLOW-row"), &unique_task(), 8)]);
+    submit(&root);
+    wait_on_page(&root, "the row's cancel", || find(&root, ".upload-item [data-testid=cancel-processing]").is_some())
+        .await;
+    click(&root, ".upload-item [data-testid=cancel-processing]");
+    wait_for("the question", || find(&root, "[role=dialog]").is_some()).await;
+    click(&root, "[role=dialog] .button-danger");
+    let th = Locale::new(Lang::Th).actions();
+    wait_on_page(&root, "the row says it was cancelled", || {
+        find(&root, ".upload-follow").is_some_and(|row| row.inner_text().contains(th.cancelled_by_user))
+    })
+    .await;
+    unmount_all();
 }

@@ -448,6 +448,7 @@ pub fn queued(client: &ApiClient, file: web_sys::File, strategy: UploadType, tas
         resume_key,
         earlier_attempt: None,
         duplicate_of: None,
+        options: Default::default(),
     }
 }
 
