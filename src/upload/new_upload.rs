@@ -87,24 +87,31 @@ impl NewUpload {
     }
 }
 
+/// A QR ZIP of 100 bytes named `label` for sign-in `s1`, with nothing else known: the
+/// native tests' upload.
+#[cfg(test)]
+pub(crate) fn sample(label: &str) -> NewUpload {
+    NewUpload {
+        files: Files(Rc::new(Vec::new())),
+        label: label.into(),
+        size: 100,
+        strategy: UploadType::ZipWithQr,
+        task_id: None,
+        notes: None,
+        session_id: "s1".into(),
+        resume_key: None,
+        earlier_attempt: None,
+        duplicate_of: None,
+        options: Default::default(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn upload(label: &str, resume_key: Option<ResumeKey>) -> NewUpload {
-        NewUpload {
-            files: Files(Rc::new(Vec::new())),
-            label: label.into(),
-            size: 100,
-            strategy: UploadType::ZipWithQr,
-            task_id: None,
-            notes: None,
-            session_id: "s1".into(),
-            resume_key,
-            earlier_attempt: None,
-            duplicate_of: None,
-            options: Default::default(),
-        }
+        NewUpload { resume_key, ..sample(label) }
     }
 
     #[test]

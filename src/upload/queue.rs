@@ -312,8 +312,8 @@ impl Reducible for QueueState {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::api::types::UploadType;
-    use crate::upload::new_upload::{EarlierBatch, Files};
+
+    use crate::upload::new_upload::EarlierBatch;
     use crate::upload::resume::ResumeEntry;
 
     /// An empty queue of sign-in `s1`.
@@ -322,19 +322,7 @@ mod tests {
     }
 
     fn upload(label: &str, earlier_attempt: Option<ResumeEntry>) -> NewUpload {
-        NewUpload {
-            files: Files(Rc::new(Vec::new())),
-            label: label.into(),
-            size: 100,
-            strategy: UploadType::ZipWithQr,
-            task_id: None,
-            notes: None,
-            session_id: "s1".into(),
-            resume_key: None,
-            earlier_attempt,
-            duplicate_of: None,
-            options: Default::default(),
-        }
+        NewUpload { earlier_attempt, ..crate::upload::new_upload::sample(label) }
     }
 
     fn refusal() -> crate::api::ApiError {

@@ -2,7 +2,7 @@
 //! rescue cached results, error statistics — each offered where the server has it, and
 //! absent without any error against the router snapshot. Thai and English.
 
-use crate::steps::{choose_files, submit};
+use crate::steps::{choose_files, choose_option, submit};
 use crate::support::{
     config, control, count_path_suffix, fault, find, fresh_client, go_to, mount_app, put_control, small_zip,
     start_clean, text, unique_name, unique_task, unmount_all, upload_zip, wait_for, wait_on_page,
@@ -217,22 +217,6 @@ async fn recorded_options(uuid: &str) -> serde_json::Value {
     control("GET", &format!("/__test/files/{uuid}")).await["options"].clone()
 }
 
-/// Chooses `value` in the select `selector`, as a user does.
-fn choose(root: &web_sys::Element, selector: &str, value: &str) {
-    let select: web_sys::HtmlSelectElement = find(root, selector).unwrap().unchecked_into();
-    select.set_value(value);
-    select
-        .dispatch_event(
-            &web_sys::Event::new_with_event_init_dict("change", &{
-                let init = web_sys::EventInit::new();
-                init.set_bubbles(true);
-                init
-            })
-            .unwrap(),
-        )
-        .unwrap();
-}
-
 /// The batch the first queue row made, once it is done.
 async fn queued_batch(root: &web_sys::Element) -> String {
     wait_on_page(root, "the upload done", || find(root, ".upload-item[data-phase=Done] a.button-primary").is_some())
@@ -256,8 +240,8 @@ async fn an_admin_chooses_a_profile_and_an_alignment_and_the_server_receives_bot
     let alignment: web_sys::HtmlSelectElement =
         find(&root, "#upload-alignment").expect("admins choose the alignment").unchecked_into();
     assert_eq!(alignment.value(), "hybrid", "the server's default");
-    choose(&root, "#upload-profile", "3");
-    choose(&root, "#upload-alignment", "imreg_dft");
+    choose_option(&root, "#upload-profile", "3");
+    choose_option(&root, "#upload-alignment", "imreg_dft");
     // Both in one tick: the second change must not undo the first.
     let (file, _) = crate::support::patterned_file(&unique_name("options"), 3, 0);
     choose_files(&root, &[file]);

@@ -67,8 +67,12 @@ pub async fn sign_in(root: &web_sys::Element, user: &str, password: &str) {
 
 /// Chooses `value` in the status filter.
 pub fn select_status(root: &web_sys::Element, value: &str) {
-    let select: web_sys::HtmlSelectElement =
-        root.query_selector("#status-filter").unwrap().unwrap().dyn_into().unwrap();
+    choose_option(root, "#status-filter", value);
+}
+
+/// Chooses `value` in the select `selector`, as a user does (a bubbling `change`).
+pub fn choose_option(root: &web_sys::Element, selector: &str, value: &str) {
+    let select: web_sys::HtmlSelectElement = root.query_selector(selector).unwrap().unwrap().dyn_into().unwrap();
     select.set_value(value);
     let init = web_sys::EventInit::new();
     init.set_bubbles(true);
