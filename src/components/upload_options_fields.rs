@@ -99,7 +99,8 @@ pub fn UploadOptionsFields(props: &UploadOptionsFieldsProps) -> Html {
                 <select id="upload-profile" onchange={on_profile}>
                     <option value="" selected={selected_profile.is_none()}>{ text.profile_server_decides }</option>
                     { for list.iter().map(|p| html! {
-                        <option value={p.id.to_string()} selected={selected_profile == Some(p.id)}>
+                        // A name from the server: not the app's words (an option cannot hold a <bdi>).
+                        <option value={p.id.to_string()} selected={selected_profile == Some(p.id)} translate="no">
                             { i18n::profile_option(locale, &p.name, p.is_default) }
                         </option>
                     }) }

@@ -26,7 +26,9 @@ fn has_thai(text: &str) -> bool {
 }
 
 /// One text a user can meet, and whether it is data shown as it came (names in `<bdi>`, ids in
-/// `<code>`, server words marked `lang="en"`) rather than words the app wrote.
+/// `<code>`, names in elements marked `translate="no"` — a select's options cannot hold a
+/// `<bdi>` —, server words and the product's English name marked `lang="en"`) rather than words
+/// the app wrote.
 struct Seen {
     text: String,
     data: bool,
@@ -43,7 +45,11 @@ fn visible_texts(root: &web_sys::Node, data: bool, found: &mut Vec<Seen>) {
             found.extend(text.map(|text| Seen { text, data }));
         } else if let Some(element) = node.dyn_ref::<web_sys::Element>() {
             let tag = element.tag_name().to_ascii_lowercase();
-            let data = data || tag == "bdi" || tag == "code" || element.get_attribute("lang").as_deref() == Some("en");
+            let data = data
+                || tag == "bdi"
+                || tag == "code"
+                || element.get_attribute("lang").as_deref() == Some("en")
+                || element.get_attribute("translate").as_deref() == Some("no");
             for attribute in ["aria-label", "aria-valuetext", "title", "data-label"] {
                 found.extend(element.get_attribute(attribute).map(|text| Seen { text, data }));
             }
@@ -86,12 +92,13 @@ fn page_texts(root: &web_sys::Element) -> Vec<Seen> {
     texts
 }
 
-/// The English catalogue texts among `texts`: a text equal to a catalogue entry, or holding
-/// a catalogue sentence.
+/// The English catalogue texts among the app's own `texts` (data aside): a text equal to a
+/// catalogue entry, or holding a catalogue sentence.
 fn english_on_page(texts: &[Seen]) -> Vec<String> {
     let english = omr_web::i18n::english_only_texts();
     texts
         .iter()
+        .filter(|seen| !seen.data)
         .map(|seen| seen.text.clone())
         .filter(|t| english.iter().any(|e| t == e || (e.chars().count() >= 12 && t.contains(e))))
         .collect()
