@@ -2,7 +2,7 @@
 //! values carry what the server said; `i18n` turns them into the user's language, and
 //! `Display` is a technical description for logs only.
 
-use super::server_text::names_a_lost_upload_session;
+use super::server_text::{names_a_failed_batch_creation, names_a_lost_upload_session};
 use serde_json::Value;
 
 /// One item of a 422 validation answer: where, and what is wrong.
@@ -58,6 +58,11 @@ pub enum ApiError {
     /// chunk session (the upload starts over), with the server's words.
     #[error("upload session lost: {0}")]
     UploadSessionLost(String),
+    /// 500 "Batch creation failed: …" on the request that completed a chunked upload: the
+    /// server made no batch and has already deleted the session (contract §5.2: restart from
+    /// chunk 0), with the server's words. Not passing: the same request cannot succeed again.
+    #[error("batch creation failed: {0}")]
+    BatchCreationFailed(String),
     /// 422: the fields the server refused.
     #[error("422: {}", join_field_errors(.0))]
     Validation(Vec<FieldError>),
@@ -168,6 +173,7 @@ pub fn error_from_response(status: u16, retry_after: Option<&str>, body: &str, a
             Some(Err(items)) => ApiError::Validation(items),
             _ => ApiError::Validation(vec![FieldError { field: String::new(), message: text }]),
         },
+        500 if names_a_failed_batch_creation(&text) => ApiError::BatchCreationFailed(text),
         429 => ApiError::RateLimited { retry_after_secs: retry_after.and_then(|v| v.trim().parse().ok()) },
         500..=599 => ApiError::Server {
             status,
@@ -303,6 +309,24 @@ mod tests {
         assert_eq!(lost("Batch x not found"), ApiError::NotFound("Batch x not found".into()));
         let refused = error_from_response(400, None, r#"{"detail":"Upload x not found"}"#, true);
         assert!(matches!(refused, ApiError::Rejected { .. }));
+    }
+
+    #[test]
+    fn a_failed_batch_creation_is_its_own_error_and_not_passing() {
+        let detail = "Batch creation failed: 400: Unsupported file type: scans.pdf (expected a .zip archive)";
+        let err = error_from_response(500, None, &format!("{{\"detail\": \"{detail}\"}}"), true);
+        assert_eq!(err, ApiError::BatchCreationFailed(detail.into()));
+        assert!(!err.is_transient(), "the same request cannot succeed: no retry of it");
+        // Other 500s stay passing server errors, the reassembly failure included.
+        assert_eq!(
+            error_from_response(500, None, r#"{"detail": "Failed to reassemble chunks: disk full"}"#, true),
+            ApiError::Server { status: 500, detail: Some("Failed to reassemble chunks: disk full".into()) }
+        );
+        // The words on another status are no such answer.
+        assert!(matches!(
+            error_from_response(400, None, &format!("{{\"detail\": \"{detail}\"}}"), true),
+            ApiError::Rejected { status: 400, .. }
+        ));
     }
 
     #[test]

@@ -61,6 +61,11 @@ pub enum ServerText {
     },
     /// "Upload <id> not found. Please restart upload."
     UploadNotFound,
+    /// "Batch creation failed: <reason>": the chunk upload's completing request could not make
+    /// the batch, its session already deleted (contract §5.2). The reason is often the direct
+    /// upload's refusal as FastAPI prints it ("400: Unsupported file type: …"); its status is
+    /// dropped and the rest read again.
+    BatchCreationFailed(Box<ServerText>),
     /// "Batch <uuid> not found"
     BatchNotFound,
     InvalidCredentials,
@@ -81,6 +86,15 @@ pub fn names_a_lost_upload_session(detail: &str) -> bool {
         return false;
     };
     !id.trim().is_empty() && !id.contains(' ')
+}
+
+/// The chunk service's "Batch creation failed: …" prefix (contract §5.2).
+const BATCH_CREATION_FAILED: &str = "Batch creation failed: ";
+
+/// True for a completing chunk's "Batch creation failed: …": the server made no batch and no
+/// longer holds the session, so only a new one from chunk 0 can help.
+pub fn names_a_failed_batch_creation(detail: &str) -> bool {
+    detail.trim_start().starts_with(BATCH_CREATION_FAILED)
 }
 
 /// `"12"` → 12, tolerating the thousands separators a Python f-string may add.
@@ -136,6 +150,14 @@ impl ServerText {
             text.strip_prefix("Batch processing failed: ").or_else(|| text.strip_prefix("Batch failed: "))
         {
             return Some(ServerText::BatchFailed(Box::new(ServerText::parse(reason))));
+        }
+        if let Some(reason) = text.strip_prefix(BATCH_CREATION_FAILED) {
+            // `str(HTTPException)` is "<status>: <detail>".
+            let reason = match reason.split_once(": ") {
+                Some((status, rest)) if status.len() == 3 && status.bytes().all(|b| b.is_ascii_digit()) => rest,
+                _ => reason,
+            };
+            return Some(ServerText::BatchCreationFailed(Box::new(ServerText::parse(reason))));
         }
         if let Some(n) = between(text, "Extraction complete - ", " sheets") {
             return Some(ServerText::ExtractionComplete { sheets: count(n)? });
@@ -263,6 +285,29 @@ mod tests {
             ServerText::parse("Batch failed: Cancelled by user"),
             ServerText::BatchFailed(Box::new(ServerText::CancelledByUser))
         );
+    }
+
+    #[test]
+    fn a_failed_batch_creation_is_read_with_its_reason() {
+        let detail = "Batch creation failed: 400: Unsupported file type: scans.pdf (expected a .zip archive)";
+        assert!(names_a_failed_batch_creation(detail));
+        assert_eq!(
+            ServerText::parse(detail),
+            ServerText::BatchCreationFailed(Box::new(ServerText::Other(
+                "Unsupported file type: scans.pdf (expected a .zip archive)".into()
+            )))
+        );
+        assert_eq!(
+            ServerText::parse("Batch creation failed: 400: Task ID is required for non-QR uploads"),
+            ServerText::BatchCreationFailed(Box::new(ServerText::TaskIdRequired))
+        );
+        // No status in front: the reason as it is.
+        assert_eq!(
+            ServerText::parse("Batch creation failed: disk full"),
+            ServerText::BatchCreationFailed(Box::new(ServerText::Other("disk full".into())))
+        );
+        assert!(!names_a_failed_batch_creation("Failed to reassemble chunks: disk full"));
+        assert!(!names_a_failed_batch_creation("Batch processing failed: No sheets were created"));
     }
 
     #[test]

@@ -99,6 +99,10 @@ pub fn say(l: Locale, message: &ServerText) -> String {
             n(total),
             intl::duration(l, *seconds as i64)
         ),
+        ServerText::BatchCreationFailed(reason) if en => {
+            format!("The server could not create the batch: {}", say(l, reason))
+        }
+        ServerText::BatchCreationFailed(reason) => format!("เซิร์ฟเวอร์สร้างชุดข้อมูลไม่สำเร็จ: {}", say(l, reason)),
         ServerText::BatchFailed(reason) if en => format!("Batch processing failed: {}", say(l, reason)),
         ServerText::BatchFailed(reason) => format!("ประมวลผลชุดข้อมูลล้มเหลว: {}", say(l, reason)),
         ServerText::Other(text) => text.clone(),

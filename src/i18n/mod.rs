@@ -225,6 +225,7 @@ pub fn api_error(l: Locale, error: &ApiError) -> String {
             Lang::En => format!("{} Try again in a moment.", text.err_rate_limited),
             Lang::Th => format!("{} กรุณารอสักครู่แล้วลองใหม่", text.err_rate_limited),
         },
+        ApiError::BatchCreationFailed(reason) => server_text(l, reason),
         ApiError::Server { detail: Some(reason), .. } if !reason.trim().is_empty() => server_text(l, reason),
         ApiError::Server { status, .. } => match l.lang {
             Lang::En => format!("The server could not complete the request ({status}). Try again in a moment."),

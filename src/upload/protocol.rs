@@ -420,6 +420,9 @@ impl Protocol {
         if cause == ApiError::Cancelled {
             return self.finish(Outcome::Cancelled, out);
         }
+        if matches!(cause, ApiError::BatchCreationFailed(_)) {
+            return self.batch_not_created(index, cause, out);
+        }
         let attempt = self.attempt_of(index);
         let request = self.request_for(index);
         let completing = self.is_completing(&request);
@@ -458,6 +461,27 @@ impl Protocol {
                 self.fill(out);
             }
         }
+    }
+
+    /// 500 "Batch creation failed: …": the server answered that it made no batch and has
+    /// deleted the session, so there is nothing to look for and nothing to send again under it.
+    /// A new session from chunk 0 once, as for a lost session (contract §5.2); the second time
+    /// the cause is the outcome, so a refusal that does not pass (a file name the server does
+    /// not take) is said rather than sent for ever.
+    fn batch_not_created(&mut self, index: u32, cause: ApiError, out: &mut Vec<Command>) {
+        self.in_flight.retain(|(i, _)| *i != index);
+        self.completion_unknown = false;
+        self.upload_id = None;
+        self.acknowledged.clear();
+        self.waiting.clear();
+        out.push(Command::Save);
+        let outcome = Outcome::Failed { chunk: index, cause };
+        if self.total.is_none() || self.restarted {
+            self.stop = None;
+            return self.finish(outcome, out);
+        }
+        self.stop.get_or_insert(Stop::Restart);
+        self.fill(out);
     }
 
     fn looked_up(&mut self, result: Result<Option<String>, ApiError>, out: &mut Vec<Command>) {
@@ -727,6 +751,49 @@ mod tests {
         protocol.handle(failed(2, network()));
         let end = protocol.handle(failed(3, network()));
         assert_eq!(finished(&twice).or(finished(&end)), Some(Outcome::LostTwice));
+    }
+
+    fn batch_creation_failed() -> ApiError {
+        ApiError::BatchCreationFailed(
+            "Batch creation failed: 400: Unsupported file type: scans.pdf (expected a .zip archive)".into(),
+        )
+    }
+
+    #[test]
+    fn a_failed_batch_creation_restarts_from_chunk_0_at_once_then_fails_naming_its_cause() {
+        let mut protocol = Protocol::chunked(3, 2, POLL);
+        protocol.start(Resume::default());
+        through_middle(&mut protocol, 3);
+        let restart = protocol.handle(failed(2, batch_creation_failed()));
+        assert_eq!(looks_up(&restart), None, "the server said it made no batch: nothing to look for");
+        assert_eq!(sends(&restart), vec![(0, false, None, 0)], "a new session from chunk 0, no resend of chunk 2");
+        assert!(restart.contains(&Command::Tell(Note::Restarted)));
+        assert_eq!(protocol.progress(), Progress { upload_id: None, acknowledged: vec![], completion_unknown: false });
+        through_middle(&mut protocol, 3);
+        let end = protocol.handle(failed(2, batch_creation_failed()));
+        assert_eq!(sends(&end), vec![], "no third session");
+        assert_eq!(looks_up(&end), None);
+        assert_eq!(finished(&end), Some(Outcome::Failed { chunk: 2, cause: batch_creation_failed() }));
+        assert_eq!(protocol.progress(), Progress { upload_id: None, acknowledged: vec![], completion_unknown: false });
+        assert!(protocol.handle(ok(0)).is_empty(), "over");
+    }
+
+    #[test]
+    fn a_failed_batch_creation_after_a_lost_session_fails_at_once_and_a_single_chunk_restarts_too() {
+        // The one restart was spent on a lost session.
+        let mut protocol = Protocol::chunked(3, 2, POLL);
+        protocol.start(Resume::default());
+        protocol.handle(ok(0));
+        protocol.handle(failed(1, lost_session()));
+        through_middle(&mut protocol, 3);
+        let end = protocol.handle(failed(2, batch_creation_failed()));
+        assert_eq!(finished(&end), Some(Outcome::Failed { chunk: 2, cause: batch_creation_failed() }));
+        // One chunk that is also the completing one.
+        let mut protocol = Protocol::chunked(1, 3, POLL);
+        assert_eq!(sends(&protocol.start(Resume::default())), vec![(0, true, None, 0)]);
+        assert_eq!(sends(&protocol.handle(failed(0, batch_creation_failed()))), vec![(0, true, None, 0)]);
+        let end = protocol.handle(failed(0, batch_creation_failed()));
+        assert_eq!(finished(&end), Some(Outcome::Failed { chunk: 0, cause: batch_creation_failed() }));
     }
 
     #[test]

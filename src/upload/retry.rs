@@ -20,7 +20,8 @@ pub const MAX_DELAY_MS: u64 = 60_000;
 pub enum Decision {
     /// Wait, then send the same chunk again.
     RetryAfter { delay_ms: u64 },
-    /// The server lost the session (404 "Upload … not found"): start again from chunk 0.
+    /// The server lost the session (404 "Upload … not found") or dropped it with a failed
+    /// batch creation (500 "Batch creation failed: …"): start again from chunk 0.
     RestartUpload,
     /// Give up now with this reason.
     Fail,
@@ -37,7 +38,7 @@ pub fn backoff_ms(attempt: u32, jitter: f64) -> u64 {
 /// Decides after `attempt` attempts failed with `error`. Sending again after a refreshed
 /// session (401) is handled below this, by the API client, and spends no attempt.
 pub fn decide(error: &ApiError, attempt: u32, jitter: f64) -> Decision {
-    if matches!(error, ApiError::UploadSessionLost(_)) {
+    if matches!(error, ApiError::UploadSessionLost(_) | ApiError::BatchCreationFailed(_)) {
         return Decision::RestartUpload;
     }
     // Offline: nothing to gain from a timer; the `online` event resumes the queue.
@@ -129,5 +130,7 @@ mod tests {
     fn lost_session_restarts() {
         let error = ApiError::UploadSessionLost("Upload e41a8c37 not found. Please restart upload.".into());
         assert_eq!(decide(&error, 1, 0.5), Decision::RestartUpload);
+        let error = ApiError::BatchCreationFailed("Batch creation failed: 400: Unsupported file type: a.pdf".into());
+        assert_eq!(decide(&error, 1, 0.5), Decision::RestartUpload, "the session is gone with the failed batch");
     }
 }

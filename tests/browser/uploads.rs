@@ -414,3 +414,45 @@ async fn two_uploads_of_the_same_file_never_run_at_once() {
     done(&first_events);
     assert_eq!(batches_named(&client, &name).await, 1);
 }
+
+#[wasm_bindgen_test]
+async fn a_file_the_server_makes_no_batch_of_restarts_once_from_chunk_zero_then_fails_naming_why() {
+    let client = signed_in().await;
+    // A ZIP inside, but a name the server's batch creation refuses: the stand-in, like the
+    // server, only looks at it when the last chunk completes the upload (contract §5.2).
+    let name = unique_name("scans").replace(".zip", ".pdf");
+    let (file, _) = patterned_file(&name, 2, 5);
+    let (events, report) = recorder();
+    run(client.clone(), sequential(&client, file, 1), report, Cancel::default()).await;
+    let detail = format!("Batch creation failed: 400: Unsupported file type: {name} (expected a .zip archive)");
+    let expected = UploadFailure::Request { chunk: 3, total: 3, cause: ApiError::BatchCreationFailed(detail) };
+    assert_eq!(last(&events), UploadEvent::Failed(expected.clone()), "the second refusal ends it");
+    assert_eq!(notes(&events), vec![Note::Restarted], "one restart; no look-up, no resend, no retry");
+    // The wire: a whole session, its completing chunk refused with 500, then one new session
+    // from chunk 0, refused the same way, and nothing after.
+    let log = chunk_log().await;
+    let statuses: Vec<u16> = log.iter().map(|(_, _, status)| *status).collect();
+    assert_eq!(statuses, [202, 202, 500, 202, 202, 500], "{log:?}");
+    assert_eq!((log[0].0, log[3].0), (0, 0), "each session starts at chunk 0: {log:?}");
+    assert_ne!(log[0].1, log[3].1, "a new session after the restart");
+    assert_eq!(batches_named(&client, &name).await, 0);
+    let message = |lang| {
+        omr_web::i18n::upload_message(
+            omr_web::locale::Locale::new(lang),
+            &name,
+            &omr_web::upload::queue::ItemMessage::Failure(expected.clone()),
+        )
+    };
+    assert_eq!(
+        message(omr_web::locale::Lang::En),
+        format!(
+            "“\u{2068}{name}\u{2069}”: chunk 3 of 3 failed: The server could not create the batch: Unsupported file type: {name} (expected a .zip archive)"
+        )
+    );
+    assert_eq!(
+        message(omr_web::locale::Lang::Th),
+        format!(
+            "“\u{2068}{name}\u{2069}”: ส่งส่วนที่ 3 จาก 3 ไม่สำเร็จ: เซิร์ฟเวอร์สร้างชุดข้อมูลไม่สำเร็จ: Unsupported file type: {name} (expected a .zip archive)"
+        )
+    );
+}
