@@ -739,11 +739,51 @@ async fn the_pages_fit_a_phone_and_a_laptop() {
 /// How long a page may take to show what a layout check looks at.
 const SHOWN_WITHIN: Duration = Duration::from_secs(20);
 
+/// axe-core as the bootstrap installed it (the browser suite injects the same file).
+fn axe_core() -> String {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../.tools/axe/node_modules/axe-core/axe.min.js");
+    std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("{}: {e} (`cargo xtask bootstrap` installs axe-core)", path.display()))
+}
+
+/// Runs axe over the page `session` shows and fails on any violation, naming rule, impact and
+/// place. Run through WebDriver, so the page's CSP (no inline script) does not apply to it.
+fn assert_accessible(session: &webdriver::Session<'_>, axe: &str, page: &str) {
+    session
+        .run(&format!(
+            "if (!window.axe) {{ {axe}\n }}
+             window.__axeFound = undefined;
+             window.axe.run(document, {{ resultTypes: ['violations'] }}).then(r => {{
+                 window.__axeFound = r.violations.map(v => v.id + ' (' + v.impact + '): ' + v.nodes.map(n => n.target.join(' ')).join(', '));
+             }});
+             return true;"
+        ))
+        .unwrap();
+    session.wait_for("axe's verdict", "return window.__axeFound !== undefined;", SHOWN_WITHIN).unwrap();
+    let found = session.run("return window.__axeFound;").unwrap();
+    assert_eq!(found, Value::Array(Vec::new()), "{page}: axe found violations");
+}
+
+/// The phone and the laptop widths are checked with axe in both languages; 1280 px only for fit.
+fn checks_accessibility(width: u32) -> bool {
+    width == 390 || width == 1366
+}
+
 fn check_that_the_pages_fit(nginx: &LocalNginx) {
     let driver = webdriver::Driver::start(free_port()).unwrap();
+    let axe = axe_core();
     for (width, height) in [(1280, 800), (1366, 900), (390, 844)] {
         let size = format!("{width}x{height}");
         let session = driver.session(width, height).unwrap();
+        if checks_accessibility(width) {
+            // index.html's static shell, as a first visit paints it before the app arrives.
+            session.cdp("Network.enable", serde_json::json!({})).unwrap();
+            session.cdp("Network.setBlockedURLs", serde_json::json!({"urls": ["*.wasm"]})).unwrap();
+            session.go(&nginx.url("/login")).unwrap();
+            session.wait_for("the shell", "return !!document.querySelector('#shell-username');", SHOWN_WITHIN).unwrap();
+            assert_accessible(&session, &axe, &format!("the static shell at {size}"));
+            session.cdp("Network.setBlockedURLs", serde_json::json!({"urls": []})).unwrap();
+        }
         session.go(&nginx.url("/login")).unwrap();
         session
             .wait_for("the login form", "return !!document.querySelector('#login-username');", SHOWN_WITHIN)
@@ -751,6 +791,9 @@ fn check_that_the_pages_fit(nginx: &LocalNginx) {
         assert_eq!(session.run("return window.innerWidth;").unwrap(), width, "the viewport is {size}");
         assert_eq!(session.run("return document.documentElement.lang;").unwrap(), "th", "Thai by default");
         keep_screenshot(&format!("login-{size}.png"), &screenshot(&session));
+        if checks_accessibility(width) {
+            assert_accessible(&session, &axe, &format!("the sign-in page (th) at {size}"));
+        }
         session.type_into("#login-username", "admin").unwrap();
         session.type_into("#login-password", "admin-pass-2025").unwrap();
         session.run("document.querySelector('.login-card button[type=submit]').click(); return true;").unwrap();
@@ -778,6 +821,9 @@ fn check_that_the_pages_fit(nginx: &LocalNginx) {
         }
         session.run("document.querySelector('.batch-list-section').scrollIntoView(); return true;").unwrap();
         keep_screenshot(&format!("batches-{size}.png"), &screenshot(&session));
+        if checks_accessibility(width) {
+            assert_accessible(&session, &axe, &format!("the admin's list (th) at {size}"));
+        }
 
         let details = session.run("return document.querySelector('a.row-link').href;").unwrap();
         session.go(details.as_str().unwrap()).unwrap();
@@ -785,6 +831,42 @@ fn check_that_the_pages_fit(nginx: &LocalNginx) {
         let (_, _, page, screen) = widths(&session, "body");
         assert!(page <= screen, "{size}: the details page is {page} px wide on a {screen} px screen");
         keep_screenshot(&format!("details-{size}.png"), &screenshot(&session));
+        if checks_accessibility(width) {
+            assert_accessible(&session, &axe, &format!("a batch's details (th) at {size}"));
+            // The same pages in English: the language is remembered across reloads.
+            session.run("localStorage.setItem('omr.language', 'en'); return true;").unwrap();
+            session.go(details.as_str().unwrap()).unwrap();
+            session
+                .wait_for(
+                    "the details in English",
+                    "return document.documentElement.lang === 'en' && !!document.querySelector('.details-card');",
+                    SHOWN_WITHIN,
+                )
+                .unwrap();
+            assert_accessible(&session, &axe, &format!("a batch's details (en) at {size}"));
+            session.go(&nginx.url("/dashboard/batches")).unwrap();
+            session
+                .wait_for(
+                    "the list in English",
+                    "return document.querySelectorAll('tr[data-uuid]').length > 0;",
+                    SHOWN_WITHIN,
+                )
+                .unwrap();
+            assert_accessible(&session, &axe, &format!("the admin's list (en) at {size}"));
+            session.go(&nginx.url("/no/such/page")).unwrap();
+            session.wait_for("not found", "return !!document.querySelector('main a');", SHOWN_WITHIN).unwrap();
+            assert_accessible(&session, &axe, &format!("not found (en) at {size}"));
+            session.run("localStorage.removeItem('omr.session'); return true;").unwrap();
+            session.go(&nginx.url("/login")).unwrap();
+            session
+                .wait_for(
+                    "the sign-in page in English",
+                    "return !!document.querySelector('#login-username');",
+                    SHOWN_WITHIN,
+                )
+                .unwrap();
+            assert_accessible(&session, &axe, &format!("the sign-in page (en) at {size}"));
+        }
         session.close().unwrap();
     }
 }
