@@ -174,7 +174,13 @@ async fn the_csv_export_follows_the_filters_on_both_generations() {
         signed_in("admin", "admin-pass-2025", later).await;
         go_to("/dashboard/batches?name=_1_");
         let root = mount_app(in_language(Lang::En));
-        wait_on_page(&root, "the filtered rows", || all_rows_show(&root, NAME, "room_1_a.zip")).await;
+        if later {
+            wait_on_page(&root, "the filtered rows", || all_rows_show(&root, NAME, "room_1_a.zip")).await;
+        } else {
+            // The snapshot's first page holds every kind of batch (those earlier tests made
+            // too): the page says it filtered here; the matching rows may be on later pages.
+            wait_on_page(&root, "the note", || find(&root, "[data-testid=filters-ignored]").is_some()).await;
+        }
         let (_, csv) = next_download(|| find(&root, "[data-testid=export-list]").unwrap().click()).await;
         let lines = csv_rows(&csv);
         // The seed names two batches "room_1_a.zip"; the snapshot's whole list is read and filtered here.
