@@ -112,8 +112,9 @@ pub fn size_table(sizes: &[AssetSize]) -> String {
 /// What a first visit may weigh, brotli-compressed as nginx serves it, before `cargo xtask
 /// test` fails: a ratchet at today's size plus a small margin, so every change is weighed.
 /// Issue 28's target is 235,000 bytes (issue 13's 150 KB is withdrawn); lower this as levers
-/// land, never raise it without a reason in the commit.
-pub const FIRST_LOAD_BROTLI_BUDGET: u64 = 257_000;
+/// land, never raise it without a reason in the commit. Raised once, on 2026-12-06, from
+/// 257,000 to 303,000 for the features of issues 24, 25, 27 and 28 (297,263 B measured).
+pub const FIRST_LOAD_BROTLI_BUDGET: u64 = 303_000;
 
 /// Fails when the first visit weighs more than `budget` bytes brotli-compressed.
 pub fn check_budget(sizes: &[AssetSize], budget: u64) -> Result<u64, String> {
