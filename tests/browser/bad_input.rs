@@ -104,3 +104,22 @@ async fn a_3_gib_file_with_a_directory_at_the_cap_is_read_in_slices() {
     let read: u64 = reads.iter().map(|(start, end)| end - start).sum();
     assert!(read <= TAIL_BYTES + 56 + MAX_DIRECTORY_BYTES, "{read} bytes read");
 }
+
+#[wasm_bindgen_test]
+async fn an_answer_over_the_body_cap_fails_its_call_and_the_next_is_read() {
+    use omr_web::api::json::MAX_BODY_BYTES;
+    use omr_web::api::{ApiClient, ApiError};
+    crate::support::start_clean().await;
+    let client = ApiClient::new(crate::support::config());
+    client.login("center07", "center07-pass").await.expect("login");
+    // A 5 MiB "list" from a misbehaving proxy: JSON, but past the cap.
+    let padding = "x".repeat(MAX_BODY_BYTES as usize + 1024 * 1024);
+    let body = format!("{{\"batches\": [], \"total\": 0, \"padding\": \"{padding}\"}}");
+    crate::support::fault(serde_json::json!({"method": "GET", "path": "/api/batches/", "action": {"kind": "respond",
+        "status": 200, "content_type": "application/json", "body": body}}))
+    .await;
+    let answer = client.list_batches(None, 10, 0).await;
+    assert!(matches!(&answer, Err(ApiError::Undecodable(why)) if why.contains("bytes")), "{answer:?}");
+    // The next, ordinary answer is read as before.
+    assert!(client.list_batches(None, 10, 0).await.is_ok());
+}

@@ -137,6 +137,12 @@ async fn a_rescue_the_server_fails_says_why_and_one_it_refuses_is_not_offered() 
     click(&root, "[data-testid=rescue-results]");
     wait_on_page(&root, "the server's reason", || text(&root).contains("Recovery failed: Redis connection error"))
         .await;
+    // The failed batch's statistics, labelled in English.
+    let en = Locale::new(Lang::En).actions();
+    wait_on_page(&root, "the statistics in English", || {
+        find(&root, "[data-testid=batch-stats]").is_some_and(|s| s.inner_text().contains(en.stat_sheets))
+    })
+    .await;
     unmount_all();
 
     // Another user's batch, say: the server refuses to tell. No button, no error.
@@ -189,6 +195,8 @@ async fn against_the_snapshot_server_no_action_no_statistics_and_no_error() {
             click(&root, "a[href='/dashboard/batches']");
             let link = format!("a[href='/dashboard/batches/{uuid}']");
             wait_on_page(&root, "the list with the failed batch", || find(&root, &link).is_some()).await;
+            // The features are known by now: the upload form offers no profile either.
+            assert!(find(&root, "#upload-profile").is_none() && find(&root, "#upload-alignment").is_none());
             click(&root, &link);
         }
         let id = format!("/dashboard/batches/{uuid}");
@@ -210,6 +218,23 @@ async fn against_the_snapshot_server_no_action_no_statistics_and_no_error() {
     unmount_all();
     let probes = count_path_suffix(&format!("{PROBE}/cancel")).await;
     assert_eq!(probes, 1, "the features are probed once per sign-in");
+
+    // The same in Thai: the upload form and the failed batch, nothing of the later backend.
+    control("DELETE", "/__test/requests").await;
+    go_to("/dashboard/batches");
+    let root = mount_app(in_language(Lang::Th, 2000));
+    wait_on_page(&root, "the Thai form", || find(&root, "#strategy-zip_with_qr").is_some()).await;
+    until_answered("/api/profiles/").await;
+    assert!(find(&root, "#upload-profile").is_none(), "no profile against the snapshot");
+    let link = format!("a[href='/dashboard/batches/{failed}']");
+    wait_on_page(&root, "the failed batch in the list", || find(&root, &link).is_some()).await;
+    click(&root, &link);
+    wait_on_page(&root, "the Thai details", || find(&root, ".details-card").is_some()).await;
+    for selector in ["[data-testid=cancel-processing]", "[data-testid=rescue-results]", "[data-testid=batch-stats]"] {
+        assert!(find(&root, selector).is_none(), "{selector} against the snapshot, in Thai");
+    }
+    assert_eq!(errors_on_screen(&root), Vec::<String>::new(), "no error on screen, in Thai");
+    unmount_all();
 }
 
 /// The options the stand-in recorded for the batch `uuid` (null when none were sent).

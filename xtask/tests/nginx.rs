@@ -790,6 +790,12 @@ fn check_that_the_pages_fit(nginx: &LocalNginx) {
             .unwrap();
         assert_eq!(session.run("return window.innerWidth;").unwrap(), width, "the viewport is {size}");
         assert_eq!(session.run("return document.documentElement.lang;").unwrap(), "th", "Thai by default");
+        // config.json came once, through index.html's preload (beside the wasm), and the app
+        // read that response: a second, fetch-initiated entry would mean it asked again.
+        let config_loads = session
+            .run("return performance.getEntriesByType('resource').filter(e => new URL(e.name).pathname === '/config.json').map(e => e.initiatorType);")
+            .unwrap();
+        assert_eq!(config_loads, serde_json::json!(["link"]), "{size}: config.json preloaded and used once");
         keep_screenshot(&format!("login-{size}.png"), &screenshot(&session));
         if checks_accessibility(width) {
             assert_accessible(&session, &axe, &format!("the sign-in page (th) at {size}"));
