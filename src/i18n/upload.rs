@@ -71,7 +71,14 @@ pub fn upload_message(l: Locale, file: &str, message: &ItemMessage) -> String {
                 Lang::Th => format!("ส่งคำขอที่ {request} ไม่สำเร็จ (ครั้งที่ {attempt}): {cause} จะลองใหม่ในอีก {wait}…"),
             }
         }
-        ItemMessage::Note(Note::Restarted) => text.note_restarted.into(),
+        ItemMessage::Note(Note::Restarted { refused: None }) => text.note_restarted.into(),
+        ItemMessage::Note(Note::Restarted { refused: Some(cause) }) => {
+            let cause = api_error(l, cause);
+            match l.lang {
+                Lang::En => format!("{cause} Sending the file once more from the beginning…"),
+                Lang::Th => format!("{cause} กำลังส่งไฟล์ใหม่อีกครั้งตั้งแต่ต้น…"),
+            }
+        }
         ItemMessage::Note(Note::Verifying) => text.note_verifying.into(),
         ItemMessage::AlreadyReceived => text.already_received.into(),
         ItemMessage::Failure(UploadFailure::Request { chunk, total, cause }) if *total > 1 => {

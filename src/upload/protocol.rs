@@ -47,8 +47,9 @@ impl Request {
 pub enum Note {
     /// Request `chunk` failed on attempt `attempt`; it is sent again after `delay_ms`.
     Retrying { chunk: u32, attempt: u32, delay_ms: u64, cause: ApiError },
-    /// The server no longer had the chunk session: starting over from chunk 0.
-    Restarted,
+    /// Starting over from chunk 0: the server no longer had the chunk session (`refused`
+    /// `None`), or it refused to make the batch with this reason.
+    Restarted { refused: Option<ApiError> },
     /// An answer was lost: looking for the batch the server may have created.
     Verifying,
 }
@@ -153,6 +154,8 @@ pub struct Protocol {
     /// Sent or waiting to be sent again, with their attempt numbers.
     in_flight: Vec<(u32, u32)>,
     restarted: bool,
+    /// Why the next restart happens, when the server refused to make the batch.
+    refused: Option<ApiError>,
     completion_unknown: bool,
     stop: Option<Stop>,
     /// Polls made and what comes next, while looking for the batch.
@@ -189,6 +192,7 @@ impl Protocol {
             waiting: VecDeque::new(),
             in_flight: Vec::new(),
             restarted: false,
+            refused: None,
             completion_unknown: false,
             stop: None,
             lookup: None,
@@ -318,7 +322,7 @@ impl Protocol {
         self.waiting.clear();
         self.completion_unknown = false;
         out.push(Command::Save);
-        out.push(Command::Tell(Note::Restarted));
+        out.push(Command::Tell(Note::Restarted { refused: self.refused.take() }));
         self.begin(out);
     }
 
@@ -475,11 +479,11 @@ impl Protocol {
         self.acknowledged.clear();
         self.waiting.clear();
         out.push(Command::Save);
-        let outcome = Outcome::Failed { chunk: index, cause };
         if self.total.is_none() || self.restarted {
             self.stop = None;
-            return self.finish(outcome, out);
+            return self.finish(Outcome::Failed { chunk: index, cause }, out);
         }
+        self.refused = Some(cause);
         self.stop.get_or_insert(Stop::Restart);
         self.fill(out);
     }
@@ -678,7 +682,7 @@ mod tests {
             protocol.handle(Event::LookedUp(Ok(None)));
         }
         let restart = protocol.handle(Event::LookedUp(Ok(None)));
-        assert!(restart.contains(&Command::Tell(Note::Restarted)));
+        assert!(restart.contains(&Command::Tell(Note::Restarted { refused: None })));
         assert_eq!(sends(&restart), vec![(0, false, None, 0)], "a new session from chunk 0");
         assert!(protocol.acknowledged().is_empty());
     }
@@ -745,7 +749,7 @@ mod tests {
         protocol.handle(ok(2));
         let restart = protocol.handle(failed(3, network()));
         assert_eq!(sends(&restart), vec![(0, false, None, 0)]);
-        assert!(restart.contains(&Command::Tell(Note::Restarted)));
+        assert!(restart.contains(&Command::Tell(Note::Restarted { refused: None })));
         protocol.handle(ok(0));
         let twice = protocol.handle(failed(1, lost_session()));
         protocol.handle(failed(2, network()));
@@ -767,7 +771,8 @@ mod tests {
         let restart = protocol.handle(failed(2, batch_creation_failed()));
         assert_eq!(looks_up(&restart), None, "the server said it made no batch: nothing to look for");
         assert_eq!(sends(&restart), vec![(0, false, None, 0)], "a new session from chunk 0, no resend of chunk 2");
-        assert!(restart.contains(&Command::Tell(Note::Restarted)));
+        let said = Note::Restarted { refused: Some(batch_creation_failed()) };
+        assert!(restart.contains(&Command::Tell(said)), "the restart says why");
         assert_eq!(protocol.progress(), Progress { upload_id: None, acknowledged: vec![], completion_unknown: false });
         through_middle(&mut protocol, 3);
         let end = protocol.handle(failed(2, batch_creation_failed()));

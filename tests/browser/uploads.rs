@@ -308,7 +308,7 @@ async fn a_lost_upload_session_restarts_once_from_chunk_zero() {
     let (events, report) = recorder();
     run(client.clone(), sequential(&client, file, 25), report, Cancel::default()).await;
     let (uuid, _) = done(&events);
-    assert!(notes(&events).contains(&Note::Restarted));
+    assert!(notes(&events).contains(&Note::Restarted { refused: None }));
     assert_eq!(received_sha(&uuid).await, sha);
     let log = chunk_log().await;
     let ids: Vec<&String> = log.iter().filter(|(_, id, s)| *s == 202 && !id.is_empty()).map(|(_, id, _)| id).collect();
@@ -425,9 +425,14 @@ async fn a_file_the_server_makes_no_batch_of_restarts_once_from_chunk_zero_then_
     let (events, report) = recorder();
     run(client.clone(), sequential(&client, file, 1), report, Cancel::default()).await;
     let detail = format!("Batch creation failed: 400: Unsupported file type: {name} (expected a .zip archive)");
-    let expected = UploadFailure::Request { chunk: 3, total: 3, cause: ApiError::BatchCreationFailed(detail) };
+    let expected = UploadFailure::Request { chunk: 3, total: 3, cause: ApiError::BatchCreationFailed(detail.clone()) };
     assert_eq!(last(&events), UploadEvent::Failed(expected.clone()), "the second refusal ends it");
-    assert_eq!(notes(&events), vec![Note::Restarted], "one restart; no look-up, no resend, no retry");
+    let refused = Some(ApiError::BatchCreationFailed(detail));
+    assert_eq!(
+        notes(&events),
+        vec![Note::Restarted { refused }],
+        "one restart, saying why; no look-up, resend or retry"
+    );
     // The wire: a whole session, its completing chunk refused with 500, then one new session
     // from chunk 0, refused the same way, and nothing after.
     let log = chunk_log().await;

@@ -58,7 +58,7 @@ impl Server {
                     }
                     self.pending.push(request);
                 }
-                Command::Tell(Note::Restarted) => {
+                Command::Tell(Note::Restarted { .. }) => {
                     self.restarts += 1;
                     prop_assert!(self.restarts <= 1, "a second restart");
                     prop_assert!(self.pending.is_empty(), "a new session beside the old one's requests");
