@@ -176,7 +176,12 @@ struct Inner {
     storage_events: RefCell<Option<DomListener>>,
     /// The later backend's features as probed for a sign-in (its id): dropped with it.
     features: RefCell<Option<(String, Features)>>,
+    /// The probe under way, for a sign-in: pages that ask at the same moment share it.
+    probing: RefCell<Option<(String, FeatureProbe)>>,
 }
+
+/// A probe of the later backend's features, shared by everyone who asks while it runs.
+pub(super) type FeatureProbe = Shared<LocalBoxFuture<'static, Features>>;
 
 /// Shared handle to the API; cheap to clone, provided by context.
 #[derive(Clone)]
@@ -249,6 +254,7 @@ impl ApiClient {
                 listener: RefCell::new(None),
                 storage_events: RefCell::new(None),
                 features: RefCell::new(None),
+                probing: RefCell::new(None),
             }),
         };
         if let Some(window) = window {
@@ -285,6 +291,28 @@ impl ApiClient {
     /// The features probed for sign-in `session_id`, if they were.
     pub(super) fn known_features(&self, session_id: &str) -> Option<Features> {
         self.inner.features.borrow().as_ref().filter(|(id, _)| id == session_id).map(|(_, features)| *features)
+    }
+
+    /// The probe for sign-in `session_id` under way, or the one `start` makes (kept until it
+    /// ends, so concurrent askers share one set of probe requests).
+    pub(super) fn feature_probe(&self, session_id: &str, start: impl FnOnce() -> FeatureProbe) -> FeatureProbe {
+        let mut probing = self.inner.probing.borrow_mut();
+        match probing.as_ref().filter(|(id, _)| id == session_id) {
+            Some((_, probe)) => probe.clone(),
+            None => {
+                let probe = start();
+                *probing = Some((session_id.to_string(), probe.clone()));
+                probe
+            }
+        }
+    }
+
+    /// Ends the shared probe of sign-in `session_id`.
+    pub(super) fn probe_done(&self, session_id: &str) {
+        let mut probing = self.inner.probing.borrow_mut();
+        if probing.as_ref().is_some_and(|(id, _)| id == session_id) {
+            *probing = None;
+        }
     }
 
     /// Keeps the features probed for sign-in `session_id` (replacing another sign-in's).

@@ -8,7 +8,9 @@ use super::client::{encode_segment, ApiClient, Call};
 use super::error::ApiError;
 use super::lenient;
 use super::types::{BatchStatus, NaiveTimestamp};
+use futures_util::FutureExt;
 use gloo_net::http::Method;
+use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -345,6 +347,24 @@ impl ApiClient {
         if let Some(known) = self.known_features(&session_id) {
             return known;
         }
+        let probe = self.feature_probe(&session_id, || {
+            let (client, session_id) = (self.clone(), session_id.clone());
+            async move {
+                let features = client.probe().await;
+                if let Some(features) = features {
+                    client.remember_features(&session_id, features);
+                }
+                client.probe_done(&session_id);
+                features.unwrap_or_default()
+            }
+            .boxed_local()
+            .shared()
+        });
+        probe.await
+    }
+
+    /// Asks every path once, without a token; `None` when some answer could not tell.
+    async fn probe(&self) -> Option<Features> {
         let probes = futures_util::future::join_all(Probe::ALL.iter().map(|probe| async move {
             let presence = match self.send(&probe.call()).await {
                 Ok(answer) => presence(answer.status, &answer.body),
@@ -353,18 +373,12 @@ impl ApiClient {
             (*probe, presence)
         }))
         .await;
-        match features_from(&probes) {
-            Some(features) => {
-                self.remember_features(&session_id, features);
-                features
-            }
-            None => Features::default(),
-        }
+        features_from(&probes)
     }
 
     /// A call to a later-backend path answered 404 "Not Found": the server lacks it after all
     /// (a proxy answered the probe, say); stop offering it for this sign-in.
-    fn forget_feature(&self, error: &ApiError, off: impl FnOnce(&mut Features)) {
+    fn forget_feature(&self, error: &ApiError, off: fn(&mut Features)) {
         if let (ApiError::NotFound(detail), Some(session_id)) = (error, self.session_id()) {
             if detail == "Not Found" {
                 let mut features = self.known_features(&session_id).unwrap_or_default();
@@ -374,55 +388,41 @@ impl ApiClient {
         }
     }
 
-    /// `GET /api/batches/{uuid}/recoverable`.
-    pub async fn recoverable(&self, batch_uuid: &str) -> Result<Recoverable, ApiError> {
-        let answer = self.send(&batch_call(Method::GET, batch_uuid, "recoverable")).await.and_then(|a| a.decode());
+    /// Sends a call to a later-backend path and reads its answer as `T`; a 404 "Not Found"
+    /// turns its feature `off` for this sign-in.
+    async fn later<T: DeserializeOwned>(&self, call: Call, off: fn(&mut Features)) -> Result<T, ApiError> {
+        let answer = self.send(&call).await.and_then(|a| a.decode());
         if let Err(error) = &answer {
-            self.forget_feature(error, |f| f.rescue = false);
+            self.forget_feature(error, off);
         }
         answer
+    }
+
+    /// `GET /api/batches/{uuid}/recoverable`.
+    pub async fn recoverable(&self, batch_uuid: &str) -> Result<Recoverable, ApiError> {
+        self.later(batch_call(Method::GET, batch_uuid, "recoverable"), |f| f.rescue = false).await
     }
 
     /// `POST /api/batches/{uuid}/recover` (no body): rescues cached results.
     pub async fn recover(&self, batch_uuid: &str) -> Result<Recovery, ApiError> {
-        let answer = self.send(&batch_call(Method::POST, batch_uuid, "recover")).await.and_then(|a| a.decode());
-        if let Err(error) = &answer {
-            self.forget_feature(error, |f| f.rescue = false);
-        }
-        answer
+        self.later(batch_call(Method::POST, batch_uuid, "recover"), |f| f.rescue = false).await
     }
 
     /// `POST /api/batches/{uuid}/cancel` (no body): stops processing.
     pub async fn cancel_processing(&self, batch_uuid: &str) -> Result<Cancellation, ApiError> {
-        let answer = self.send(&batch_call(Method::POST, batch_uuid, "cancel")).await.and_then(|a| a.decode());
-        if let Err(error) = &answer {
-            self.forget_feature(error, |f| f.cancel = false);
-        }
-        answer
+        self.later(batch_call(Method::POST, batch_uuid, "cancel"), |f| f.cancel = false).await
     }
 
     /// `GET /api/profiles/` (with the slash: without it the server redirects).
     pub async fn profiles(&self) -> Result<Vec<Profile>, ApiError> {
-        let answer = self.send(&Call::get("profiles/")).await.and_then(|a| a.decode::<Value>());
-        match answer {
-            Ok(value) => Ok(read_profiles(&value)),
-            Err(error) => {
-                self.forget_feature(&error, |f| f.profiles = false);
-                Err(error)
-            }
-        }
+        let value: Value = self.later(Call::get("profiles/"), |f| f.profiles = false).await?;
+        Ok(read_profiles(&value))
     }
 
     /// `GET /api/batches/{uuid}/stats`: the batch's error statistics.
     pub async fn stats(&self, batch_uuid: &str) -> Result<BatchStats, ApiError> {
-        let answer = self.send(&batch_call(Method::GET, batch_uuid, "stats")).await.and_then(|a| a.decode::<Value>());
-        match answer {
-            Ok(value) => Ok(read_stats(&value)),
-            Err(error) => {
-                self.forget_feature(&error, |f| f.stats = false);
-                Err(error)
-            }
-        }
+        let value: Value = self.later(batch_call(Method::GET, batch_uuid, "stats"), |f| f.stats = false).await?;
+        Ok(read_stats(&value))
     }
 }
 

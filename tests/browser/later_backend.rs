@@ -82,6 +82,14 @@ fn errors_on_screen(root: &web_sys::Element) -> Vec<String> {
         .collect()
 }
 
+/// The details page of the running batch `uuid`, once it offers to cancel.
+async fn cancellable_details(uuid: &str, config: AppConfig) -> web_sys::Element {
+    go_to(&format!("/dashboard/batches/{uuid}"));
+    let root = mount_app(config);
+    wait_on_page(&root, "the cancel button", || find(&root, "[data-testid=cancel-processing]").is_some()).await;
+    root
+}
+
 fn click(root: &web_sys::Element, selector: &str) {
     find(root, selector).unwrap_or_else(|| panic!("{selector} on the page")).click();
 }
@@ -90,10 +98,8 @@ fn click(root: &web_sys::Element, selector: &str) {
 async fn cancel_then_rescue_on_the_details_page_in_thai() {
     let client = signed_in().await;
     let uuid = slow_batch(&client).await;
-    go_to(&format!("/dashboard/batches/{uuid}"));
-    let root = mount_app(in_language(Lang::Th, 500));
+    let root = cancellable_details(&uuid, in_language(Lang::Th, 500)).await;
     let th = Locale::new(Lang::Th).actions();
-    wait_on_page(&root, "the cancel button", || find(&root, "[data-testid=cancel-processing]").is_some()).await;
     click(&root, "[data-testid=cancel-processing]");
     wait_for("the question naming the file", || {
         find(&root, "[role=dialog]").is_some_and(|d| d.inner_text().contains("SLOW-batch"))
@@ -134,6 +140,8 @@ async fn a_rescue_the_server_fails_says_why_and_one_it_refuses_is_not_offered() 
         find(&root, "[data-testid=rescue-results]").is_some_and(|b| b.inner_text().starts_with("Rescue "))
     })
     .await;
+    // The actions and the statistics asked for the features at the same moment: one probe.
+    assert_eq!(count_path_suffix(&format!("{PROBE}/cancel")).await, 1, "the features are probed once");
     click(&root, "[data-testid=rescue-results]");
     wait_on_page(&root, "the server's reason", || text(&root).contains("Recovery failed: Redis connection error"))
         .await;
@@ -164,10 +172,8 @@ async fn a_rescue_the_server_fails_says_why_and_one_it_refuses_is_not_offered() 
 async fn a_cancel_that_arrives_after_the_batch_finished_says_so() {
     let client = signed_in().await;
     let uuid = slow_batch(&client).await;
-    go_to(&format!("/dashboard/batches/{uuid}"));
     // The page polls slowly: it still believes the batch runs when it has stopped.
-    let root = mount_app(in_language(Lang::En, 60_000));
-    wait_on_page(&root, "the cancel button", || find(&root, "[data-testid=cancel-processing]").is_some()).await;
+    let root = cancellable_details(&uuid, in_language(Lang::En, 60_000)).await;
     client.cancel_processing(&uuid).await.unwrap();
     click(&root, "[data-testid=cancel-processing]");
     wait_for("the question", || find(&root, "[role=dialog]").is_some()).await;
