@@ -4,7 +4,10 @@
 //! Phone and laptop widths are covered by the nginx suite, which drives the release bundle
 //! at 390, 1280 and 1366 px (xtask/tests/nginx.rs).
 
-use crate::support::{config, find, go_to, js, mount_app, start_clean, unmount_all, wait_for};
+use crate::support::{
+    add_to_head, config, find, go_to, js, mount_app, show_index_shell, start_clean, unmount_all, use_app_style,
+    wait_for,
+};
 use omr_web::api::ApiClient;
 use omr_web::config::AppConfig;
 use wasm_bindgen::JsCast;
@@ -13,23 +16,10 @@ use wasm_bindgen_test::wasm_bindgen_test;
 
 /// axe-core's script (its path comes from `.cargo/config.toml`).
 const AXE_JS: &str = include_str!(env!("OMR_AXE_CORE_JS"));
-/// index.html, for its static shell.
-const INDEX_HTML: &str = include_str!("../../index.html");
-/// The app's stylesheet: colour contrast is judged as users see the page.
-const STYLE_CSS: &str = include_str!("../../assets/style.css");
-
-/// Puts axe and the app's stylesheet on the test page (each once).
+/// Puts axe and the app's stylesheet (colour contrast as users see it) on the test page.
 fn load_axe() {
-    let document = web_sys::window().unwrap().document().unwrap();
-    for (id, tag, text) in [("test-axe", "script", AXE_JS), ("test-app-style", "style", STYLE_CSS)] {
-        if document.get_element_by_id(id).is_some() {
-            continue;
-        }
-        let element = document.create_element(tag).unwrap();
-        element.set_id(id);
-        element.set_text_content(Some(text));
-        document.head().unwrap().append_child(&element).unwrap();
-    }
+    add_to_head("test-axe", "script", AXE_JS);
+    use_app_style();
 }
 
 /// Runs axe over `root`; panics listing every violation of `page`.
@@ -78,12 +68,7 @@ async fn some_batch() -> String {
 async fn the_shell_and_the_sign_in_page_pass_axe_in_both_languages() {
     start_clean().await;
     // index.html's shell, as a first visit paints it.
-    let start = INDEX_HTML.find("<div id=\"shell\"").expect("index.html has a shell");
-    let end = INDEX_HTML.rfind("</body>").expect("index.html ends its body");
-    let holder = web_sys::window().unwrap().document().unwrap().create_element("div").unwrap();
-    holder.set_inner_html(&INDEX_HTML[start..end]);
-    let shell = holder.first_element_child().unwrap();
-    web_sys::window().unwrap().document().unwrap().body().unwrap().append_child(&shell).unwrap();
+    let shell = show_index_shell();
     assert_accessible(&shell, "the static shell").await;
     shell.remove();
     for lang in ["th", "en"] {

@@ -2,33 +2,20 @@
 //! bytes) and the app taking over from it — typed text, focus and caret carried over, a
 //! sign-in asked for before the app started made once, nothing moving on screen.
 
-use crate::support::{config, count_requests, current_url, find, js, mount_app, start_clean, unmount_all, wait_for};
+use crate::support::{
+    config, count_requests, current_url, find, js, mount_app, show_index_shell, start_clean, unmount_all, wait_for,
+};
 use omr_web::config::AppConfig;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::wasm_bindgen_test;
 use web_sys::HtmlInputElement;
 
-/// The page as nginx serves it.
-const INDEX_HTML: &str = include_str!("../../index.html");
 /// The shell's script, as index.html loads it in `<head>`.
 const SHELL_JS: &str = include_str!("../../assets/shell.js");
-/// The app's stylesheet, for a layout as users see it.
-const STYLE_CSS: &str = include_str!("../../assets/style.css");
 
-/// Puts index.html's shell (and the app's stylesheet) on the test page, runs its script, and
-/// returns the shell. The app mounted next lands right below it, where it will take its place.
+/// Puts index.html's shell on the test page and runs its script.
 fn show_shell() -> web_sys::Element {
-    let start = INDEX_HTML.find("<div id=\"shell\"").expect("index.html has a shell");
-    let end = INDEX_HTML.rfind("</body>").expect("index.html ends its body");
-    let document = web_sys::window().unwrap().document().unwrap();
-    let style = document.create_element("style").unwrap();
-    style.set_id("test-app-style");
-    style.set_text_content(Some(STYLE_CSS));
-    document.head().unwrap().append_child(&style).unwrap();
-    let holder = document.create_element("div").unwrap();
-    holder.set_inner_html(&INDEX_HTML[start..end]);
-    let shell = holder.first_element_child().expect("the shell element");
-    document.body().unwrap().append_child(&shell).unwrap();
+    let shell = show_index_shell();
     js(SHELL_JS);
     shell
 }

@@ -106,6 +106,39 @@ pub fn js(code: &str) -> wasm_bindgen::JsValue {
     js_sys::Function::new_no_args(code).call0(&wasm_bindgen::JsValue::NULL).expect("the script runs")
 }
 
+/// Puts an element `tag` with `text` and id `id` into the test page's `<head>`, once
+/// ([`restore_page_globals`] removes the ones it knows of).
+pub fn add_to_head(id: &str, tag: &str, text: &str) {
+    let document = web_sys::window().unwrap().document().unwrap();
+    if document.get_element_by_id(id).is_some() {
+        return;
+    }
+    let element = document.create_element(tag).unwrap();
+    element.set_id(id);
+    element.set_text_content(Some(text));
+    document.head().unwrap().append_child(&element).unwrap();
+}
+
+/// Puts the app's stylesheet on the test page: layout and colour contrast as users see them.
+pub fn use_app_style() {
+    add_to_head("test-app-style", "style", include_str!("../../assets/style.css"));
+}
+
+/// Puts index.html's static shell last in the test page's `<body>` (with the app's
+/// stylesheet) and returns it; an app mounted next lands right below it.
+pub fn show_index_shell() -> web_sys::Element {
+    const INDEX_HTML: &str = include_str!("../../index.html");
+    let start = INDEX_HTML.find("<div id=\"shell\"").expect("index.html has a shell");
+    let end = INDEX_HTML.rfind("</body>").expect("index.html ends its body");
+    use_app_style();
+    let document = web_sys::window().unwrap().document().unwrap();
+    let holder = document.create_element("div").unwrap();
+    holder.set_inner_html(&INDEX_HTML[start..end]);
+    let shell = holder.first_element_child().expect("the shell element");
+    document.body().unwrap().append_child(&shell).unwrap();
+    shell
+}
+
 /// Undoes what a test changed in the page's own objects: counted `setTimeout`, a shifted
 /// `Date.now`, Web Locks switched off, index.html's shell and the app's stylesheet put on the page.
 pub fn restore_page_globals() {
