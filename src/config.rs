@@ -49,6 +49,8 @@ pub struct AppConfig {
     pub default_language: Option<String>,
     /// How Thai dates count years: `buddhist` (พ.ศ., the default) or `gregorian`.
     pub thai_calendar: ThaiCalendar,
+    /// The folder of the QR cover check's worker files (`qr_worker_loader.js` and the rest).
+    pub cover_worker_base: String,
 }
 
 impl Default for AppConfig {
@@ -69,6 +71,7 @@ impl Default for AppConfig {
             request_timeout_ms: 65_000,
             default_language: None,
             thai_calendar: ThaiCalendar::Buddhist,
+            cover_worker_base: "/".into(),
         }
     }
 }

@@ -13,6 +13,7 @@ pub mod app;
 pub mod batch_cache;
 pub mod components;
 pub mod config;
+pub mod cover_worker;
 pub mod dom_listener;
 pub mod download;
 pub mod export;

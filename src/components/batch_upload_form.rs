@@ -3,6 +3,7 @@
 
 use crate::api::later::UploadOptions;
 use crate::api::types::{BatchListItem, UploadType};
+use crate::components::qr_cover_check::QrCoverCheck;
 use crate::components::upload_options_fields::{OptionsChange, UploadOptionsFields};
 use crate::config::AppConfig;
 use crate::hooks::use_api::use_api;
@@ -131,6 +132,10 @@ pub fn BatchUploadForm() -> Html {
     // The pre-flight check of each picked ZIP, in the files' order (`None`: still checking).
     let scans = use_state(Vec::<Option<Result<ZipSummary, ZipRefusal>>>::new);
     let picks = use_mut_ref(|| 0u32);
+    // The QR cover checks of the picked ZIPs run one at a time, in the files' order: the index
+    // of the one whose turn it is, and the files whose check has a warning.
+    let cover_turn = use_state(|| 0usize);
+    let cover_warnings = use_state(std::collections::BTreeSet::<usize>::new);
     let error = use_state(|| None::<FormError>);
     // How many uploads the last submit added to the queue.
     let status = use_state(|| None::<usize>);
@@ -142,10 +147,13 @@ pub fn BatchUploadForm() -> Html {
     let pick = {
         let (files, error, status, scans, picks) =
             (files.clone(), error.clone(), status.clone(), scans.clone(), picks.clone());
+        let (cover_turn, cover_warnings) = (cover_turn.clone(), cover_warnings.clone());
         move |picked: Vec<File>| {
             if picked.is_empty() {
                 return;
             }
+            cover_turn.set(0);
+            cover_warnings.set(Default::default());
             *picks.borrow_mut() += 1;
             let this_pick = *picks.borrow();
             scans.set(vec![None; picked.len()]);
@@ -368,11 +376,28 @@ pub fn BatchUploadForm() -> Html {
                                     Some(None) if is_zip(&f.name()) => (Some(text.zip_checking.to_string()), false),
                                     _ => (None, false),
                                 };
+                                // The QR covers are read once the pre-flight check has passed.
+                                let covers = *strategy == UploadType::ZipWithQr && matches!(scans.get(i), Some(Some(Ok(_))));
+                                let on_warnings = {
+                                    let cover_warnings = cover_warnings.clone();
+                                    Callback::from(move |warned: bool| {
+                                        let mut set = (*cover_warnings).clone();
+                                        if warned { set.insert(i) } else { set.remove(&i) };
+                                        cover_warnings.set(set);
+                                    })
+                                };
+                                let on_finished = {
+                                    let cover_turn = cover_turn.clone();
+                                    Callback::from(move |()| cover_turn.set(i + 1))
+                                };
                                 html! {
                                     <li>
                                         <bdi>{ f.name() }</bdi>{ format!(" ({})", intl::bytes(locale, f.size() as u64)) }
                                         if let Some(check) = check {
                                             <span class={classes!("zip-check", refused.then_some("form-error"))} data-testid="zip-check">{ " — " }{ check }</span>
+                                        }
+                                        if covers {
+                                            <QrCoverCheck file={f.clone()} active={i <= *cover_turn} {on_warnings} {on_finished} />
                                         }
                                     </li>
                                 }
@@ -390,7 +415,12 @@ pub fn BatchUploadForm() -> Html {
                     <p class="form-notice" role="status">{ i18n::uploads_added(locale, added) }</p>
                 }
                 <button type="submit" class="button button-primary" disabled={*preparing}>
-                    { if *preparing { text.preparing } else { text.submit } }
+                    { match (*preparing, files.is_empty() || cover_warnings.is_empty()) {
+                        (true, _) => text.preparing,
+                        (false, true) => text.submit,
+                        // Never blocked by the QR check: its warnings only change the wording.
+                        (false, false) => text.submit_anyway,
+                    } }
                 </button>
             </form>
         </details>

@@ -20,6 +20,7 @@ pub mod list_text_filters;
 pub mod locale_provider;
 pub mod pagination;
 pub mod progress_bar;
+pub mod qr_cover_check;
 pub mod require_auth;
 pub mod server_message;
 pub mod session_provider;

@@ -137,6 +137,15 @@ catalogue! {
         zip_checking,
         err_task_id_missing,
         err_no_file,
+        covers_title,
+        covers_stop,
+        covers_stopped,
+        covers_unavailable,
+        covers_task,
+        covers_sheets,
+        covers_cover,
+        covers_no_task_id,
+        submit_anyway,
     }
 }
 

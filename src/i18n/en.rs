@@ -117,6 +117,15 @@ pub const UPLOAD: UploadStrings = UploadStrings {
     zip_checking: "checking…",
     err_task_id_missing: "Enter the 8-digit task ID.",
     err_no_file: "Choose a file to upload.",
+    covers_title: "QR cover sheets",
+    covers_stop: "Stop checking",
+    covers_stopped: "Check stopped. The upload is not affected.",
+    covers_unavailable: "The QR covers could not be checked in this browser. The upload is not affected.",
+    covers_task: "Task ID",
+    covers_sheets: "Answer sheets",
+    covers_cover: "Cover file",
+    covers_no_task_id: "no task ID",
+    submit_anyway: "Upload anyway",
 };
 
 /// Texts of the batch list.

@@ -6,6 +6,7 @@
 
 pub mod actions;
 mod catalogue;
+pub mod covers;
 pub mod details;
 mod en;
 pub mod form;

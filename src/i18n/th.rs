@@ -118,6 +118,15 @@ pub const UPLOAD: UploadStrings = UploadStrings {
     zip_checking: "กำลังตรวจสอบ…",
     err_task_id_missing: "กรุณากรอกรหัสชุดงาน (task ID) 8 หลัก",
     err_no_file: "กรุณาเลือกไฟล์ที่จะอัปโหลด",
+    covers_title: "ใบปะหน้า QR",
+    covers_stop: "หยุดตรวจ",
+    covers_stopped: "หยุดตรวจแล้ว ไม่มีผลต่อการอัปโหลด",
+    covers_unavailable: "ตรวจใบปะหน้า QR ในเบราว์เซอร์นี้ไม่ได้ ไม่มีผลต่อการอัปโหลด",
+    covers_task: "รหัสชุดงาน",
+    covers_sheets: "กระดาษคำตอบ",
+    covers_cover: "ไฟล์ใบปะหน้า",
+    covers_no_task_id: "ไม่มีรหัสชุดงาน",
+    submit_anyway: "อัปโหลดต่อไป",
 };
 
 /// Texts of the batch list.

@@ -2,11 +2,14 @@
 //! the queue state that lives above the router so navigation never interrupts an upload.
 
 pub mod cancel;
+pub mod cover_check;
+pub mod cover_reading;
 pub mod file_reads;
 pub mod job;
 pub mod new_upload;
 pub mod plan;
 pub mod protocol;
+pub mod qr_read;
 pub mod queue;
 pub mod resume;
 pub mod retry;

@@ -13,7 +13,10 @@
 
 mod directory;
 
-pub use directory::{is_sheet_image, DirectoryWalk, ZipSummary, MAX_TASK_FOLDERS, QR_COVER_BYTES, SHEET_BYTES};
+pub use directory::{
+    is_sheet_image, DirectoryWalk, SheetEntry, ZipSummary, MAX_KEPT_SHEETS, MAX_TASK_FOLDERS, QR_COVER_BYTES,
+    SHEET_BYTES,
+};
 
 /// What the first read takes from the end of the file: the end record (22 bytes), the longest
 /// comment (65 535) and the ZIP64 locator before it (20).
@@ -169,8 +172,9 @@ pub fn verdict(summary: ZipSummary) -> Result<ZipSummary, ZipRefusal> {
 /// The whole check, through `read(start, end)` which hands over bytes `[start, end)` of a file
 /// of `size` bytes (`None` when they cannot be read): the three reads above, in order, the
 /// directory in slices, stopping as soon as its entries were all read or one is broken. The
-/// browser reads `File.slice`s; the tests read a byte vector.
-pub async fn scan<F, Fut>(size: u64, read: F) -> Result<ZipSummary, ZipRefusal>
+/// browser reads `File.slice`s; the tests read a byte vector. `keep_sheets` also keeps where
+/// each sheet image is (the QR cover check reads them).
+pub async fn scan<F, Fut>(size: u64, keep_sheets: bool, read: F) -> Result<ZipSummary, ZipRefusal>
 where
     F: Fn(u64, u64) -> Fut,
     Fut: std::future::Future<Output = Option<Vec<u8>>>,
@@ -188,7 +192,11 @@ where
             locate_zip64(&record, size)?
         }
     };
-    let mut walk = DirectoryWalk::new(directory.entries);
+    let mut walk = if keep_sheets {
+        DirectoryWalk::keeping_sheets(directory.entries)
+    } else {
+        DirectoryWalk::new(directory.entries)
+    };
     // `check_bounds` made sure this does not overflow.
     let (mut start, end) = (directory.offset, directory.offset + directory.size);
     while start < end && !walk.is_done() {

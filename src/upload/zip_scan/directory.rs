@@ -16,6 +16,25 @@ pub const SHEET_BYTES: std::ops::RangeInclusive<u64> = 500_000..=1_000_000;
 /// Task folders kept by name. A real upload holds a handful; a crafted directory of a million
 /// entries would otherwise make a million strings. Past this many the count stays here.
 pub const MAX_TASK_FOLDERS: usize = 1_000;
+/// Sheet entries kept for the QR cover check (a 3 GB ZIP of 0.65 MB sheets holds about 4,600;
+/// names of 20 bytes make this at most a few MB). Past this many the walk keeps no more and
+/// says so in [`ZipSummary::sheets_cut_off`].
+pub const MAX_KEPT_SHEETS: usize = 50_000;
+
+/// Where a sheet image's bytes are, for reading it out of the picked file (`Blob.slice`).
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct SheetEntry {
+    /// The entry's name in the ZIP (folders included, `\\` read as `/`).
+    pub name: String,
+    /// The offset of its local header: its data follow that header's name and extra field.
+    pub header_offset: u64,
+    /// Bytes stored in the ZIP.
+    pub compressed_size: u64,
+    /// Bytes once inflated: the image file's own size.
+    pub size: u64,
+    /// 0 stored, 8 deflated; any other method cannot be read in the browser.
+    pub method: u16,
+}
 
 /// What the directory says about the ZIP.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -34,6 +53,11 @@ pub struct ZipSummary {
     pub odd_sized_images: u64,
     /// Password-protected entries.
     pub encrypted: u64,
+    /// The sheet images, in directory order, when the walk was asked to keep them
+    /// ([`DirectoryWalk::keeping_sheets`]); at most [`MAX_KEPT_SHEETS`].
+    pub sheet_entries: Vec<SheetEntry>,
+    /// Whether sheets past [`MAX_KEPT_SHEETS`] were left out of `sheet_entries`.
+    pub sheets_cut_off: bool,
 }
 
 impl ZipSummary {
@@ -90,25 +114,36 @@ fn is_macos_leftover(name: &str) -> bool {
     name.starts_with("__MACOSX/") || name.rsplit('/').next().is_some_and(|f| f.starts_with("._") || f == ".DS_Store")
 }
 
-/// The uncompressed size of an entry, from its ZIP64 extra field when the 32-bit one says so.
-fn uncompressed_size(extra: &[u8], size32: u64) -> u64 {
-    if size32 != 0xFFFF_FFFF {
-        return size32;
+/// An entry's uncompressed size, compressed size and local header offset: the 32-bit values of
+/// its directory entry, each one that reads 0xFFFFFFFF taken in that order from the ZIP64
+/// extra field (which holds only those).
+pub(super) fn zip64_values(extra: &[u8], values: [u64; 3]) -> [u64; 3] {
+    if !values.contains(&0xFFFF_FFFF) {
+        return values;
     }
     let mut at = 0usize;
     while let (Some(id), Some(len)) = (u16_at(extra, at), u16_at(extra, at.saturating_add(2))) {
         if id == 0x0001 {
-            return u64_at(extra, at + 4).unwrap_or(size32);
+            let mut next = at + 4;
+            return values.map(|value| {
+                if value != 0xFFFF_FFFF {
+                    return value;
+                }
+                let wide = u64_at(extra, next).unwrap_or(value);
+                next += 8;
+                wide
+            });
         }
         at = at.saturating_add(4 + len as usize);
     }
-    size32
+    values
 }
 
 /// The walk through a directory of a known number of entries, fed slice by slice.
 #[derive(Debug)]
 pub struct DirectoryWalk {
     summary: ZipSummary,
+    keep_sheets: bool,
     entries_left: u64,
     /// The start of an entry the last slice cut off.
     carry: Vec<u8>,
@@ -117,7 +152,12 @@ pub struct DirectoryWalk {
 impl DirectoryWalk {
     /// A walk through `entries` entries.
     pub fn new(entries: u64) -> DirectoryWalk {
-        DirectoryWalk { summary: ZipSummary::default(), entries_left: entries, carry: Vec::new() }
+        DirectoryWalk { summary: ZipSummary::default(), keep_sheets: false, entries_left: entries, carry: Vec::new() }
+    }
+
+    /// A walk that also keeps where each sheet image is ([`ZipSummary::sheet_entries`]).
+    pub fn keeping_sheets(entries: u64) -> DirectoryWalk {
+        DirectoryWalk { keep_sheets: true, ..DirectoryWalk::new(entries) }
     }
 
     /// Whether every entry has been read (the rest of the directory need not be).
@@ -162,8 +202,18 @@ impl DirectoryWalk {
         let name = String::from_utf8_lossy(&entry[fixed..fixed + name_len]);
         let name = if name.contains('\\') { name.replace('\\', "/").into() } else { name };
         let extra = &entry[fixed + name_len..fixed + name_len + extra_len];
-        let size = uncompressed_size(extra, field(24, u32_at));
+        let [size, compressed_size, header_offset] =
+            zip64_values(extra, [field(24, u32_at), field(20, u32_at), field(42, u32_at)]);
         self.summary.count(&name, size, field(8, u16_at) & 1 == 1);
+        if self.keep_sheets && is_sheet_image(&name) {
+            if self.summary.sheet_entries.len() < MAX_KEPT_SHEETS {
+                let method = field(10, u16_at) as u16;
+                let entry = SheetEntry { name: name.into_owned(), header_offset, compressed_size, size, method };
+                self.summary.sheet_entries.push(entry);
+            } else {
+                self.summary.sheets_cut_off = true;
+            }
+        }
         Ok(Some(entry_len))
     }
 

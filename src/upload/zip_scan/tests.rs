@@ -8,7 +8,7 @@ use zip::write::SimpleFileOptions;
 /// The check over bytes in memory (the reads are ready at once).
 pub(super) fn check_bytes(file: &[u8]) -> Result<ZipSummary, ZipRefusal> {
     let read = |start: u64, end: u64| std::future::ready(file.get(start as usize..end as usize).map(<[u8]>::to_vec));
-    scan(file.len() as u64, read).now_or_never().expect("in-memory reads are ready")
+    scan(file.len() as u64, false, read).now_or_never().expect("in-memory reads are ready")
 }
 
 /// A real ZIP (stored entries of `size` bytes each, folders for names ending in `/`).
@@ -188,7 +188,7 @@ impl<F: Fn(u64) -> u8> VirtualFile<F> {
             });
             std::future::ready(bytes.or_else(|| (start == end).then(Vec::new)))
         };
-        scan(self.size, read).now_or_never().expect("virtual reads are ready")
+        scan(self.size, false, read).now_or_never().expect("virtual reads are ready")
     }
 
     /// Bytes asked for, in all.
@@ -299,7 +299,7 @@ fn a_file_that_cannot_be_read_is_not_called_damaged() {
     let read = |start: u64, end: u64| {
         std::future::ready((start != directory_start).then(|| file[start as usize..end as usize].to_vec()))
     };
-    assert_eq!(scan(file.len() as u64, read).now_or_never().unwrap(), Err(ZipRefusal::Unreadable));
+    assert_eq!(scan(file.len() as u64, false, read).now_or_never().unwrap(), Err(ZipRefusal::Unreadable));
 }
 
 #[test]
@@ -323,4 +323,45 @@ fn garbage_after_a_cut_entry_head_is_damage_not_a_wait() {
     let mut walk = DirectoryWalk::new(2);
     walk.feed(&entry("a.jpg", 1)).unwrap();
     assert_eq!(walk.feed(b"XX"), Err(ZipRefusal::Damaged));
+}
+
+#[test]
+fn a_walk_keeping_sheets_says_where_each_image_is_stored_or_deflated() {
+    let mut writer = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let stored = SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    let deflated = SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    writer.start_file("scans/0001.jpg", stored).unwrap();
+    writer.write_all(&[1u8; 1000]).unwrap();
+    writer.start_file("scans/notes.txt", stored).unwrap();
+    writer.write_all(b"not a sheet").unwrap();
+    // ZIP64 extra fields for sizes and offset, as a writer makes them past 4 GiB.
+    writer.start_file("scans/0002.JPG", deflated.large_file(true)).unwrap();
+    writer.write_all(&[2u8; 5000]).unwrap();
+    let file = writer.finish().unwrap().into_inner();
+    let read = |start: u64, end: u64| std::future::ready(file.get(start as usize..end as usize).map(<[u8]>::to_vec));
+    let summary = scan(file.len() as u64, true, read).now_or_never().unwrap().unwrap();
+    let archive = zip::ZipArchive::new(std::io::Cursor::new(file.clone())).unwrap();
+    let names: Vec<&str> = summary.sheet_entries.iter().map(|e| e.name.as_str()).collect();
+    assert_eq!(names, ["scans/0001.jpg", "scans/0002.JPG"]);
+    assert!(!summary.sheets_cut_off);
+    let mut archive = archive;
+    for entry in &summary.sheet_entries {
+        let real = archive.by_name(&entry.name).unwrap();
+        assert_eq!(entry.header_offset, real.header_start());
+        assert_eq!((entry.size, entry.compressed_size), (real.size(), real.compressed_size()));
+        assert_eq!(entry.method, if entry.name.ends_with("JPG") { 8 } else { 0 });
+    }
+    // A walk not asked to keep them keeps none.
+    assert!(check_bytes(&file).unwrap().sheet_entries.is_empty());
+}
+
+#[test]
+fn zip64_extra_fields_hold_only_the_values_that_overflowed() {
+    let mut extra = vec![0x01, 0x00, 16, 0];
+    extra.extend(5_000_000_000u64.to_le_bytes());
+    extra.extend(6_000_000_000u64.to_le_bytes());
+    assert_eq!(directory::zip64_values(&extra, [0xFFFF_FFFF, 1234, 0xFFFF_FFFF]), [5_000_000_000, 1234, 6_000_000_000]);
+    assert_eq!(directory::zip64_values(&[], [1, 2, 3]), [1, 2, 3]);
+    // A field that claims more than it holds keeps the 32-bit value, never panics.
+    assert_eq!(directory::zip64_values(&extra[..10], [0xFFFF_FFFF, 1, 0xFFFF_FFFF]), [0xFFFF_FFFF, 1, 0xFFFF_FFFF]);
 }

@@ -1,0 +1,272 @@
+//! The QR cover check's worker: the `qr_worker` binary, its own wasm file that the page fetches
+//! only when a "ZIP with QR codes" is picked (the first visit never loads it).
+//!
+//! One script plays two parts, by the first message it gets:
+//! - a picked `File`: the **checker**. It reads the ZIP's directory (the pre-flight reader,
+//!   keeping where each sheet is), starts one helper, reads images two at a time itself and two
+//!   at a time through the helper, in [`CoverCheck`]'s order, and posts the page a JSON
+//!   `Option<CoverReport>` at most every [`REPORT_EVERY_MS`] and once at the end (`null`: the ZIP
+//!   cannot be checked). The page stops it with `terminate()`, which ends the helper too.
+//! - `[file, index, entry]` (an entry as JSON): the **helper** reads that image and answers
+//!   `[index, reading]` (a [`Reading`] as JSON).
+//!
+//! Each worker posts `"ready"` once it listens: a message posted before would be lost while the
+//! wasm loads. At most two workers run: the checker and its helper.
+//!
+//! Reading one image: its local header (30 bytes) says where the data start; stored data are a
+//! `Blob.slice` of the file, deflated ones go through `DecompressionStream("deflate-raw")`;
+//! `createImageBitmap` decodes the picture off the main thread, an `OffscreenCanvas` scales it
+//! to [`qr_read::READ_LONG_SIDE`] and gives the pixels; the bitmap is closed at once.
+
+use crate::upload::cover_check::{CoverCheck, Reading};
+use crate::upload::file_reads::read_slice;
+use crate::upload::qr_read::{self, Found};
+use crate::upload::zip_scan::{self, SheetEntry};
+use futures_util::StreamExt;
+use js_sys::Array;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::{spawn_local, JsFuture};
+use web_sys::{Blob, DedicatedWorkerGlobalScope, File, ImageBitmap, MessageEvent, OffscreenCanvas, Worker};
+
+/// trunk's files of the `qr_worker` binary (`data-type="worker"` keeps them unhashed): the
+/// loader the page starts, the wasm-bindgen script it imports and the module.
+pub const LOADER: &str = "qr_worker_loader.js";
+/// See [`LOADER`].
+pub const SCRIPT: &str = "qr_worker.js";
+/// See [`LOADER`].
+pub const WASM: &str = "qr_worker_bg.wasm";
+/// The first message of a worker that listens.
+pub const READY: &str = "ready";
+/// The least time between two reports to the page: enough for a progress line, and the page
+/// does not re-render for every image.
+pub const REPORT_EVERY_MS: f64 = 100.0;
+/// Images read at once by each worker: one decodes while the other's bytes arrive.
+const IN_FLIGHT: usize = 2;
+/// How long the checker waits for its helper to listen before reading alone.
+const HELPER_START_MS: u32 = 5_000;
+/// The local header's signature.
+const LOCAL_HEADER: u32 = 0x0403_4b50;
+
+fn scope() -> DedicatedWorkerGlobalScope {
+    js_sys::global().unchecked_into()
+}
+
+/// Starts listening; the worker binary's `main`.
+pub fn start() {
+    let onmessage = Closure::<dyn FnMut(MessageEvent)>::new(|event: MessageEvent| {
+        let data = event.data();
+        if let Some(file) = data.dyn_ref::<File>() {
+            spawn_local(check(file.clone()));
+        } else if Array::is_array(&data) {
+            spawn_local(help(data.unchecked_into()));
+        }
+    });
+    scope().set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
+    // The worker lives as long as it listens.
+    onmessage.forget();
+    let _ = scope().post_message(&READY.into());
+}
+
+/// The helper's part: reads one image and answers `[index, reading]`.
+async fn help(job: Array) {
+    let file = job.get(0).dyn_into::<File>().ok();
+    let entry = job.get(2).as_string().and_then(|json| serde_json::from_str::<SheetEntry>(&json).ok());
+    let reading = match (file, entry) {
+        (Some(file), Some(entry)) => read_image(&file, &entry).await,
+        _ => Reading::NotAnImage,
+    };
+    let json = serde_json::to_string(&reading).unwrap_or_default();
+    let _ = scope().post_message(&Array::of2(&job.get(1), &json.into()));
+}
+
+fn post_report(report: Option<&crate::upload::cover_check::CoverReport>) {
+    let json = serde_json::to_string(&report).unwrap_or_default();
+    let _ = scope().post_message(&json.into());
+}
+
+/// Which worker read an image.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Reader {
+    Checker,
+    Helper,
+}
+
+/// The checker's part.
+async fn check(file: File) {
+    let summary = zip_scan::scan(file.size() as u64, true, |start, end| read_slice(&file, start, end)).await;
+    let Ok(summary) = summary else {
+        post_report(None);
+        return;
+    };
+    let mut check = CoverCheck::new(summary.sheet_entries);
+    let (done, mut readings) = futures_channel::mpsc::unbounded::<(usize, Reading, Reader)>();
+    let helper = start_helper(done.clone()).await;
+    let mut in_flight = [0usize; 2];
+    let mut last_report = 0.0;
+    while !check.is_complete() {
+        for reader in [Reader::Checker, Reader::Helper] {
+            let lane = reader as usize;
+            while in_flight[lane] < IN_FLIGHT && (reader == Reader::Checker || helper.is_some()) {
+                let Some((index, entry)) = check.next_to_read() else { break };
+                let entry = entry.clone();
+                in_flight[lane] += 1;
+                match (&helper, reader) {
+                    (Some(helper), Reader::Helper) => {
+                        let json = serde_json::to_string(&entry).unwrap_or_default();
+                        let job = Array::of3(&file, &(index as f64).into(), &json.into());
+                        let _ = helper.worker.post_message(&job);
+                    }
+                    _ => {
+                        let (file, done) = (file.clone(), done.clone());
+                        spawn_local(async move {
+                            let reading = read_image(&file, &entry).await;
+                            let _ = done.unbounded_send((index, reading, Reader::Checker));
+                        });
+                    }
+                }
+            }
+        }
+        let Some((index, reading, reader)) = readings.next().await else { break };
+        in_flight[reader as usize] -= 1;
+        check.record(index, reading);
+        let now = js_sys::Date::now();
+        if now - last_report >= REPORT_EVERY_MS || check.is_complete() {
+            last_report = now;
+            post_report(Some(&check.report()));
+        }
+    }
+    if check.is_complete() {
+        // A ZIP without sheets never posted inside the loop.
+        post_report(Some(&check.report()));
+    }
+    if let Some(helper) = helper {
+        helper.worker.terminate();
+    }
+}
+
+/// The helper worker and the listener that forwards its readings.
+struct Helper {
+    worker: Worker,
+    _onmessage: Closure<dyn FnMut(MessageEvent)>,
+}
+
+/// Starts a second worker from this very script, if the machine has a second core and the
+/// worker listens within [`HELPER_START_MS`]; `None` reads alone.
+async fn start_helper(done: futures_channel::mpsc::UnboundedSender<(usize, Reading, Reader)>) -> Option<Helper> {
+    if scope().navigator().hardware_concurrency() < 2.0 {
+        return None;
+    }
+    let worker = Worker::new(&scope().location().href()).ok()?;
+    let (ready, listening) = futures_channel::oneshot::channel::<()>();
+    let mut ready = Some(ready);
+    let onmessage = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
+        let data = event.data();
+        if data.as_string().as_deref() == Some(READY) {
+            if let Some(ready) = ready.take() {
+                let _ = ready.send(());
+            }
+            return;
+        }
+        let answer: Array = data.unchecked_into();
+        let index = answer.get(0).as_f64().unwrap_or(f64::MAX) as usize;
+        let json = answer.get(1).as_string().unwrap_or_default();
+        let reading = serde_json::from_str(&json).unwrap_or(Reading::NotAnImage);
+        let _ = done.unbounded_send((index, reading, Reader::Helper));
+    });
+    worker.set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
+    let timeout = gloo_timers::future::TimeoutFuture::new(HELPER_START_MS);
+    match futures_util::future::select(listening, timeout).await {
+        futures_util::future::Either::Left((Ok(()), _)) => Some(Helper { worker, _onmessage: onmessage }),
+        _ => {
+            worker.terminate();
+            None
+        }
+    }
+}
+
+/// Reads one sheet image; whatever fails (bytes, format, browser) is [`Reading::NotAnImage`].
+pub async fn read_image(file: &File, entry: &SheetEntry) -> Reading {
+    match try_read_image(file, entry).await {
+        Ok(found) => match found {
+            Found::Text(text) => Reading::Qr(text),
+            Found::Unreadable { .. } => Reading::QrUnreadable,
+            Found::Nothing => Reading::NoQr,
+        },
+        Err(_) => Reading::NotAnImage,
+    }
+}
+
+async fn try_read_image(file: &File, entry: &SheetEntry) -> Result<Found, JsValue> {
+    let at = entry.header_offset;
+    let header = read_slice(file, at, at.saturating_add(30)).await.ok_or(JsValue::NULL)?;
+    let field = |offset: usize| u64::from(u16::from_le_bytes([header[offset], header[offset + 1]]));
+    if header.len() < 30 || u32::from_le_bytes([header[0], header[1], header[2], header[3]]) != LOCAL_HEADER {
+        return Err(JsValue::NULL);
+    }
+    let start = at + 30 + field(26) + field(28);
+    let data = file.slice_with_f64_and_f64(start as f64, start.saturating_add(entry.compressed_size) as f64)?;
+    let picture = match entry.method {
+        0 => data,
+        8 => inflate(&data).await?,
+        _ => return Err(JsValue::NULL),
+    };
+    let bitmap: ImageBitmap = JsFuture::from(scope().create_image_bitmap_with_blob(&picture)?).await?.unchecked_into();
+    let found = read_bitmap(&bitmap);
+    bitmap.close();
+    found
+}
+
+// web-sys has `DecompressionStream` only behind `--cfg web_sys_unstable_apis`, which would
+// apply to the whole build: the three members used here, bound by hand.
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_name = DecompressionStream)]
+    type Inflater;
+    #[wasm_bindgen(constructor, js_class = "DecompressionStream", catch)]
+    fn new(format: &str) -> Result<Inflater, JsValue>;
+    #[wasm_bindgen(method, getter)]
+    fn readable(this: &Inflater) -> web_sys::ReadableStream;
+    #[wasm_bindgen(method, getter)]
+    fn writable(this: &Inflater) -> web_sys::WritableStream;
+}
+
+/// The inflated bytes of a deflated entry, as a blob (the browser inflates; nothing is copied
+/// into wasm memory).
+async fn inflate(data: &Blob) -> Result<Blob, JsValue> {
+    let inflater = Inflater::new("deflate-raw")?;
+    let pair = web_sys::ReadableWritablePair::new(&inflater.readable(), &inflater.writable());
+    let inflated = data.stream().pipe_through(&pair);
+    let response = web_sys::Response::new_with_opt_readable_stream(Some(&inflated))?;
+    Ok(JsFuture::from(response.blob()?).await?.unchecked_into())
+}
+
+/// Looks for the code on the page scaled down, and once more at full size around a code found
+/// but not decoded.
+fn read_bitmap(bitmap: &ImageBitmap) -> Result<Found, JsValue> {
+    let (width, height) = (bitmap.width(), bitmap.height());
+    let scale = qr_read::read_scale(width, height);
+    let scaled = |v: u32| ((f64::from(v) * scale).round() as u32).max(1);
+    let found = read_region(bitmap, (0, 0, width, height), (scaled(width), scaled(height)))?;
+    match found {
+        Found::Unreadable { bounds } if scale < 1.0 => {
+            let region = qr_read::retry_region(bounds, scale, width, height);
+            read_region(bitmap, region, (region.2.max(1), region.3.max(1)))
+        }
+        found => Ok(found),
+    }
+}
+
+/// Draws `region` (x, y, width, height) of the bitmap at `size` and looks for a code in it.
+fn read_region(bitmap: &ImageBitmap, region: (u32, u32, u32, u32), size: (u32, u32)) -> Result<Found, JsValue> {
+    let canvas = OffscreenCanvas::new(size.0, size.1)?;
+    let context: web_sys::OffscreenCanvasRenderingContext2d =
+        canvas.get_context("2d")?.ok_or(JsValue::NULL)?.unchecked_into();
+    let (x, y, w, h) = (f64::from(region.0), f64::from(region.1), f64::from(region.2), f64::from(region.3));
+    let (dw, dh) = (f64::from(size.0), f64::from(size.1));
+    context
+        .draw_image_with_image_bitmap_and_sw_and_sh_and_dx_and_dy_and_dw_and_dh(bitmap, x, y, w, h, 0.0, 0.0, dw, dh)?;
+    let pixels = context.get_image_data(0.0, 0.0, dw, dh)?.data();
+    let row = size.0 as usize * 4;
+    Ok(qr_read::find_qr(size.0, size.1, |px, py| qr_read::luma(&pixels, py * row + px * 4)))
+}
