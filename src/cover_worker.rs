@@ -212,7 +212,7 @@ async fn try_read_image(file: &File, entry: &SheetEntry) -> Result<Found, JsValu
         _ => return Err(JsValue::NULL),
     };
     let bitmap: ImageBitmap = JsFuture::from(scope().create_image_bitmap_with_blob(&picture)?).await?.unchecked_into();
-    let found = read_bitmap(&bitmap);
+    let found = qr_read::read_page(bitmap.width(), bitmap.height(), |region, size| draw_region(&bitmap, region, size));
     bitmap.close();
     found
 }
@@ -241,24 +241,8 @@ async fn inflate(data: &Blob) -> Result<Blob, JsValue> {
     Ok(JsFuture::from(response.blob()?).await?.unchecked_into())
 }
 
-/// Looks for the code on the page scaled down, and once more at full size around a code found
-/// but not decoded.
-fn read_bitmap(bitmap: &ImageBitmap) -> Result<Found, JsValue> {
-    let (width, height) = (bitmap.width(), bitmap.height());
-    let scale = qr_read::read_scale(width, height);
-    let scaled = |v: u32| ((f64::from(v) * scale).round() as u32).max(1);
-    let found = read_region(bitmap, (0, 0, width, height), (scaled(width), scaled(height)))?;
-    match found {
-        Found::Unreadable { bounds } if scale < 1.0 => {
-            let region = qr_read::retry_region(bounds, scale, width, height);
-            read_region(bitmap, region, (region.2.max(1), region.3.max(1)))
-        }
-        found => Ok(found),
-    }
-}
-
-/// Draws `region` (x, y, width, height) of the bitmap at `size` and looks for a code in it.
-fn read_region(bitmap: &ImageBitmap, region: (u32, u32, u32, u32), size: (u32, u32)) -> Result<Found, JsValue> {
+/// Draws `region` (x, y, width, height) of the bitmap at `size` and hands over its RGBA pixels.
+fn draw_region(bitmap: &ImageBitmap, region: (u32, u32, u32, u32), size: (u32, u32)) -> Result<Vec<u8>, JsValue> {
     let canvas = OffscreenCanvas::new(size.0, size.1)?;
     let context: web_sys::OffscreenCanvasRenderingContext2d =
         canvas.get_context("2d")?.ok_or(JsValue::NULL)?.unchecked_into();
@@ -266,7 +250,5 @@ fn read_region(bitmap: &ImageBitmap, region: (u32, u32, u32, u32), size: (u32, u
     let (dw, dh) = (f64::from(size.0), f64::from(size.1));
     context
         .draw_image_with_image_bitmap_and_sw_and_sh_and_dx_and_dy_and_dw_and_dh(bitmap, x, y, w, h, 0.0, 0.0, dw, dh)?;
-    let pixels = context.get_image_data(0.0, 0.0, dw, dh)?.data();
-    let row = size.0 as usize * 4;
-    Ok(qr_read::find_qr(size.0, size.1, |px, py| qr_read::luma(&pixels, py * row + px * 4)))
+    Ok(context.get_image_data(0.0, 0.0, dw, dh)?.data().0)
 }

@@ -49,6 +49,31 @@ pub fn luma(rgba: &[u8], at: usize) -> u8 {
     }
 }
 
+/// Reads a `width`×`height` page: scaled down to [`READ_LONG_SIDE`], then, for a code found
+/// there but not decoded, once more at full size around it. `draw(region, size)` gives the
+/// RGBA pixels of `region` (x, y, width, height of the page) drawn at `size` (the worker draws
+/// on an `OffscreenCanvas`; the native tests resample decoded JPEGs).
+pub fn read_page<E>(
+    width: u32,
+    height: u32,
+    mut draw: impl FnMut((u32, u32, u32, u32), (u32, u32)) -> Result<Vec<u8>, E>,
+) -> Result<Found, E> {
+    let mut read = |region: (u32, u32, u32, u32), size: (u32, u32)| -> Result<Found, E> {
+        let rgba = draw(region, size)?;
+        let row = size.0 as usize * 4;
+        Ok(find_qr(size.0, size.1, |x, y| luma(&rgba, y * row + x * 4)))
+    };
+    let scale = read_scale(width, height);
+    let scaled = |v: u32| ((f64::from(v) * scale).round() as u32).max(1);
+    match read((0, 0, width, height), (scaled(width), scaled(height)))? {
+        Found::Unreadable { bounds } if scale < 1.0 => {
+            let region = retry_region(bounds, scale, width, height);
+            read(region, (region.2.max(1), region.3.max(1)))
+        }
+        found => Ok(found),
+    }
+}
+
 /// The scale a `width`×`height` page is read at: down to [`READ_LONG_SIDE`], never up.
 pub fn read_scale(width: u32, height: u32) -> f64 {
     let long = width.max(height).max(1);
@@ -68,6 +93,8 @@ pub fn retry_region(bounds: (u32, u32, u32, u32), scale: f64, width: u32, height
     (left, top, right - left, bottom - top)
 }
 
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod hit_rate;
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -17,6 +17,7 @@ mod json_text;
 mod languages;
 mod later_backend;
 mod list_filters;
+mod qr_covers;
 mod shared_pcs;
 mod upload_form;
 mod uploads;

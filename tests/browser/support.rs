@@ -23,11 +23,13 @@ pub fn standin() -> &'static str {
     }
 }
 
-/// App configuration pointing both lanes at the stand-in (another origin: it answers CORS).
+/// App configuration pointing both lanes at the stand-in (another origin: it answers CORS), and
+/// the QR cover check's worker at the stand-in's copy (`cargo xtask test` builds it).
 pub fn config() -> AppConfig {
     AppConfig {
         api_base: format!("{}/api", standin()),
         realtime_base: format!("{}/api/realtime", standin()),
+        cover_worker_base: format!("{}/__test/worker/", standin()),
         ..AppConfig::default()
     }
 }

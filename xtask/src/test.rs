@@ -65,14 +65,32 @@ pub fn run_all() -> Result<Timings, String> {
     Ok(timings)
 }
 
+/// The QR cover check's worker as the browser tests load it: the `qr_worker` binary (debug,
+/// its decoder optimised all the same, see Cargo.toml) through wasm-bindgen's `no-modules`
+/// output, as trunk makes it for a release; the stand-in serves the folder (`--worker-dir`).
+fn build_test_worker() -> Result<String, String> {
+    let target = root().join("target");
+    process::run(&mut cargo(&["build", "-p", "omr-web", "--bin", "qr_worker", "--target", "wasm32-unknown-unknown"]))?;
+    let out = target.join("qr-worker-test");
+    process::run(
+        Command::new("wasm-bindgen")
+            .args(["--target", "no-modules", "--no-typescript", "--out-dir"])
+            .arg(&out)
+            .arg(target.join("wasm32-unknown-unknown").join("debug").join("qr_worker.wasm"))
+            .env("PATH", bootstrap::tool_path()),
+    )?;
+    Ok(out.to_string_lossy().into_owned())
+}
+
 /// The browser suite against a fresh stand-in; `filter` (a part of test names) narrows it.
 pub fn browser_tests(filter: Option<&str>) -> Result<(), String> {
+    let worker_dir = build_test_worker()?;
     let data_dir = root().join("target").join("standin-browser-tests");
     // A leftover from an earlier run would only add batches; start clean anyway.
     let _ = std::fs::remove_dir_all(&data_dir);
     let data_dir = data_dir.to_string_lossy().into_owned();
-    let (_standin, url) =
-        start_standin(Build::Debug, &["--data-dir", &data_dir, "--test-mode", "--fast", "--seed-demo"], "127.0.0.1:0")?;
+    let args = ["--data-dir", &data_dir, "--test-mode", "--fast", "--seed-demo", "--worker-dir", &worker_dir];
+    let (_standin, url) = start_standin(Build::Debug, &args, "127.0.0.1:0")?;
     let mut command = cargo(&["test", "-p", "omr-web", "--target", "wasm32-unknown-unknown", "--test", "browser"]);
     if let Some(filter) = filter {
         command.args(["--", filter]);

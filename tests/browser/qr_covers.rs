@@ -1,0 +1,193 @@
+//! The QR cover check in the page, on scanner-like ZIPs the stand-in generates (A4 pages at
+//! 200 dpi, greyscale JPEG, slightly rotated QR covers with noise): the tasks and their sheet
+//! counts before a byte is sent, each faulty case's warning, stopping the check, and the
+//! upload never waiting for it. Read by the real worker (`qr_worker`, built by xtask).
+
+use crate::steps::{choose_files, submit};
+use crate::support::{
+    config, count_path_suffix, find, go_to, mount_app, standin, start_clean, text, unique_task, unmount_all, wait_for,
+};
+use omr_web::api::ApiClient;
+use omr_web::config::AppConfig;
+use omr_web::i18n;
+use omr_web::locale::{Lang, Locale};
+use omr_web::upload::cover_check::{CoverReport, CoverWarning, FileNames};
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::wasm_bindgen_test;
+
+/// A generated scanner ZIP of `layout` (see tests/scans): `C:<text>` a cover, `D` a damaged
+/// cover, `S` an answer sheet, `S*16` sixteen of them; entries stored or deflated.
+async fn scanner_zip(layout: &str, deflate: bool, name: &str) -> web_sys::File {
+    let url = format!(
+        "{}/__test/scans.zip?layout={}&seed=7&deflate={deflate}",
+        standin(),
+        String::from(js_sys::encode_uri_component(layout))
+    );
+    let fetched = web_sys::window().unwrap().fetch_with_str(&url);
+    let response: web_sys::Response = wasm_bindgen_futures::JsFuture::from(fetched).await.unwrap().unchecked_into();
+    assert!(response.ok(), "the stand-in made {layout}: {}", response.status());
+    // Straight into a Blob: the bytes never pass through wasm memory.
+    let blob = wasm_bindgen_futures::JsFuture::from(response.blob().unwrap()).await.unwrap();
+    let options = web_sys::FilePropertyBag::new();
+    options.set_type("application/zip");
+    web_sys::File::new_with_blob_sequence_and_options(&js_sys::Array::of1(&blob), name, &options).unwrap()
+}
+
+async fn open_batches_as_admin(lang: Lang) -> web_sys::Element {
+    let config = AppConfig { default_language: Some(lang.code().into()), ..config() };
+    ApiClient::new(config.clone()).login("admin", "admin-pass-2025").await.unwrap();
+    go_to("/dashboard/batches");
+    let root = mount_app(config);
+    wait_for("the upload form", || find(&root, "#upload-files").is_some()).await;
+    root
+}
+
+fn check_line(root: &web_sys::Element) -> String {
+    find(root, "[data-testid=cover-check] [role=status]").map(|e| e.inner_text()).unwrap_or_default()
+}
+
+fn table_rows(root: &web_sys::Element) -> Vec<String> {
+    let rows = root.query_selector_all(".cover-table tbody tr").unwrap();
+    (0..rows.length())
+        .filter_map(|i| rows.get(i)?.dyn_into::<web_sys::HtmlElement>().ok())
+        .map(|r| r.inner_text())
+        .collect()
+}
+
+fn warnings(root: &web_sys::Element) -> String {
+    find(root, ".cover-warnings").map(|e| e.inner_text()).unwrap_or_default()
+}
+
+fn submit_label(root: &web_sys::Element) -> String {
+    find(root, ".upload-form button[type=submit]").unwrap().inner_text()
+}
+
+async fn wait_until_read(root: &web_sys::Element, images: usize) {
+    let done = format!("QR covers read in {images} images");
+    wait_for(&done.clone(), || check_line(root).contains(&done)).await;
+}
+
+#[wasm_bindgen_test]
+async fn a_scanner_zip_shows_its_tasks_and_sheets_before_a_byte_is_sent_and_the_server_agrees() {
+    start_clean().await;
+    let root = open_batches_as_admin(Lang::En).await;
+    let tasks = [unique_task(), unique_task(), unique_task()];
+    let layout = format!("C:{},S*16,C:{},S*16,C:{},S*16", tasks[0], tasks[1], tasks[2]);
+    choose_files(&root, &[scanner_zip(&layout, false, "room12.zip").await]);
+    wait_until_read(&root, 51).await;
+    assert!(check_line(&root).contains("3 tasks"), "{}", check_line(&root));
+    let rows = table_rows(&root);
+    assert_eq!(rows.len(), 3, "{rows:?}");
+    for (row, (task, cover)) in
+        rows.iter().zip(tasks.iter().zip(["scans/0001.jpg", "scans/0018.jpg", "scans/0035.jpg"]))
+    {
+        assert!(row.contains(task.as_str()) && row.contains("16") && row.contains(cover), "{row}");
+    }
+    assert_eq!(warnings(&root), "", "a good ZIP has no warning");
+    assert_eq!(submit_label(&root).trim(), "Upload");
+    let sent = count_path_suffix("/batches/upload").await + count_path_suffix("/batches/upload-chunk").await;
+    assert_eq!(sent, 0, "the check sends nothing");
+
+    // The stand-in reads the covers as the server does: 48 answer sheets in three tasks.
+    submit(&root);
+    wait_for("the batch processed", || {
+        find(&root, ".upload-follow[data-status=completed]").is_some_and(|line| line.inner_text().contains("48 sheets"))
+    })
+    .await;
+    unmount_all();
+}
+
+#[wasm_bindgen_test]
+async fn each_faulty_zip_gets_its_own_warning_and_can_still_be_sent() {
+    start_clean().await;
+    let root = open_batches_as_admin(Lang::En).await;
+    let (task, other) = (unique_task(), unique_task());
+    let cases = [
+        (format!("S*2,C:{task},S*2"), 5, "2 images come before the first readable QR cover", "scans/0001.jpg"),
+        (format!("C:{task},S*2,D,S*2"), 6, "look like covers but their QR code cannot be read", "scans/0004.jpg"),
+        ("C:ROOM-5 SHEETS,S*2".to_string(), 3, "holds no 8-digit task ID", "ROOM-5 SHEETS"),
+        (format!("C:{task},S*2,C:{task},S*2"), 6, "has more than one cover", "scans/0004.jpg"),
+        (format!("C:{task},C:{other},S*2"), 4, "No answer sheets follow the cover", "scans/0001.jpg"),
+    ];
+    for (n, (layout, images, warning, named)) in cases.iter().enumerate() {
+        // Every other case deflated: scanners make both kinds.
+        choose_files(&root, &[scanner_zip(layout, n % 2 == 1, &format!("case{n}.zip")).await]);
+        wait_until_read(&root, *images).await;
+        let shown = warnings(&root);
+        assert!(shown.contains(warning) && shown.contains(named), "{layout}: {shown}");
+        assert_eq!(submit_label(&root).trim(), "Upload anyway", "{layout}");
+    }
+    // Warnings never block: the last one is sent.
+    submit(&root);
+    wait_for("the upload queued", || find(&root, ".upload-item").is_some()).await;
+    unmount_all();
+}
+
+#[wasm_bindgen_test]
+async fn the_check_stops_at_once_and_never_holds_the_upload_back() {
+    start_clean().await;
+    let root = open_batches_as_admin(Lang::En).await;
+    let task = unique_task();
+    let file = scanner_zip(&format!("C:{task},S*30"), false, "long.zip").await;
+    choose_files(&root, &[file.clone()]);
+    wait_for("the check reading", || check_line(&root).contains("Reading QR covers")).await;
+    let stop = find(&root, "[data-testid=cover-check] button").unwrap();
+    stop.click();
+    wait_for("the check stopped", || check_line(&root).contains("Check stopped")).await;
+    let line = text(&root);
+    gloo_timers::future::sleep(std::time::Duration::from_millis(1500)).await;
+    assert!(check_line(&root).contains("Check stopped"), "no report after the stop");
+    assert_eq!(text(&root), line, "nothing changed on the page after the stop");
+
+    // Picked again and sent at once: the upload goes while the check still reads.
+    choose_files(&root, &[file]);
+    wait_for("the check reading", || check_line(&root).contains("Reading QR covers")).await;
+    submit(&root);
+    wait_for("the upload queued", || find(&root, ".upload-item").is_some()).await;
+    assert!(find(&root, "[data-testid=cover-check]").is_none(), "the check ended with the picked file");
+    unmount_all();
+}
+
+#[wasm_bindgen_test]
+async fn only_zips_with_qr_codes_are_checked_and_the_thai_page_says_it_in_thai() {
+    start_clean().await;
+    let root = open_batches_as_admin(Lang::Th).await;
+    let task = unique_task();
+    let file = scanner_zip(&format!("C:{task},S*2"), false, "th.zip").await;
+    choose_files(&root, &[file.clone()]);
+    wait_for("the Thai outcome", || check_line(&root).contains("อ่าน QR ใบปะหน้าครบ 3 ภาพ: พบ 1 ชุดงาน")).await;
+    assert!(table_rows(&root)[0].contains(&task));
+    find(&root, "#strategy-zip_no_qr").unwrap().click();
+    wait_for("no check for a ZIP without QR codes", || find(&root, "[data-testid=cover-check]").is_none()).await;
+    unmount_all();
+}
+
+#[wasm_bindgen_test]
+fn every_warning_names_its_files_in_both_languages() {
+    let list = |names: &[&str], count: usize| FileNames { shown: names.iter().map(|s| s.to_string()).collect(), count };
+    let warnings = [
+        CoverWarning::SheetsBeforeFirstCover(list(&["a.jpg"], 1)),
+        CoverWarning::UnreadableCovers(list(&["b.jpg", "c.jpg"], 9)),
+        CoverWarning::NoTaskId { cover: "d.jpg".into(), text: "hello".into() },
+        CoverWarning::SameTask { task_id: "11111111".into(), covers: list(&["e.jpg", "f.jpg"], 2) },
+        CoverWarning::EmptyGroup { task_id: None, cover: "g.jpg".into() },
+        CoverWarning::NotPictures(list(&["h.jpg"], 1)),
+    ];
+    let (en, th) = (Locale::new(Lang::En), Locale::new(Lang::Th));
+    for warning in &warnings {
+        for l in [en, th] {
+            let text = i18n::covers::warning(l, warning);
+            let named = ["a.jpg", "b.jpg", "d.jpg", "e.jpg", "g.jpg", "h.jpg"].iter().any(|n| text.contains(n));
+            assert!(named, "{text}");
+        }
+    }
+    assert!(i18n::covers::warning(en, &warnings[1]).ends_with("c.jpg\u{2069} and 7 more"));
+    assert!(i18n::covers::warning(th, &warnings[1]).ends_with("และอีก 7 ไฟล์"));
+    assert!(i18n::covers::warning(en, &warnings[2]).contains("hello"));
+    assert!(i18n::covers::warning(th, &warnings[4]).contains("ไม่มีรหัสชุดงาน"));
+    let mut report = CoverReport { read: 37, total: 291, ..CoverReport::default() };
+    assert_eq!(i18n::covers::progress(en, &report), "Reading QR covers: 37 of 291");
+    assert_eq!(i18n::covers::progress(th, &report), "กำลังอ่าน QR ใบปะหน้า: 37 จาก 291");
+    report.read = 291;
+    assert_eq!(i18n::covers::progress(en, &report), "QR covers read in 291 images: 0 tasks");
+}
