@@ -1,4 +1,5 @@
-//! SQLite storage: users, tokens, batches, sheets, the per-batch event log and received files.
+//! SQLite storage: users, their task assignments, tokens, batches, sheets, the per-batch event
+//! log and received files.
 //!
 //! One connection behind a mutex: every call is short and never held across an await.
 //! The later generation's tables live in [`later`].
@@ -120,6 +121,8 @@ CREATE INDEX IF NOT EXISTS sheets_by_batch ON sheets(batch_id, sequence_number);
 CREATE TABLE IF NOT EXISTS events(
   seq INTEGER PRIMARY KEY AUTOINCREMENT, batch_id INTEGER NOT NULL, name TEXT NOT NULL,
   data TEXT NOT NULL, unix_time REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS task_assignments(
+  user_id INTEGER NOT NULL, task_id TEXT NOT NULL, PRIMARY KEY(user_id, task_id));
 CREATE TABLE IF NOT EXISTS received_files(
   id INTEGER PRIMARY KEY, batch_uuid TEXT NOT NULL, name TEXT NOT NULL, size INTEGER NOT NULL,
   sha256 TEXT NOT NULL);
@@ -212,6 +215,24 @@ impl Db {
             })
             .optional()
             .unwrap_or(None)
+    }
+
+    /// Assigns a task to a user; false when it already was.
+    pub fn assign_task(&self, user_id: i64, task_id: &str) -> rusqlite::Result<bool> {
+        let added = self.conn().execute(
+            "INSERT OR IGNORE INTO task_assignments(user_id, task_id) VALUES (?1, ?2)",
+            params![user_id, task_id],
+        )?;
+        Ok(added > 0)
+    }
+
+    /// The tasks a user is assigned to, sorted.
+    pub fn assigned_tasks(&self, user_id: i64) -> Vec<String> {
+        self.query_all(
+            "SELECT task_id FROM task_assignments WHERE user_id = ?1 ORDER BY task_id",
+            params![user_id],
+            |row| row.get(0),
+        )
     }
 
     /// Stores an issued token.

@@ -17,7 +17,9 @@ pub mod later;
 pub mod link;
 pub mod processing;
 pub mod profiles;
+pub mod qr;
 pub mod rescue;
+pub mod scans;
 pub mod seed;
 pub mod server;
 pub mod sink;
@@ -124,6 +126,7 @@ pub async fn start(cfg: Config) -> std::io::Result<Running> {
         sink: Arc::default(),
         later: Arc::new(Later::new(cfg.later_generation)),
         pipelines: Arc::default(),
+        scans: Arc::default(),
         cfg: Arc::new(cfg),
     };
     for batch in state.db.unfinished_batches_with_files() {

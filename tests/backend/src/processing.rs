@@ -2,6 +2,13 @@
 //! become sheets, and the pipeline's stages are walked over time, publishing the same
 //! events and counts the real pipeline does.
 //!
+//! A QR ZIP is read as the server reads it ([`list_qr_zip`]): every image is decoded and
+//! searched for a QR code; a cover sheet's code names the task of the images after it. Then,
+//! as on the server, a non-admin uploader must be assigned to every task a cover names (else
+//! the batch fails `Not assigned to tasks: …`), and tasks that already have sheets are skipped
+//! with a `Skipping K duplicate tasks: …` event. Placeholder bytes that are no picture keep the
+//! older rule of the tests written before QR reading: their 8-digit top folder is their task.
+//!
 //! A batch whose file name contains `SLOW` is processed one sheet per second at least, whatever
 //! the configured timings, so that tests (and people) can cancel it while it runs.
 
@@ -9,8 +16,10 @@ use crate::cancel::CancelSignal;
 use crate::db::Batch;
 use crate::events::ProgressEvent;
 use crate::http::{naive_now, naive_now_micros};
+use crate::qr::{self, Scan};
 use crate::state::AppState;
 use std::collections::BTreeSet;
+use std::io::Read;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
@@ -40,39 +49,103 @@ pub fn is_task_id(value: &str) -> bool {
     value.len() == 8 && value.bytes().all(|b| b.is_ascii_digit())
 }
 
+/// The sheets of an upload, each with the task it belongs to, and the task ids read from QR
+/// cover sheets.
+#[derive(Debug, Default)]
+pub struct Listing {
+    /// Sheet images in name order with their task ids.
+    pub sheets: Vec<(String, Option<String>)>,
+    /// Task ids read from QR covers, sorted, each once: the ones the uploader must be assigned to.
+    pub qr_tasks: Vec<String>,
+}
+
 /// The images of an upload with the task each belongs to, or the reason it cannot be read.
 ///
-/// QR ZIPs: a group's task id is its 8-digit top folder (standing in for the QR cover sheet).
-/// Other uploads: every image belongs to the form's task id.
-pub fn list_images(batch: &Batch) -> Result<Vec<(String, Option<String>)>, String> {
+/// QR ZIPs ([`list_qr_zip`]): covers start the groups. Other uploads: every image belongs to
+/// the form's task id. Blocking: a QR ZIP's images are all decoded.
+pub fn list_images(batch: &Batch) -> Result<Listing, String> {
     let path = batch.stored_path.as_deref().ok_or("No file was stored for this batch")?;
     let path = Path::new(path);
+    if batch.upload_type == "zip_qr" {
+        return list_qr_zip(path);
+    }
     let names: Vec<String> = if batch.upload_type == "images" {
-        let mut names: Vec<String> = std::fs::read_dir(path)
+        std::fs::read_dir(path)
             .map_err(|e| format!("Cannot read uploaded images: {e}"))?
             .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
-            .collect();
-        names.sort();
-        names
+            .collect()
     } else {
-        let file = std::fs::File::open(path).map_err(|e| format!("Cannot open upload: {e}"))?;
-        let archive = zip::ZipArchive::new(file).map_err(|_| "File is not a valid ZIP archive".to_string())?;
-        archive.file_names().map(str::to_string).collect()
+        open_zip(path)?.file_names().map(str::to_string).collect()
     };
-    let mut images: Vec<(String, Option<String>)> = names
-        .into_iter()
-        .filter(|name| is_image_name(name))
-        .map(|name| {
-            let task = if batch.upload_type == "zip_qr" {
-                name.split('/').next().filter(|top| is_task_id(top)).map(str::to_string)
-            } else {
-                batch.task_id.clone()
-            };
-            (name, task)
-        })
-        .collect();
-    images.sort();
-    Ok(images)
+    let mut sheets: Vec<(String, Option<String>)> =
+        names.into_iter().filter(|name| is_image_name(name)).map(|name| (name, batch.task_id.clone())).collect();
+    sheets.sort();
+    Ok(Listing { sheets, qr_tasks: Vec::new() })
+}
+
+fn open_zip(path: &Path) -> Result<zip::ZipArchive<std::fs::File>, String> {
+    let file = std::fs::File::open(path).map_err(|e| format!("Cannot open upload: {e}"))?;
+    zip::ZipArchive::new(file).map_err(|_| "File is not a valid ZIP archive".to_string())
+}
+
+/// A QR ZIP read as the server reads it (contract §4.3): its images in name order, each decoded
+/// and searched for a QR code ([`qr::scan`]). A cover (a code holding an 8-digit task id)
+/// starts that task's group and is not a sheet itself; the pictures after it are its sheets;
+/// pictures before the first cover have no task. Entries that are no picture at all (the
+/// placeholder bytes most tests upload) keep the older rule: their 8-digit top folder, if any,
+/// is their task.
+pub fn list_qr_zip(path: &Path) -> Result<Listing, String> {
+    let mut archive = open_zip(path)?;
+    let mut names: Vec<String> = archive.file_names().filter(|name| is_image_name(name)).map(str::to_string).collect();
+    names.sort();
+    let mut listing = Listing::default();
+    let mut tasks = BTreeSet::new();
+    let mut group: Option<String> = None;
+    for name in names {
+        let scanned = picture_bytes(&mut archive, &name).map_or(Scan::NotAPicture, |bytes| qr::scan(&bytes));
+        match scanned {
+            Scan::Cover(task) => {
+                tasks.insert(task.clone());
+                group = Some(task);
+            }
+            Scan::Sheet => listing.sheets.push((name, group.clone())),
+            Scan::NotAPicture => {
+                let task = name.split('/').next().filter(|top| is_task_id(top)).map(str::to_string);
+                listing.sheets.push((name, task));
+            }
+        }
+    }
+    listing.qr_tasks = tasks.into_iter().collect();
+    Ok(listing)
+}
+
+/// The bytes of an entry that starts like a JPEG or PNG and is small enough to be a scan;
+/// `None` for anything else, or an entry that cannot be read whole (a bad CRC, say).
+fn picture_bytes(archive: &mut zip::ZipArchive<std::fs::File>, name: &str) -> Option<Vec<u8>> {
+    let mut entry = archive.by_name(name).ok()?;
+    if entry.size() > qr::MAX_PICTURE_BYTES {
+        return None;
+    }
+    // The first bytes decide, so that a test's huge placeholder entry is never read whole.
+    let mut bytes = vec![0u8; 8];
+    entry.read_exact(&mut bytes).ok()?;
+    if !qr::looks_like_a_picture(&bytes) {
+        return None;
+    }
+    entry.read_to_end(&mut bytes).ok()?;
+    Some(bytes)
+}
+
+/// The tasks read from QR covers that a non-admin uploader is not assigned to, sorted; empty
+/// for admins, who may upload any task (contract §4.3). Folder-named tasks of placeholder
+/// images are not checked: they stand in for covers only in tests that predate QR reading,
+/// which upload random task ids as staff users.
+pub fn unassigned_tasks(state: &AppState, batch: &Batch, qr_tasks: &[String]) -> Vec<String> {
+    if qr_tasks.is_empty() || state.db.user_by_id(batch.uploaded_by).is_some_and(|user| user.is_admin) {
+        return Vec::new();
+    }
+    let assigned = state.db.assigned_tasks(batch.uploaded_by);
+    qr_tasks.iter().filter(|task| !assigned.contains(task)).cloned().collect()
 }
 
 /// Splits images into kept ones and the sorted duplicate task ids that already have sheets.
@@ -188,15 +261,29 @@ async fn run(state: AppState, batch: Batch, cancel: &CancelSignal) {
         let task = batch.task_id.as_deref().unwrap_or("");
         return run.fail(&format!("Invalid task_id '{task}': must be 8 digits"));
     }
-    let images = match list_images(&batch) {
-        Ok(images) => images,
-        Err(reason) => return run.fail(&reason),
+    // Decoding every image of a QR ZIP takes a while: off the async workers.
+    let listed = {
+        let batch = batch.clone();
+        tokio::task::spawn_blocking(move || list_images(&batch)).await
     };
+    let listing = match listed {
+        Ok(Ok(listing)) => listing,
+        Ok(Err(reason)) => return run.fail(&reason),
+        Err(panic) => return run.fail(&format!("Cannot read upload: {panic}")),
+    };
+    if !run.still_exists() {
+        return;
+    }
+    // The server checks permissions before it looks for duplicates (contract §5.1).
+    let unassigned = unassigned_tasks(&state, &batch, &listing.qr_tasks);
+    if !unassigned.is_empty() {
+        return run.fail(&format!("Not assigned to tasks: {}", unassigned.join(", ")));
+    }
     // Only QR uploads skip tasks that already have sheets (contract §4.3).
     let (images, skipped) = if batch.upload_type == "zip_qr" {
-        skip_duplicates(images, &state.db.tasks_with_sheets(batch.batch_id))
+        skip_duplicates(listing.sheets, &state.db.tasks_with_sheets(batch.batch_id))
     } else {
-        (images, Vec::new())
+        (listing.sheets, Vec::new())
     };
     if !skipped.is_empty() {
         run.publish("extracting", format!("Skipping {} duplicate tasks: {}", skipped.len(), skipped.join(", ")), 0.0);

@@ -54,7 +54,17 @@ const SEARCHABLE_NAMES: [&str; 6] = [
     "ใบตอบ_ภาค2%.zip",
 ];
 
-/// Creates the demo users unless they exist.
+/// The tasks each staff user is assigned to from the start (the admin needs none): the task
+/// ids a QR cover of theirs may name (contract §4.3). Outside the seeded batches' tasks
+/// (10300001–10301191), so that a first upload of them is never skipped as a duplicate of a demo batch.
+/// Tests add more through `PUT /__test/assignments`.
+pub const DEMO_ASSIGNMENTS: [(&str, &[&str]); 3] = [
+    ("center07", &["14900113", "14900114", "14900115"]),
+    ("center08", &["14900213", "14900214"]),
+    ("ภาค2-3", &["14900313", "14900314"]),
+];
+
+/// Creates the demo users and their task assignments unless they exist.
 pub fn ensure_users(db: &Db) -> rusqlite::Result<()> {
     for demo in &DEMO_USERS {
         db.ensure_user(&User {
@@ -69,6 +79,12 @@ pub fn ensure_users(db: &Db) -> rusqlite::Result<()> {
             class_id: None,
             scopes: Vec::new(),
         })?;
+    }
+    for (username, tasks) in DEMO_ASSIGNMENTS {
+        let user = DEMO_USERS.iter().find(|user| user.username == username).expect("a demo user");
+        for task in tasks {
+            db.assign_task(user.user_id, task)?;
+        }
     }
     Ok(())
 }

@@ -6,6 +6,7 @@ use crate::db::Db;
 use crate::events::EventHub;
 use crate::faults::Faults;
 use crate::later::Later;
+use crate::scans::ScanZips;
 use crate::sink::Sink;
 use std::sync::Arc;
 
@@ -25,4 +26,6 @@ pub struct AppState {
     pub later: Arc<Later>,
     /// Running pipelines, for `/cancel`.
     pub pipelines: Arc<Pipelines>,
+    /// Fixture ZIPs made for `/__test/scans.zip` (test mode only).
+    pub scans: Arc<ScanZips>,
 }

@@ -1,8 +1,9 @@
 //! `/__test/...`: control endpoints that exist only in test mode.
 
 use crate::faults::FaultRule;
-use crate::http::unix_now;
+use crate::http::{unix_now, ApiError};
 use crate::link::Link;
+use crate::processing::is_task_id;
 use crate::state::AppState;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
@@ -11,6 +12,7 @@ use axum::routing::{get, post, put};
 use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{json, Value};
+use std::collections::BTreeMap;
 
 /// The test-only routes.
 pub fn routes() -> Router<AppState> {
@@ -25,6 +27,8 @@ pub fn routes() -> Router<AppState> {
         .route("/__test/sink", put(set_sink))
         .route("/__test/generation", put(set_generation))
         .route("/__test/profiles", put(set_profiles))
+        .route("/__test/assignments", put(add_assignments))
+        .route("/__test/scans.zip", get(crate::scans::scans_zip))
 }
 
 #[derive(Deserialize)]
@@ -98,6 +102,33 @@ async fn set_generation(State(state): State<AppState>, Json(mode): Json<Generati
 async fn set_profiles(State(state): State<AppState>, body: Bytes) -> StatusCode {
     state.later.set_profiles_answer(Some(body));
     StatusCode::NO_CONTENT
+}
+
+/// `{"center08": ["12345678", …], …}` assigns tasks to users by name, adding to what they
+/// have; answers `{"added": N}` (those not already assigned). Nothing is added when a user is
+/// unknown (404) or a task id is not 8 digits (400).
+async fn add_assignments(
+    State(state): State<AppState>,
+    Json(wanted): Json<BTreeMap<String, Vec<String>>>,
+) -> Result<Json<Value>, ApiError> {
+    let mut pairs = Vec::new();
+    for (username, tasks) in &wanted {
+        let user = state
+            .db
+            .user_by_name(username)
+            .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, format!("Unknown user: {username}")))?;
+        if let Some(bad) = tasks.iter().find(|task| !is_task_id(task)) {
+            return Err(ApiError::new(StatusCode::BAD_REQUEST, format!("Task ids have 8 digits: '{bad}'")));
+        }
+        pairs.extend(tasks.iter().map(|task| (user.user_id, task)));
+    }
+    let mut added = 0;
+    for (user_id, task) in pairs {
+        if state.db.assign_task(user_id, task).map_err(|e| ApiError::internal("Assignment failed", e))? {
+            added += 1;
+        }
+    }
+    Ok(Json(json!({"added": added})))
 }
 
 async fn expire_tokens(State(state): State<AppState>) -> Json<Value> {

@@ -80,7 +80,9 @@ impl Server {
 
     /// Polls `/progress` until the batch is completed or failed.
     pub async fn wait_terminal(&self, token: &str, uuid: &str) -> Value {
-        for _ in 0..500 {
+        // QR ZIPs of real pictures take a few seconds in a debug build: every image is decoded.
+        let deadline = std::time::Instant::now() + Duration::from_secs(60);
+        while std::time::Instant::now() < deadline {
             let body: Value = self.get(&format!("/api/batches/{uuid}/progress"), token).await.json().await.unwrap();
             if body["status"] == "completed" || body["status"] == "failed" {
                 return body;
