@@ -23,7 +23,7 @@ const PAPER: i32 = 234;
 const QR_TOP: i64 = 300;
 /// Scanner noise amplitudes (peak, in grey levels): they set the JPEG sizes (contract §5.1).
 const COVER_NOISE: i32 = 4;
-const SHEET_NOISE: i32 = 14;
+const SHEET_NOISE: i32 = 15;
 
 /// A cover sheet; with `payload` `None` a damaged one (a blotted code with a seed-made task id).
 pub fn cover(payload: Option<&str>, seed: u64) -> Vec<u8> {
