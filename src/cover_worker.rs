@@ -4,8 +4,8 @@
 //! One script plays two parts, by the first message it gets:
 //! - a picked `File`: the **checker**. It reads the ZIP's directory (the pre-flight reader,
 //!   keeping where each sheet is), starts one helper, reads images two at a time itself and two
-//!   at a time through the helper, in [`CoverCheck`]'s order, and posts the page a JSON
-//!   `Option<CoverReport>` at most every [`REPORT_EVERY_MS`] and once at the end (`null`: the ZIP
+//!   at a time through the helper, in [`CoverCheck`]'s order, and posts the page a report
+//!   ([`wire`]) at most every [`REPORT_EVERY_MS`] and once at the end (an empty text: the ZIP
 //!   cannot be checked). The page stops it with `terminate()`, which ends the helper too.
 //! - `[file, index, entry]` (an entry as JSON): the **helper** reads that image and answers
 //!   `[index, reading]` (a [`Reading`] as JSON).
@@ -18,7 +18,7 @@
 //! `createImageBitmap` decodes the picture off the main thread, an `OffscreenCanvas` scales it
 //! to [`qr_read::READ_LONG_SIDE`] and gives the pixels; the bitmap is closed at once.
 
-use crate::upload::cover_check::{CoverCheck, Reading};
+use crate::upload::cover_check::{wire, CoverCheck, CoverReport, Reading};
 use crate::upload::file_reads::read_slice;
 use crate::upload::qr_read::{self, Found};
 use crate::upload::zip_scan::{self, SheetEntry};
@@ -80,9 +80,9 @@ async fn help(job: Array) {
     let _ = scope().post_message(&Array::of2(&job.get(1), &json.into()));
 }
 
-fn post_report(report: Option<&crate::upload::cover_check::CoverReport>) {
-    let json = serde_json::to_string(&report).unwrap_or_default();
-    let _ = scope().post_message(&json.into());
+/// Posts a report to the page ([`wire`]); `None`, an empty text: the ZIP cannot be checked.
+fn post_report(report: Option<&CoverReport>) {
+    let _ = scope().post_message(&report.map(wire::encode).unwrap_or_default().into());
 }
 
 /// Which worker read an image.
@@ -136,8 +136,8 @@ async fn check(file: File) {
             post_report(Some(&check.report()));
         }
     }
-    if check.is_complete() {
-        // A ZIP without sheets never posted inside the loop.
+    if check.report().total == 0 {
+        // A ZIP without sheets never went through the loop.
         post_report(Some(&check.report()));
     }
     if let Some(helper) = helper {

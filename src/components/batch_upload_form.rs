@@ -12,12 +12,14 @@ use crate::hooks::use_session::use_session;
 use crate::hooks::use_uploads::use_uploads;
 use crate::i18n;
 use crate::intl;
+use crate::upload::cover_check::CoverReport;
 use crate::upload::file_reads::{read_sample, scan_zip};
 use crate::upload::new_upload::{EarlierBatch, Files, NewUpload, ResumeKey};
 use crate::upload::plan::{plan, Plan};
 use crate::upload::resume::{self, fingerprint};
 use crate::upload::validate::{check_files, is_zip, normalize_task_id, FileFacts, FormError};
 use crate::upload::zip_scan::{ZipRefusal, ZipSummary};
+use std::collections::BTreeMap;
 use std::rc::Rc;
 use web_sys::{File, FileList, HtmlInputElement, HtmlTextAreaElement};
 use yew::prelude::*;
@@ -54,6 +56,7 @@ pub fn prepare_uploads(
         earlier_attempt: None,
         duplicate_of: None,
         options: options.clone(),
+        covers: None,
     };
     if strategy == UploadType::Images {
         let size = facts.iter().map(|f| f.size).sum();
@@ -133,9 +136,9 @@ pub fn BatchUploadForm() -> Html {
     let scans = use_state(Vec::<Option<Result<ZipSummary, ZipRefusal>>>::new);
     let picks = use_mut_ref(|| 0u32);
     // The QR cover checks of the picked ZIPs run one at a time, in the files' order: the index
-    // of the one whose turn it is, and the files whose check has a warning.
+    // of the one whose turn it is, and each file's latest report.
     let cover_turn = use_state(|| 0usize);
-    let cover_warnings = use_state(std::collections::BTreeSet::<usize>::new);
+    let cover_reports = use_state(BTreeMap::<usize, CoverReport>::new);
     let error = use_state(|| None::<FormError>);
     // How many uploads the last submit added to the queue.
     let status = use_state(|| None::<usize>);
@@ -147,13 +150,13 @@ pub fn BatchUploadForm() -> Html {
     let pick = {
         let (files, error, status, scans, picks) =
             (files.clone(), error.clone(), status.clone(), scans.clone(), picks.clone());
-        let (cover_turn, cover_warnings) = (cover_turn.clone(), cover_warnings.clone());
+        let (cover_turn, cover_reports) = (cover_turn.clone(), cover_reports.clone());
         move |picked: Vec<File>| {
             if picked.is_empty() {
                 return;
             }
             cover_turn.set(0);
-            cover_warnings.set(Default::default());
+            cover_reports.set(Default::default());
             *picks.borrow_mut() += 1;
             let this_pick = *picks.borrow();
             scans.set(vec![None; picked.len()]);
@@ -229,6 +232,7 @@ pub fn BatchUploadForm() -> Html {
     let is_admin = session.is_admin();
     let onsubmit = {
         let options = options.clone();
+        let cover_reports = cover_reports.clone();
         let (strategy, task_input, notes, files, scans, error, status, preparing, submitting) = (
             strategy.clone(),
             task_input.clone(),
@@ -271,6 +275,11 @@ pub fn BatchUploadForm() -> Html {
                     // The checks made when the files were picked, in the same order as `prepared`
                     // (one upload per ZIP); one not finished yet is made here.
                     let checked = (*scans).clone();
+                    // The QR checks read through go with their uploads (the details page shows them).
+                    let mut prepared = prepared;
+                    for (i, upload) in prepared.iter_mut().enumerate() {
+                        upload.covers = cover_reports.get(&i).filter(|r| r.is_complete()).cloned();
+                    }
                     wasm_bindgen_futures::spawn_local(async move {
                         // Nothing is sent for a ZIP the server would fail minutes later.
                         let zips = prepared.iter().enumerate().filter(|(_, u)| u.strategy != UploadType::Images);
@@ -378,12 +387,12 @@ pub fn BatchUploadForm() -> Html {
                                 };
                                 // The QR covers are read once the pre-flight check has passed.
                                 let covers = *strategy == UploadType::ZipWithQr && matches!(scans.get(i), Some(Some(Ok(_))));
-                                let on_warnings = {
-                                    let cover_warnings = cover_warnings.clone();
-                                    Callback::from(move |warned: bool| {
-                                        let mut set = (*cover_warnings).clone();
-                                        if warned { set.insert(i) } else { set.remove(&i) };
-                                        cover_warnings.set(set);
+                                let on_report = {
+                                    let cover_reports = cover_reports.clone();
+                                    Callback::from(move |report: CoverReport| {
+                                        let mut reports = (*cover_reports).clone();
+                                        reports.insert(i, report);
+                                        cover_reports.set(reports);
                                     })
                                 };
                                 let on_finished = {
@@ -397,7 +406,7 @@ pub fn BatchUploadForm() -> Html {
                                             <span class={classes!("zip-check", refused.then_some("form-error"))} data-testid="zip-check">{ " — " }{ check }</span>
                                         }
                                         if covers {
-                                            <QrCoverCheck file={f.clone()} active={i <= *cover_turn} {on_warnings} {on_finished} />
+                                            <QrCoverCheck file={f.clone()} active={i <= *cover_turn} {on_report} {on_finished} />
                                         }
                                     </li>
                                 }
@@ -415,7 +424,7 @@ pub fn BatchUploadForm() -> Html {
                     <p class="form-notice" role="status">{ i18n::uploads_added(locale, added) }</p>
                 }
                 <button type="submit" class="button button-primary" disabled={*preparing}>
-                    { match (*preparing, files.is_empty() || cover_warnings.is_empty()) {
+                    { match (*preparing, files.is_empty() || cover_reports.values().all(|r| r.warnings.is_empty())) {
                         (true, _) => text.preparing,
                         (false, true) => text.submit,
                         // Never blocked by the QR check: its warnings only change the wording.

@@ -12,6 +12,7 @@ pub mod batch_stats_card;
 pub mod batch_status_badge;
 pub mod batch_upload_form;
 pub mod confirm_dialog;
+pub mod cover_comparison;
 pub mod dashboard_layout;
 pub mod delete_batch_button;
 pub mod error_notice;

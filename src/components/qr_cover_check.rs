@@ -18,8 +18,8 @@ use yew::prelude::*;
 pub struct QrCoverCheckProps {
     pub file: File,
     pub active: bool,
-    /// `true` once the report has a warning.
-    pub on_warnings: Callback<bool>,
+    /// Each report as it comes.
+    pub on_report: Callback<CoverReport>,
     /// Called once when the check ends: read through, stopped or unavailable.
     pub on_finished: Callback<()>,
 }
@@ -50,7 +50,7 @@ pub fn QrCoverCheck(props: &QrCoverCheckProps) -> Html {
     let reading = use_mut_ref(|| None::<CoverReading>);
     {
         let (phase, reading) = (phase.clone(), reading.clone());
-        let (on_warnings, on_finished) = (props.on_warnings.clone(), props.on_finished.clone());
+        let (on_report, on_finished) = (props.on_report.clone(), props.on_finished.clone());
         let base = client.config().cover_worker_base.clone();
         use_effect_with((props.file.clone(), props.active), move |(file, active)| {
             if *active {
@@ -59,7 +59,7 @@ pub fn QrCoverCheck(props: &QrCoverCheckProps) -> Html {
                     let (phase, reading) = (phase.clone(), reading.clone());
                     move |update: CoverUpdate| match update {
                         CoverUpdate::Report(report) => {
-                            on_warnings.emit(!report.warnings.is_empty());
+                            on_report.emit(report.clone());
                             let complete = report.is_complete();
                             phase.set(Phase::Reading(Some(report)));
                             if complete {
@@ -97,15 +97,21 @@ pub fn QrCoverCheck(props: &QrCoverCheckProps) -> Html {
             }
         })
     };
-    let (line, report, running) = match &*phase {
+    // `state` says where the check is to tests and benchmarks, whatever the language.
+    let (line, report, state) = match &*phase {
         Phase::Waiting => return Html::default(),
-        Phase::Reading(None) => (i18n::covers::progress(locale, &CoverReport::default()), None, true),
-        Phase::Reading(Some(report)) => (i18n::covers::progress(locale, report), Some(report), !report.is_complete()),
-        Phase::Stopped(report) => (text.covers_stopped.to_string(), report.as_ref(), false),
-        Phase::Unavailable => (text.covers_unavailable.to_string(), None, false),
+        Phase::Reading(None) => (i18n::covers::progress(locale, &CoverReport::default()), None, "reading"),
+        Phase::Reading(Some(report)) => (
+            i18n::covers::progress(locale, report),
+            Some(report),
+            if report.is_complete() { "done" } else { "reading" },
+        ),
+        Phase::Stopped(report) => (text.covers_stopped.to_string(), report.as_ref(), "stopped"),
+        Phase::Unavailable => (text.covers_unavailable.to_string(), None, "unavailable"),
     };
+    let running = state == "reading";
     html! {
-        <div class="cover-check" data-testid="cover-check">
+        <div class="cover-check" data-testid="cover-check" data-state={state}>
             <p class="hint" role="status">
                 { line }
                 if running {

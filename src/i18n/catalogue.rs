@@ -145,6 +145,11 @@ catalogue! {
         covers_sheets,
         covers_cover,
         covers_no_task_id,
+        covers_predicted,
+        covers_server,
+        covers_skipped,
+        covers_refused,
+        covers_taken,
         submit_anyway,
     }
 }

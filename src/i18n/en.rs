@@ -125,6 +125,11 @@ pub const UPLOAD: UploadStrings = UploadStrings {
     covers_sheets: "Answer sheets",
     covers_cover: "Cover file",
     covers_no_task_id: "no task ID",
+    covers_predicted: "Found by the QR check before sending",
+    covers_server: "What the server did",
+    covers_skipped: "Skipped: the task already had sheets",
+    covers_refused: "Named in the failure",
+    covers_taken: "Taken for processing",
     submit_anyway: "Upload anyway",
 };
 

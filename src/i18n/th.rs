@@ -126,6 +126,11 @@ pub const UPLOAD: UploadStrings = UploadStrings {
     covers_sheets: "กระดาษคำตอบ",
     covers_cover: "ไฟล์ใบปะหน้า",
     covers_no_task_id: "ไม่มีรหัสชุดงาน",
+    covers_predicted: "ผลตรวจใบปะหน้า QR ก่อนส่ง",
+    covers_server: "สิ่งที่เซิร์ฟเวอร์ทำ",
+    covers_skipped: "ข้าม: ชุดงานนี้มีกระดาษคำตอบอยู่แล้ว",
+    covers_refused: "ถูกระบุในสาเหตุที่ล้มเหลว",
+    covers_taken: "รับไปประมวลผล",
     submit_anyway: "อัปโหลดต่อไป",
 };
 

@@ -11,6 +11,7 @@ use crate::components::batch_actions::BatchActions;
 use crate::components::batch_details_card::BatchDetailsCard;
 use crate::components::batch_progress_bar::BatchProgressBar;
 use crate::components::batch_stats_card::BatchStatsCard;
+use crate::components::cover_comparison::CoverComparison;
 use crate::components::delete_batch_button::DeleteBatchButton;
 use crate::components::sheet_list::SheetList;
 use crate::download::{save_text, today};
@@ -21,6 +22,7 @@ use crate::hooks::use_batch_stream::{use_batch_stream, Connection};
 use crate::hooks::use_locale::use_locale;
 use crate::hooks::use_session::use_session;
 use crate::hooks::use_title::use_title;
+use crate::hooks::use_uploads::use_uploads;
 use crate::i18n;
 use crate::locale::Locale;
 use crate::progress_math::{eta_secs, is_batch_id};
@@ -106,7 +108,13 @@ fn BatchDetails(props: &BatchDetailsProps) -> Html {
     // the stream would send nothing but pings forever (contract §5.6); an unknown status is
     // polled slowly instead.
     let running = progress.latest.as_ref().is_some_and(|p| p.status.is_running());
-    let stream = use_batch_stream(&id, running);
+    // A batch this tab just sent after a QR cover check: its fresh log says which tasks the
+    // server skipped (`Skipping …`), which the comparison beside the check needs even once the
+    // batch has finished (the replay then ends with the final event).
+    let uploads = use_uploads();
+    let checked_here =
+        uploads.state.items.iter().any(|i| i.batch_uuid.as_ref() == Some(&id) && i.upload.covers.is_some());
+    let stream = use_batch_stream(&id, running || checked_here);
     let status = use_state(|| None::<Result<BatchStatusResponse, ApiError>>);
     let facts = use_state(|| batch_cache::recall(&id));
     // Every hook before the early returns below (yew needs the same hooks on every render).
@@ -231,6 +239,8 @@ fn BatchDetails(props: &BatchDetailsProps) -> Html {
             }
             if let Some(Ok(details)) = &*status {
                 <BatchDetailsCard status={details.clone()} facts={(*facts).clone()} duplicate_warning={stream.duplicate_warning.clone().map(AttrValue::from)} />
+                <CoverComparison batch_uuid={id.clone()} skipping={stream.duplicate_warning.clone().map(AttrValue::from)}
+                    failure={details.error_message.clone().map(AttrValue::from)} />
             }
             if let (Some(latest), Some(Ok(details))) = (&progress.latest, &*status) {
                 <BatchActions batch_uuid={id.clone()} name={name.clone()} status={latest.status.clone()}

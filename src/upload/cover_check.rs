@@ -9,6 +9,8 @@
 //! the groups (an image not read yet counts as a sheet) and the warnings that can no longer
 //! change.
 
+pub mod wire;
+
 use super::zip_scan::{SheetEntry, QR_COVER_BYTES};
 use serde::{Deserialize, Serialize};
 
@@ -29,7 +31,7 @@ pub enum Reading {
 }
 
 /// Some file names and how many there are in all.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct FileNames {
     /// The first [`NAMES_SHOWN`] names.
     pub shown: Vec<String>,
@@ -51,7 +53,7 @@ impl FileNames {
 }
 
 /// One task the server will make sheets for: a cover and the images after it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TaskGroup {
     /// The first run of exactly 8 digits in the QR text; `None` when it holds none.
     pub task_id: Option<String>,
@@ -64,7 +66,7 @@ pub struct TaskGroup {
 }
 
 /// Something the officer should know before sending; the upload may still go.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum CoverWarning {
     /// Sheets before the first cover: the server cannot give them a task. With no cover at
     /// all, every sheet.
@@ -83,7 +85,7 @@ pub enum CoverWarning {
 }
 
 /// What the check knows so far.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct CoverReport {
     /// Images read so far.
     pub read: usize,
@@ -102,23 +104,55 @@ impl CoverReport {
     }
 }
 
-/// The first run of exactly 8 ASCII digits in a QR text (the payload's format is not
-/// documented: a longer or shorter run of digits is not a task id).
-pub fn task_id_in(text: &str) -> Option<&str> {
+/// Every run of exactly 8 ASCII digits in `text`, in order: the task ids a QR text or a server
+/// message names (a longer or shorter run of digits is not a task id).
+pub fn task_ids_in(text: &str) -> impl Iterator<Item = &str> {
     let bytes = text.as_bytes();
     let mut start = 0;
-    while start < bytes.len() {
-        if !bytes[start].is_ascii_digit() {
-            start += 1;
-            continue;
+    std::iter::from_fn(move || {
+        while start < bytes.len() {
+            if !bytes[start].is_ascii_digit() {
+                start += 1;
+                continue;
+            }
+            let end = bytes[start..].iter().position(|b| !b.is_ascii_digit()).map_or(bytes.len(), |n| start + n);
+            let run = (start, end);
+            start = end;
+            if run.1 - run.0 == 8 {
+                return Some(&text[run.0..run.1]);
+            }
         }
-        let end = bytes[start..].iter().position(|b| !b.is_ascii_digit()).map_or(bytes.len(), |n| start + n);
-        if end - start == 8 {
-            return Some(&text[start..end]);
-        }
-        start = end;
+        None
+    })
+}
+
+/// The task id of a QR text: its first run of exactly 8 digits (the payload's format is not
+/// documented, so the raw text is shown beside it).
+pub fn task_id_in(text: &str) -> Option<&str> {
+    task_ids_in(text).next()
+}
+
+/// What the server did with a task the check predicted, as far as it says (contract §4.3).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ServerOutcome {
+    /// Named in its `Skipping … duplicate tasks` event: the task already had sheets.
+    Skipped,
+    /// Named in the batch's failure (e.g. a task the uploader is not assigned to).
+    NamedInFailure,
+    /// Neither: the server took it.
+    Taken,
+}
+
+/// The outcome of `task_id` from the batch's skipping message and failure message.
+pub fn server_outcome(task_id: &str, skipping: Option<&str>, failure: Option<&str>) -> ServerOutcome {
+    let names = |message: Option<&str>| message.is_some_and(|m| task_ids_in(m).any(|t| t == task_id));
+    if names(skipping) {
+        ServerOutcome::Skipped
+    } else if names(failure) {
+        ServerOutcome::NamedInFailure
+    } else {
+        ServerOutcome::Taken
     }
-    None
 }
 
 /// The check of one ZIP's sheet images.
@@ -270,6 +304,23 @@ mod tests {
         assert_eq!(task_id_in("1490011"), None);
         assert_eq!(task_id_in("ทดสอบ 14900113"), Some("14900113"));
         assert_eq!(task_id_in(""), None);
+        let named: Vec<&str> = task_ids_in("Skipping 2 duplicate tasks: 10300112, 10300122").collect();
+        assert_eq!(named, ["10300112", "10300122"]);
+    }
+
+    #[test]
+    fn the_server_outcome_comes_from_the_messages_that_name_the_task() {
+        let skipping = Some("Skipping 1 duplicate tasks: 10300112");
+        let failure = Some("Batch processing failed: Not assigned to tasks: 10300113");
+        assert_eq!(server_outcome("10300112", skipping, failure), ServerOutcome::Skipped);
+        assert_eq!(server_outcome("10300113", skipping, failure), ServerOutcome::NamedInFailure);
+        assert_eq!(server_outcome("10300114", skipping, failure), ServerOutcome::Taken);
+        assert_eq!(server_outcome("10300114", None, None), ServerOutcome::Taken);
+        // Part of a longer number is not the task.
+        assert_eq!(
+            server_outcome("10300112", Some("Skipping 1 duplicate tasks: 103001120"), None),
+            ServerOutcome::Taken
+        );
     }
 
     #[test]

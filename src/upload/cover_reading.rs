@@ -2,7 +2,7 @@
 //! file, and passes on what it reports. Dropping a [`CoverReading`] stops the check at once
 //! (`Worker.terminate()` ends the checker and its helper).
 
-use super::cover_check::CoverReport;
+use super::cover_check::{wire, CoverReport};
 use crate::cover_worker::{LOADER, READY, SCRIPT, WASM};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -70,9 +70,9 @@ impl CoverReading {
                     let _ = worker.post_message(&file);
                     return;
                 }
-                match serde_json::from_str::<Option<CoverReport>>(&text) {
-                    Ok(Some(report)) => on_update(CoverUpdate::Report(report)),
-                    _ => on_update(CoverUpdate::Unavailable),
+                match wire::decode(&text) {
+                    Some(report) => on_update(CoverUpdate::Report(report)),
+                    None => on_update(CoverUpdate::Unavailable),
                 }
             })
         };

@@ -1,6 +1,7 @@
 //! What the form hands to the queue: one file (or image set) to upload, whose it is, and what
 //! is known about it before it is sent. Below both the queue and the job, which share it.
 
+use super::cover_check::CoverReport;
 use super::resume::{self, ResumeEntry};
 use crate::api::later::UploadOptions;
 use crate::api::types::UploadType;
@@ -42,6 +43,9 @@ pub struct NewUpload {
     pub duplicate_of: Option<EarlierBatch>,
     /// The later backend's options chosen in the form (none against a server without them).
     pub options: UploadOptions,
+    /// What the QR cover check found in the file before it was sent, when it read it through:
+    /// the batch's details page shows it beside what the server did.
+    pub covers: Option<CoverReport>,
 }
 
 /// A batch made earlier from the same file: which, and when.
@@ -103,6 +107,7 @@ pub(crate) fn sample(label: &str) -> NewUpload {
         earlier_attempt: None,
         duplicate_of: None,
         options: Default::default(),
+        covers: None,
     }
 }
 

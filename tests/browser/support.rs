@@ -484,6 +484,7 @@ pub fn queued(client: &ApiClient, file: web_sys::File, strategy: UploadType, tas
         earlier_attempt: None,
         duplicate_of: None,
         options: Default::default(),
+        covers: None,
     }
 }
 

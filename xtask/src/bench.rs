@@ -5,10 +5,12 @@
 //! `first_visit` (that bundle behind the real nginx config, in Chromium on emulated links); the
 //! rest from `tests/bench/main.rs`, built in release and run in headless Chromium against a
 //! release stand-in (developer timings, demo data, test mode, no request-body limit).
-//! `cargo xtask bench first-visit` runs only the first two.
+//! The QR cover check's figures from `cover_bench` (generated scanner ZIPs picked in that
+//! bundle's form, through the same nginx). `cargo xtask bench first-visit` runs only the first
+//! two, `cargo xtask bench qr-covers` the size and the cover check.
 
 use crate::dev::{start_standin, Build};
-use crate::{bootstrap, dist, first_visit, root};
+use crate::{bootstrap, cover_bench, dist, first_visit, root};
 use serde_json::{json, Value};
 use std::process::Command;
 
@@ -38,8 +40,9 @@ pub fn parse_line(line: &str) -> Option<Figure> {
 
 /// The first visit's weight as a figure, against issue 28's target.
 pub fn first_load_figure(sizes: &[dist::AssetSize]) -> Figure {
-    let brotli: u64 = sizes.iter().map(|s| s.brotli).sum();
-    let raw: u64 = sizes.iter().map(|s| s.raw).sum();
+    let first: Vec<&dist::AssetSize> = sizes.iter().filter(|s| s.first_visit).collect();
+    let brotli: u64 = first.iter().map(|s| s.brotli).sum();
+    let raw: u64 = first.iter().map(|s| s.raw).sum();
     Figure {
         section: "bundle".into(),
         measure: "first load, brotli".into(),
@@ -115,17 +118,31 @@ fn browser_figures() -> Result<Vec<Figure>, String> {
     Ok(figures)
 }
 
-/// `cargo xtask bench [first-visit]`.
+/// Which benchmarks a run takes.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Only {
+    Everything,
+    FirstVisit,
+    QrCovers,
+}
+
+/// `cargo xtask bench [first-visit | qr-covers]`.
 pub fn run(args: &[String]) -> Result<(), String> {
-    let everything = match args {
-        [] => true,
-        [only] if only == "first-visit" => false,
-        _ => return Err("usage: cargo xtask bench [first-visit]".into()),
+    let only = match args {
+        [] => Only::Everything,
+        [only] if only == "first-visit" => Only::FirstVisit,
+        [only] if only == "qr-covers" => Only::QrCovers,
+        _ => return Err("usage: cargo xtask bench [first-visit | qr-covers]".into()),
     };
     bootstrap::all()?;
     let mut figures = vec![first_load_figure(&dist::build()?)];
-    figures.extend(first_visit::figures()?);
-    if everything {
+    if only != Only::QrCovers {
+        figures.extend(first_visit::figures()?);
+    }
+    if only != Only::FirstVisit {
+        figures.extend(cover_bench::figures()?);
+    }
+    if only == Only::Everything {
         figures.extend(browser_figures()?);
     }
     let machine = machine();
@@ -158,8 +175,10 @@ mod tests {
 
     #[test]
     fn the_table_has_a_row_per_figure_and_the_first_load_counts_brotli() {
-        let size = |brotli| dist::AssetSize { name: "a".into(), raw: brotli * 3, gzip: brotli, brotli };
-        let first = first_load_figure(&[size(140_000), size(9_600)]);
+        let size =
+            |brotli| dist::AssetSize { name: "a".into(), raw: brotli * 3, gzip: brotli, brotli, first_visit: true };
+        let worker = dist::AssetSize { first_visit: false, ..size(120_000) };
+        let first = first_load_figure(&[size(140_000), size(9_600), worker]);
         assert_eq!(first.value, Some(149.6));
         let polling = Figure {
             section: "polling".into(),

@@ -213,21 +213,46 @@ fn emulate(session: &Session, case: &Case) -> Result<(), String> {
     session.cdp("Emulation.setCPUThrottlingRate", json!({"rate": case.cpu_slowdown})).map(drop)
 }
 
+/// The release bundle as a web host serves it: a copy of what `dist::build` left in
+/// `dist::dist_dir()` (a later build cannot move it), behind the real nginx config, with a
+/// fresh release stand-in with demo data behind nginx's API upstream. Shared by the benchmarks
+/// that measure in the browser what users feel.
+pub struct Site {
+    pub nginx: LocalNginx,
+    _standin: crate::process::Service,
+    host: std::path::PathBuf,
+}
+
+impl Site {
+    /// Serves the bundle; `tag` names the stand-in's data directory and the host directory.
+    pub fn start(tag: &str) -> Result<Site, String> {
+        let data_dir = root().join("target").join("bench").join(format!("standin-{tag}"));
+        let _ = std::fs::remove_dir_all(&data_dir);
+        let data_dir = data_dir.to_string_lossy().into_owned();
+        let args = ["--data-dir", &data_dir, "--seed-demo"];
+        let (standin, api) = start_standin(Build::Release, &args, "127.0.0.1:0")?;
+        let api = api.trim_start_matches("http://").trim_end_matches('/').to_string();
+        let host = temp_dir(tag)?;
+        let site = host.join("current");
+        let copied = std::process::Command::new("cp").arg("-a").arg(dist::dist_dir()).arg(&site).status();
+        if !copied.is_ok_and(|s| s.success()) {
+            return Err(format!("cannot copy the bundle to {}", site.display()));
+        }
+        let nginx = LocalNginx::start(&site, &api)?;
+        Ok(Site { nginx, _standin: standin, host })
+    }
+}
+
+impl Drop for Site {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.host);
+    }
+}
+
 /// Runs every case against the bundle `dist::build` left in `dist::dist_dir()`.
 pub fn figures() -> Result<Vec<Figure>, String> {
-    let data_dir = root().join("target").join("bench").join("standin-first-visit");
-    let _ = std::fs::remove_dir_all(&data_dir);
-    let data_dir = data_dir.to_string_lossy().into_owned();
-    let (_standin, api) = start_standin(Build::Release, &["--data-dir", &data_dir, "--seed-demo"], "127.0.0.1:0")?;
-    let api = api.trim_start_matches("http://").trim_end_matches('/').to_string();
-    // The bundle as a host holds it, in a directory of its own so a later build cannot move it.
-    let host = temp_dir("first-visit")?;
-    let site = host.join("current");
-    let copied = std::process::Command::new("cp").arg("-a").arg(dist::dist_dir()).arg(&site).status();
-    if !copied.is_ok_and(|s| s.success()) {
-        return Err(format!("cannot copy the bundle to {}", site.display()));
-    }
-    let nginx = LocalNginx::start(&site, &api)?;
+    let site = Site::start("first-visit")?;
+    let nginx = &site.nginx;
     let driver = Driver::start(free_port()?)?;
     let session = driver.session(1280, 800)?;
     session.cdp("Network.enable", json!({}))?;
@@ -245,7 +270,6 @@ pub fn figures() -> Result<Vec<Figure>, String> {
         figures.extend(case_figures(case, &loads));
     }
     session.close()?;
-    let _ = std::fs::remove_dir_all(&host);
     Ok(figures)
 }
 

@@ -3,6 +3,7 @@
 
 pub mod bench;
 pub mod bootstrap;
+pub mod cover_bench;
 pub mod deploy;
 pub mod deploy_host;
 pub mod dev;

@@ -65,18 +65,20 @@ pub fn run_all() -> Result<Timings, String> {
     Ok(timings)
 }
 
-/// The QR cover check's worker as the browser tests load it: the `qr_worker` binary (debug,
-/// its decoder optimised all the same, see Cargo.toml) through wasm-bindgen's `no-modules`
-/// output, as trunk makes it for a release; the stand-in serves the folder (`--worker-dir`).
+/// The QR cover check's worker as the browser tests load it: the `qr_worker` binary in its
+/// release profile (`qr-worker`, see Cargo.toml: a debug worker reads a page in seconds) through
+/// wasm-bindgen's `no-modules` output, as trunk makes it for a release, without wasm-opt; the
+/// stand-in serves the folder (`--worker-dir`).
 fn build_test_worker() -> Result<String, String> {
     let target = root().join("target");
-    process::run(&mut cargo(&["build", "-p", "omr-web", "--bin", "qr_worker", "--target", "wasm32-unknown-unknown"]))?;
+    let args = ["build", "-p", "omr-web", "--bin", "qr_worker", "--target", "wasm32-unknown-unknown"];
+    process::run(cargo(&args).args(["--profile", "qr-worker"]))?;
     let out = target.join("qr-worker-test");
     process::run(
         Command::new("wasm-bindgen")
             .args(["--target", "no-modules", "--no-typescript", "--out-dir"])
             .arg(&out)
-            .arg(target.join("wasm32-unknown-unknown").join("debug").join("qr_worker.wasm"))
+            .arg(target.join("wasm32-unknown-unknown").join("qr-worker").join("qr_worker.wasm"))
             .env("PATH", bootstrap::tool_path()),
     )?;
     Ok(out.to_string_lossy().into_owned())

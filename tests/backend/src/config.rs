@@ -45,6 +45,9 @@ pub struct Config {
     /// Serve the later backend generation (contract §5.9: cancel, recover, stats, profiles, list
     /// filters, upload options); `--generation snapshot` answers as the router snapshot does.
     pub later_generation: bool,
+    /// The QR cover check's worker files (wasm-bindgen's no-modules output of the app's
+    /// `qr_worker`), served at `/__test/worker/` for the browser tests; needs `test_mode`.
+    pub worker_dir: Option<PathBuf>,
 }
 
 impl Config {
@@ -69,6 +72,7 @@ impl Config {
             gateway_body_limit: None,
             body_limit: 600 * 1024 * 1024,
             later_generation: true,
+            worker_dir: None,
         }
     }
 
@@ -116,6 +120,7 @@ impl Config {
                     }
                 }
                 "--test-mode" => cfg.test_mode = true,
+                "--worker-dir" => cfg.worker_dir = Some(PathBuf::from(value()?)),
                 "--seed-demo" => cfg.seed_demo = true,
                 "--missing-auth-401" => cfg.missing_auth_is_401 = true,
                 "--minimal-refresh" => cfg.minimal_refresh = true,
@@ -129,8 +134,9 @@ impl Config {
                 other => return Err(format!("unknown flag {other}\n{USAGE}")),
             }
         }
-        if (cfg.initial_faults.is_some() || cfg.gateway_body_limit.is_some() || body_limit_set) && !cfg.test_mode {
-            return Err("--faults, --gateway-body-limit and --body-limit need --test-mode".into());
+        let test_only = cfg.initial_faults.is_some() || cfg.gateway_body_limit.is_some() || cfg.worker_dir.is_some();
+        if (test_only || body_limit_set) && !cfg.test_mode {
+            return Err("--faults, --gateway-body-limit, --body-limit and --worker-dir need --test-mode".into());
         }
         Ok(cfg)
     }
@@ -140,7 +146,7 @@ impl Config {
 pub const USAGE: &str = "usage: omr-standin [--addr 127.0.0.1:8000] [--data-dir DIR] [--seed-demo] [--test-mode]
   [--access-ttl-secs N] [--refresh-ttl-secs N] [--stage-delay-ms N] [--tick-ms N] [--sheets-per-tick N]
   [--ping-ms N] [--event-log-ttl-secs N] [--fast] [--faults JSON] [--gateway-body-limit BYTES]
-  [--body-limit BYTES] [--generation later|snapshot]
+  [--body-limit BYTES] [--worker-dir DIR] [--generation later|snapshot]
   [--missing-auth-401] [--minimal-refresh] [--list-without-username]";
 
 fn parse<T: std::str::FromStr>(flag: &str, value: &str) -> Result<T, String> {

@@ -7,7 +7,8 @@ use crate::processing::is_task_id;
 use crate::state::AppState;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::http::{header, StatusCode};
+use axum::response::IntoResponse;
 use axum::routing::{get, post, put};
 use axum::{Json, Router};
 use serde::Deserialize;
@@ -29,6 +30,27 @@ pub fn routes() -> Router<AppState> {
         .route("/__test/profiles", put(set_profiles))
         .route("/__test/assignments", put(add_assignments))
         .route("/__test/scans.zip", get(crate::scans::scans_zip))
+        .route("/__test/worker/{file}", get(worker_file))
+}
+
+/// One of the QR cover check's worker files from `--worker-dir` (the browser tests start the
+/// worker from here, through a blob script: see the app's `upload::cover_reading`).
+async fn worker_file(State(state): State<AppState>, Path(file): Path<String>) -> Result<impl IntoResponse, ApiError> {
+    let not_found = || ApiError::new(StatusCode::NOT_FOUND, "Not Found");
+    let dir = state.cfg.worker_dir.as_ref().ok_or_else(not_found)?;
+    // Plain file names only: nothing outside the folder.
+    if file.contains('/') || file.contains("..") {
+        return Err(not_found());
+    }
+    let bytes = tokio::fs::read(dir.join(&file)).await.map_err(|_| not_found())?;
+    let kind = if file.ends_with(".wasm") { "application/wasm" } else { "text/javascript" };
+    // The test page is cross-origin isolated (wasm-bindgen-test-runner sends COEP require-corp),
+    // so a script imported from here must say it may be embedded elsewhere.
+    let headers = [
+        (header::CONTENT_TYPE, kind),
+        (header::HeaderName::from_static("cross-origin-resource-policy"), "cross-origin"),
+    ];
+    Ok((headers, bytes))
 }
 
 #[derive(Deserialize)]
