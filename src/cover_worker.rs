@@ -94,7 +94,7 @@ enum Reader {
 
 /// The checker's part.
 async fn check(file: File) {
-    let summary = zip_scan::scan(file.size() as u64, true, |start, end| read_slice(&file, start, end)).await;
+    let summary = zip_scan::scan_keeping_sheets(file.size() as u64, |start, end| read_slice(&file, start, end)).await;
     let Ok(summary) = summary else {
         post_report(None);
         return;

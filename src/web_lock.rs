@@ -46,16 +46,18 @@ pub struct LeaseEntry {
 }
 
 impl LeaseEntry {
-    /// Reads a stored lease; anything unreadable counts as no lease (pure).
+    /// Reads a stored lease; anything unreadable counts as no lease (pure). The time is whole
+    /// milliseconds (what `Date.now()` gives): read and written as an integer, since Rust's
+    /// float reading and writing would cost the app's wasm several KB.
     pub fn parse(text: &str) -> Option<LeaseEntry> {
         let (holder, until) = text.split_once('|')?;
-        let until_ms = until.parse::<f64>().ok().filter(|ms| ms.is_finite())?;
+        let until_ms = until.parse::<u64>().ok()? as f64;
         Some(LeaseEntry { holder: holder.to_string(), until_ms })
     }
 
     /// The stored form.
     pub fn text(&self) -> String {
-        format!("{}|{}", self.holder, self.until_ms)
+        format!("{}|{}", self.holder, self.until_ms.max(0.0) as u64)
     }
 }
 

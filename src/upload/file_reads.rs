@@ -23,5 +23,5 @@ pub async fn read_sample(file: &File) -> Vec<u8> {
 
 /// The pre-flight check of a ZIP: its end record, ZIP64 record if any, and central directory.
 pub async fn scan_zip(file: &File) -> Result<ZipSummary, ZipRefusal> {
-    zip_scan::scan(file.size() as u64, false, |start, end| read_slice(file, start, end)).await
+    zip_scan::scan(file.size() as u64, |start, end| read_slice(file, start, end)).await
 }

@@ -172,9 +172,25 @@ pub fn verdict(summary: ZipSummary) -> Result<ZipSummary, ZipRefusal> {
 /// The whole check, through `read(start, end)` which hands over bytes `[start, end)` of a file
 /// of `size` bytes (`None` when they cannot be read): the three reads above, in order, the
 /// directory in slices, stopping as soon as its entries were all read or one is broken. The
-/// browser reads `File.slice`s; the tests read a byte vector. `keep_sheets` also keeps where
-/// each sheet image is (the QR cover check reads them).
-pub async fn scan<F, Fut>(size: u64, keep_sheets: bool, read: F) -> Result<ZipSummary, ZipRefusal>
+/// browser reads `File.slice`s; the tests read a byte vector.
+pub async fn scan<F, Fut>(size: u64, read: F) -> Result<ZipSummary, ZipRefusal>
+where
+    F: Fn(u64, u64) -> Fut,
+    Fut: std::future::Future<Output = Option<Vec<u8>>>,
+{
+    scan_with::<false, F, Fut>(size, read).await
+}
+
+/// [`scan`] that also keeps where each sheet image is (the QR cover check reads them).
+pub async fn scan_keeping_sheets<F, Fut>(size: u64, read: F) -> Result<ZipSummary, ZipRefusal>
+where
+    F: Fn(u64, u64) -> Fut,
+    Fut: std::future::Future<Output = Option<Vec<u8>>>,
+{
+    scan_with::<true, F, Fut>(size, read).await
+}
+
+async fn scan_with<const KEEP_SHEETS: bool, F, Fut>(size: u64, read: F) -> Result<ZipSummary, ZipRefusal>
 where
     F: Fn(u64, u64) -> Fut,
     Fut: std::future::Future<Output = Option<Vec<u8>>>,
@@ -192,11 +208,7 @@ where
             locate_zip64(&record, size)?
         }
     };
-    let mut walk = if keep_sheets {
-        DirectoryWalk::keeping_sheets(directory.entries)
-    } else {
-        DirectoryWalk::new(directory.entries)
-    };
+    let mut walk = DirectoryWalk::<KEEP_SHEETS>::new(directory.entries);
     // `check_bounds` made sure this does not overflow.
     let (mut start, end) = (directory.offset, directory.offset + directory.size);
     while start < end && !walk.is_done() {

@@ -34,7 +34,7 @@ fn crafted(filler_times: u32, directory: &[u8], directory_times: u32, tail: &[u8
 async fn check(file: &web_sys::File) -> (Result<ZipSummary, ZipRefusal>, Vec<(u64, u64)>, f64) {
     let reads = RefCell::new(Vec::new());
     let started = js_sys::Date::now();
-    let answer = zip_scan::scan(file.size() as u64, false, |start, end| {
+    let answer = zip_scan::scan(file.size() as u64, |start, end| {
         reads.borrow_mut().push((start, end));
         read_slice(file, start, end)
     })

@@ -148,8 +148,11 @@ pub fn size_table(sizes: &[AssetSize]) -> String {
 /// test` fails: a ratchet at today's size plus a small margin, so every change is weighed.
 /// Issue 28's target is 235,000 bytes (issue 13's 150 KB is withdrawn); lower this as levers
 /// land, never raise it without a reason in the commit. Raised once, on 2026-12-06, from
-/// 257,000 to 303,000 for the features of issues 24, 25, 27 and 28 (297,263 B measured).
-pub const FIRST_LOAD_BROTLI_BUDGET: u64 = 303_000;
+/// 257,000 to 303,000 for the features of issues 24, 25, 27 and 28 (297,263 B measured);
+/// lowered to 299,000 with issue 29 (296,391 B measured: the QR cover check added about 10 KB,
+/// and integer-only number text in the progress bar, the lease and the CSV export, with a
+/// directory walk that keeps sheet entries only in the worker's build, took off about 12 KB).
+pub const FIRST_LOAD_BROTLI_BUDGET: u64 = 299_000;
 
 /// Fails when the first visit weighs more than `budget` bytes brotli-compressed.
 pub fn check_budget(sizes: &[AssetSize], budget: u64) -> Result<u64, String> {

@@ -139,25 +139,21 @@ pub(super) fn zip64_values(extra: &[u8], values: [u64; 3]) -> [u64; 3] {
     values
 }
 
-/// The walk through a directory of a known number of entries, fed slice by slice.
+/// The walk through a directory of a known number of entries, fed slice by slice. `KEEP_SHEETS`
+/// also keeps where each sheet image is ([`ZipSummary::sheet_entries`]); a compile-time choice,
+/// so the app's own pre-flight check (the worker alone keeps them) carries none of that code.
 #[derive(Debug)]
-pub struct DirectoryWalk {
+pub struct DirectoryWalk<const KEEP_SHEETS: bool = false> {
     summary: ZipSummary,
-    keep_sheets: bool,
     entries_left: u64,
     /// The start of an entry the last slice cut off.
     carry: Vec<u8>,
 }
 
-impl DirectoryWalk {
+impl<const KEEP_SHEETS: bool> DirectoryWalk<KEEP_SHEETS> {
     /// A walk through `entries` entries.
-    pub fn new(entries: u64) -> DirectoryWalk {
-        DirectoryWalk { summary: ZipSummary::default(), keep_sheets: false, entries_left: entries, carry: Vec::new() }
-    }
-
-    /// A walk that also keeps where each sheet image is ([`ZipSummary::sheet_entries`]).
-    pub fn keeping_sheets(entries: u64) -> DirectoryWalk {
-        DirectoryWalk { keep_sheets: true, ..DirectoryWalk::new(entries) }
+    pub fn new(entries: u64) -> Self {
+        DirectoryWalk { summary: ZipSummary::default(), entries_left: entries, carry: Vec::new() }
     }
 
     /// Whether every entry has been read (the rest of the directory need not be).
@@ -205,7 +201,7 @@ impl DirectoryWalk {
         let [size, compressed_size, header_offset] =
             zip64_values(extra, [field(24, u32_at), field(20, u32_at), field(42, u32_at)]);
         self.summary.count(&name, size, field(8, u16_at) & 1 == 1);
-        if self.keep_sheets && is_sheet_image(&name) {
+        if KEEP_SHEETS && is_sheet_image(&name) {
             if self.summary.sheet_entries.len() < MAX_KEPT_SHEETS {
                 let method = field(10, u16_at) as u16;
                 let entry = SheetEntry { name: name.into_owned(), header_offset, compressed_size, size, method };

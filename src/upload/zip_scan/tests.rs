@@ -8,7 +8,7 @@ use zip::write::SimpleFileOptions;
 /// The check over bytes in memory (the reads are ready at once).
 pub(super) fn check_bytes(file: &[u8]) -> Result<ZipSummary, ZipRefusal> {
     let read = |start: u64, end: u64| std::future::ready(file.get(start as usize..end as usize).map(<[u8]>::to_vec));
-    scan(file.len() as u64, false, read).now_or_never().expect("in-memory reads are ready")
+    scan(file.len() as u64, read).now_or_never().expect("in-memory reads are ready")
 }
 
 /// A real ZIP (stored entries of `size` bytes each, folders for names ending in `/`).
@@ -188,7 +188,7 @@ impl<F: Fn(u64) -> u8> VirtualFile<F> {
             });
             std::future::ready(bytes.or_else(|| (start == end).then(Vec::new)))
         };
-        scan(self.size, false, read).now_or_never().expect("virtual reads are ready")
+        scan(self.size, read).now_or_never().expect("virtual reads are ready")
     }
 
     /// Bytes asked for, in all.
@@ -299,7 +299,7 @@ fn a_file_that_cannot_be_read_is_not_called_damaged() {
     let read = |start: u64, end: u64| {
         std::future::ready((start != directory_start).then(|| file[start as usize..end as usize].to_vec()))
     };
-    assert_eq!(scan(file.len() as u64, false, read).now_or_never().unwrap(), Err(ZipRefusal::Unreadable));
+    assert_eq!(scan(file.len() as u64, read).now_or_never().unwrap(), Err(ZipRefusal::Unreadable));
 }
 
 #[test]
@@ -309,7 +309,7 @@ fn task_folders_are_kept_up_to_the_cap() {
     for i in 0..count {
         directory.extend(entry(&format!("{:08}/p.jpg", 10_000_000 + i), 600_000));
     }
-    let mut walk = DirectoryWalk::new(count as u64);
+    let mut walk = DirectoryWalk::<false>::new(count as u64);
     walk.feed(&directory).unwrap();
     let summary = walk.finish().unwrap();
     assert_eq!((summary.sheets, summary.task_folders.len()), (count as u64, MAX_TASK_FOLDERS));
@@ -317,10 +317,10 @@ fn task_folders_are_kept_up_to_the_cap() {
 
 #[test]
 fn garbage_after_a_cut_entry_head_is_damage_not_a_wait() {
-    let mut walk = DirectoryWalk::new(2);
+    let mut walk = DirectoryWalk::<false>::new(2);
     walk.feed(&entry("a.jpg", 1)).unwrap();
     assert_eq!(walk.feed(b"PK\x01"), Ok(()), "the start of an entry: wait for more");
-    let mut walk = DirectoryWalk::new(2);
+    let mut walk = DirectoryWalk::<false>::new(2);
     walk.feed(&entry("a.jpg", 1)).unwrap();
     assert_eq!(walk.feed(b"XX"), Err(ZipRefusal::Damaged));
 }
@@ -339,7 +339,7 @@ fn a_walk_keeping_sheets_says_where_each_image_is_stored_or_deflated() {
     writer.write_all(&[2u8; 5000]).unwrap();
     let file = writer.finish().unwrap().into_inner();
     let read = |start: u64, end: u64| std::future::ready(file.get(start as usize..end as usize).map(<[u8]>::to_vec));
-    let summary = scan(file.len() as u64, true, read).now_or_never().unwrap().unwrap();
+    let summary = scan_keeping_sheets(file.len() as u64, read).now_or_never().unwrap().unwrap();
     let archive = zip::ZipArchive::new(std::io::Cursor::new(file.clone())).unwrap();
     let names: Vec<&str> = summary.sheet_entries.iter().map(|e| e.name.as_str()).collect();
     assert_eq!(names, ["scans/0001.jpg", "scans/0002.JPG"]);
