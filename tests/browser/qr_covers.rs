@@ -35,9 +35,10 @@ async fn scanner_zip(layout: &str, deflate: bool, name: &str) -> web_sys::File {
     web_sys::File::new_with_blob_sequence_and_options(&js_sys::Array::of1(&blob), name, &options).unwrap()
 }
 
-async fn open_batches_as_admin(lang: Lang) -> web_sys::Element {
+/// Signs `user` in and opens the batch list in `lang`, waiting for the upload form.
+async fn open_batches(user: &str, password: &str, lang: Lang) -> web_sys::Element {
     let config = AppConfig { default_language: Some(lang.code().into()), ..config() };
-    ApiClient::new(config.clone()).login("admin", "admin-pass-2025").await.unwrap();
+    ApiClient::new(config.clone()).login(user, password).await.unwrap();
     go_to("/dashboard/batches");
     let root = mount_app(config);
     wait_for("the upload form", || find(&root, "#upload-files").is_some()).await;
@@ -90,7 +91,7 @@ async fn wait_until_read(root: &web_sys::Element, images: usize) {
 #[wasm_bindgen_test]
 async fn a_scanner_zip_shows_its_tasks_and_sheets_before_a_byte_is_sent_and_the_server_agrees() {
     start_clean().await;
-    let root = open_batches_as_admin(Lang::En).await;
+    let root = open_batches("admin", "admin-pass-2025", Lang::En).await;
     let tasks = [unique_task(), unique_task(), unique_task()];
     let layout = format!("C:{},S*16,C:{},S*16,C:{},S*16", tasks[0], tasks[1], tasks[2]);
     choose_files(&root, &[scanner_zip(&layout, false, "room12.zip").await]);
@@ -121,7 +122,7 @@ async fn a_scanner_zip_shows_its_tasks_and_sheets_before_a_byte_is_sent_and_the_
     // page says so beside what the check found.
     go_to("/dashboard/batches");
     unmount_all();
-    let root = open_batches_as_admin(Lang::En).await;
+    let root = open_batches("admin", "admin-pass-2025", Lang::En).await;
     let fresh = unique_task();
     choose_files(&root, &[scanner_zip(&format!("C:{},S*2,C:{fresh},S*3", tasks[0]), false, "room12b.zip").await]);
     wait_until_read(&root, 7).await;
@@ -159,11 +160,7 @@ async fn open_details_and_compare(root: &web_sys::Element, expected: &[(&str, &s
 #[wasm_bindgen_test]
 async fn a_task_the_officer_is_not_assigned_to_is_named_by_the_server_beside_the_check() {
     start_clean().await;
-    let config = AppConfig { default_language: Some("en".into()), ..config() };
-    ApiClient::new(config.clone()).login("center07", "center07-pass").await.unwrap();
-    go_to("/dashboard/batches");
-    let root = mount_app(config);
-    wait_for("the upload form", || find(&root, "#upload-files").is_some()).await;
+    let root = open_batches("center07", "center07-pass", Lang::En).await;
     let task = unique_task();
     choose_files(&root, &[scanner_zip(&format!("C:{task},S*2"), false, "not-mine.zip").await]);
     wait_until_read(&root, 3).await;
@@ -178,7 +175,7 @@ async fn a_task_the_officer_is_not_assigned_to_is_named_by_the_server_beside_the
 #[wasm_bindgen_test]
 async fn each_faulty_zip_gets_its_own_warning_and_can_still_be_sent() {
     start_clean().await;
-    let root = open_batches_as_admin(Lang::En).await;
+    let root = open_batches("admin", "admin-pass-2025", Lang::En).await;
     let (task, other) = (unique_task(), unique_task());
     let cases = [
         (format!("S*2,C:{task},S*2"), 5, "2 images come before the first readable QR cover", "scans/0001.jpg"),
@@ -204,7 +201,7 @@ async fn each_faulty_zip_gets_its_own_warning_and_can_still_be_sent() {
 #[wasm_bindgen_test]
 async fn the_check_stops_at_once_and_never_holds_the_upload_back() {
     start_clean().await;
-    let root = open_batches_as_admin(Lang::En).await;
+    let root = open_batches("admin", "admin-pass-2025", Lang::En).await;
     let task = unique_task();
     let file = scanner_zip(&format!("C:{task},S*30"), false, "long.zip").await;
     choose_files(&root, std::slice::from_ref(&file));
@@ -229,7 +226,7 @@ async fn the_check_stops_at_once_and_never_holds_the_upload_back() {
 #[wasm_bindgen_test]
 async fn only_zips_with_qr_codes_are_checked_and_the_thai_page_says_it_in_thai() {
     start_clean().await;
-    let root = open_batches_as_admin(Lang::Th).await;
+    let root = open_batches("admin", "admin-pass-2025", Lang::Th).await;
     let task = unique_task();
     choose_files(&root, &[scanner_zip(&format!("C:{task},S*2"), false, "th.zip").await]);
     wait_on_page(&root, "the Thai outcome", || check_line(&root).contains("อ่าน QR ใบปะหน้าครบ 3 ภาพ: พบ 1 ชุดงาน")).await;
