@@ -43,7 +43,8 @@ pub const READY: &str = "ready";
 pub const REPORT_EVERY_MS: f64 = 100.0;
 /// Images read at once by each worker: one decodes while the other's bytes arrive.
 const IN_FLIGHT: usize = 2;
-/// How long the checker waits for its helper to listen before reading alone.
+/// How long the checker waits for its helper to listen before it gives up on it (it reads all
+/// the while).
 const HELPER_START_MS: u32 = 5_000;
 /// The local header's signature.
 const LOCAL_HEADER: u32 = 0x0403_4b50;
@@ -85,104 +86,136 @@ fn post_report(report: Option<&CoverReport>) {
     let _ = scope().post_message(&report.map(wire::encode).unwrap_or_default().into());
 }
 
-/// Which worker read an image.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Reader {
-    Checker,
-    Helper,
+/// What the checker's loop hears.
+enum Event {
+    /// An image read by the checker itself (`false`) or by its helper (`true`).
+    Read { index: usize, reading: Reading, by_helper: bool },
+    /// The helper listens: it may take images now.
+    HelperReady,
+    /// The helper failed (its script or wasm did not load, or it stopped): its images are read
+    /// here instead.
+    HelperLost,
 }
 
 /// The checker's part.
 async fn check(file: File) {
     let summary = zip_scan::scan_keeping_sheets(file.size() as u64, |start, end| read_slice(&file, start, end)).await;
-    let Ok(summary) = summary else {
+    // Past MAX_KEPT_SHEETS the walk kept no more entries: a report on part of the ZIP would be
+    // wrong, so such a ZIP is not checked.
+    let Some(summary) = summary.ok().filter(|s| !s.sheets_cut_off) else {
         post_report(None);
         return;
     };
     let mut check = CoverCheck::new(summary.sheet_entries);
-    let (done, mut readings) = futures_channel::mpsc::unbounded::<(usize, Reading, Reader)>();
-    let helper = start_helper(done.clone()).await;
-    let mut in_flight = [0usize; 2];
+    if check.is_complete() {
+        // No sheets: nothing to read.
+        post_report(Some(&check.report()));
+        return;
+    }
+    let (events, mut heard) = futures_channel::mpsc::unbounded::<Event>();
+    // Reading starts at once; the helper takes images once it listens.
+    let helper = start_helper(events.clone());
+    let mut helper_ready = false;
+    // Images handed to the helper and not answered yet, and images to read again here.
+    let mut with_helper: Vec<(usize, SheetEntry)> = Vec::new();
+    let mut again: Vec<(usize, SheetEntry)> = Vec::new();
+    let mut reading_here = 0;
     let mut last_report = 0.0;
     while !check.is_complete() {
-        for reader in [Reader::Checker, Reader::Helper] {
-            let lane = reader as usize;
-            while in_flight[lane] < IN_FLIGHT && (reader == Reader::Checker || helper.is_some()) {
-                let Some((index, entry)) = check.next_to_read() else { break };
-                let entry = entry.clone();
-                in_flight[lane] += 1;
-                match (&helper, reader) {
-                    (Some(helper), Reader::Helper) => {
-                        let json = serde_json::to_string(&entry).unwrap_or_default();
-                        let job = Array::of3(&file, &(index as f64).into(), &json.into());
-                        let _ = helper.worker.post_message(&job);
-                    }
-                    _ => {
-                        let (file, done) = (file.clone(), done.clone());
-                        spawn_local(async move {
-                            let reading = read_image(&file, &entry).await;
-                            let _ = done.unbounded_send((index, reading, Reader::Checker));
-                        });
-                    }
+        while reading_here < IN_FLIGHT {
+            let Some((index, entry)) = again.pop().or_else(|| check.next_to_read().map(|(i, e)| (i, e.clone()))) else {
+                break;
+            };
+            reading_here += 1;
+            let (file, events) = (file.clone(), events.clone());
+            spawn_local(async move {
+                let reading = read_image(&file, &entry).await;
+                let _ = events.unbounded_send(Event::Read { index, reading, by_helper: false });
+            });
+        }
+        while let (Some(helper), true) = (&helper, helper_ready && with_helper.len() < IN_FLIGHT) {
+            let Some((index, entry)) = check.next_to_read() else { break };
+            let json = serde_json::to_string(entry).unwrap_or_default();
+            let _ = helper.worker.post_message(&Array::of3(&file, &(index as f64).into(), &json.into()));
+            with_helper.push((index, entry.clone()));
+        }
+        match heard.next().await {
+            Some(Event::Read { index, reading, by_helper }) => {
+                if by_helper {
+                    with_helper.retain(|(i, _)| *i != index);
+                } else {
+                    reading_here -= 1;
+                }
+                check.record(index, reading);
+                let now = js_sys::Date::now();
+                if now - last_report >= REPORT_EVERY_MS || check.is_complete() {
+                    last_report = now;
+                    post_report(Some(&check.report()));
                 }
             }
+            Some(Event::HelperReady) => helper_ready = true,
+            Some(Event::HelperLost) => {
+                helper_ready = false;
+                again.append(&mut with_helper);
+            }
+            None => break,
         }
-        let Some((index, reading, reader)) = readings.next().await else { break };
-        in_flight[reader as usize] -= 1;
-        check.record(index, reading);
-        let now = js_sys::Date::now();
-        if now - last_report >= REPORT_EVERY_MS || check.is_complete() {
-            last_report = now;
-            post_report(Some(&check.report()));
-        }
-    }
-    if check.report().total == 0 {
-        // A ZIP without sheets never went through the loop.
-        post_report(Some(&check.report()));
     }
     if let Some(helper) = helper {
         helper.worker.terminate();
     }
 }
 
-/// The helper worker and the listener that forwards its readings.
+/// The helper worker and its listeners, which forward what it says as [`Event`]s.
 struct Helper {
     worker: Worker,
     _onmessage: Closure<dyn FnMut(MessageEvent)>,
+    _onerror: Closure<dyn FnMut(web_sys::Event)>,
 }
 
-/// Starts a second worker from this very script, if the machine has a second core and the
-/// worker listens within [`HELPER_START_MS`]; `None` reads alone.
-async fn start_helper(done: futures_channel::mpsc::UnboundedSender<(usize, Reading, Reader)>) -> Option<Helper> {
+/// Starts a second worker from this very script if the machine has a second core; `None` reads
+/// alone. It says [`Event::HelperReady`] once it listens, and [`Event::HelperLost`] when it fails,
+/// or when it has not listened within [`HELPER_START_MS`].
+fn start_helper(events: futures_channel::mpsc::UnboundedSender<Event>) -> Option<Helper> {
     if scope().navigator().hardware_concurrency() < 2.0 {
         return None;
     }
     let worker = Worker::new(&scope().location().href()).ok()?;
-    let (ready, listening) = futures_channel::oneshot::channel::<()>();
-    let mut ready = Some(ready);
-    let onmessage = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
-        let data = event.data();
-        if data.as_string().as_deref() == Some(READY) {
-            if let Some(ready) = ready.take() {
-                let _ = ready.send(());
+    let listening = std::rc::Rc::new(std::cell::Cell::new(false));
+    let onmessage = {
+        let (events, listening) = (events.clone(), listening.clone());
+        Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
+            let data = event.data();
+            if data.as_string().as_deref() == Some(READY) {
+                listening.set(true);
+                let _ = events.unbounded_send(Event::HelperReady);
+                return;
             }
-            return;
-        }
-        let answer: Array = data.unchecked_into();
-        let index = answer.get(0).as_f64().unwrap_or(f64::MAX) as usize;
-        let json = answer.get(1).as_string().unwrap_or_default();
-        let reading = serde_json::from_str(&json).unwrap_or(Reading::NotAnImage);
-        let _ = done.unbounded_send((index, reading, Reader::Helper));
-    });
+            let answer: Array = data.unchecked_into();
+            let index = answer.get(0).as_f64().unwrap_or(f64::MAX) as usize;
+            let json = answer.get(1).as_string().unwrap_or_default();
+            let reading = serde_json::from_str(&json).unwrap_or(Reading::NotAnImage);
+            let _ = events.unbounded_send(Event::Read { index, reading, by_helper: true });
+        })
+    };
+    let onerror = {
+        let events = events.clone();
+        Closure::<dyn FnMut(web_sys::Event)>::new(move |event: web_sys::Event| {
+            // Handled here: unhandled, the helper's error would reach the page and end the check.
+            event.prevent_default();
+            let _ = events.unbounded_send(Event::HelperLost);
+        })
+    };
     worker.set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
-    let timeout = gloo_timers::future::TimeoutFuture::new(HELPER_START_MS);
-    match futures_util::future::select(listening, timeout).await {
-        futures_util::future::Either::Left((Ok(()), _)) => Some(Helper { worker, _onmessage: onmessage }),
-        _ => {
-            worker.terminate();
-            None
+    worker.set_onerror(Some(onerror.as_ref().unchecked_ref()));
+    // A helper whose wasm never loads sends neither: stop waiting for it.
+    spawn_local(async move {
+        gloo_timers::future::TimeoutFuture::new(HELPER_START_MS).await;
+        if !listening.get() {
+            let _ = events.unbounded_send(Event::HelperLost);
         }
-    }
+    });
+    Some(Helper { worker, _onmessage: onmessage, _onerror: onerror })
 }
 
 /// Reads one sheet image; whatever fails (bytes, format, browser) is [`Reading::NotAnImage`].

@@ -19,7 +19,7 @@ use crate::upload::plan::{plan, Plan};
 use crate::upload::resume::{self, fingerprint};
 use crate::upload::validate::{check_files, is_zip, normalize_task_id, FileFacts, FormError};
 use crate::upload::zip_scan::{ZipRefusal, ZipSummary};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 use web_sys::{File, FileList, HtmlInputElement, HtmlTextAreaElement};
 use yew::prelude::*;
@@ -115,6 +115,33 @@ pub async fn with_resume_records(
     ready
 }
 
+/// The QR cover checks of the picked files, run one at a time in the files' order: each file's
+/// latest report, and the files whose check has ended (read through, stopped or unavailable).
+#[derive(Default)]
+struct CoverChecks {
+    reports: BTreeMap<usize, CoverReport>,
+    ended: BTreeSet<usize>,
+}
+
+impl CoverChecks {
+    /// Whether file `index`'s check may run: it has run already, or it is the first checkable
+    /// file whose check has not ended (a file without a check never holds the others up).
+    fn may_run(&self, index: usize, checkable: &[bool]) -> bool {
+        let first_waiting = (0..checkable.len()).find(|i| checkable[*i] && !self.ended.contains(i));
+        self.ended.contains(&index) || first_waiting == Some(index)
+    }
+
+    /// Whether any report so far has a warning.
+    fn has_warnings(&self) -> bool {
+        self.reports.values().any(|r| !r.warnings.is_empty())
+    }
+
+    /// File `index`'s report if its check read every image.
+    fn complete_report(&self, index: usize) -> Option<CoverReport> {
+        self.reports.get(&index).filter(|r| r.is_complete()).cloned()
+    }
+}
+
 /// The upload form, collapsible, above the batch list.
 #[component]
 pub fn BatchUploadForm() -> Html {
@@ -135,10 +162,8 @@ pub fn BatchUploadForm() -> Html {
     // The pre-flight check of each picked ZIP, in the files' order (`None`: still checking).
     let scans = use_state(Vec::<Option<Result<ZipSummary, ZipRefusal>>>::new);
     let picks = use_mut_ref(|| 0u32);
-    // The QR cover checks of the picked ZIPs run one at a time, in the files' order: the index
-    // of the one whose turn it is, and each file's latest report.
-    let cover_turn = use_state(|| 0usize);
-    let cover_reports = use_state(BTreeMap::<usize, CoverReport>::new);
+    // The QR cover checks of the picked ZIPs; read when their callbacks fire, re-rendered after.
+    let cover_checks = use_mut_ref(CoverChecks::default);
     let error = use_state(|| None::<FormError>);
     // How many uploads the last submit added to the queue.
     let status = use_state(|| None::<usize>);
@@ -150,13 +175,12 @@ pub fn BatchUploadForm() -> Html {
     let pick = {
         let (files, error, status, scans, picks) =
             (files.clone(), error.clone(), status.clone(), scans.clone(), picks.clone());
-        let (cover_turn, cover_reports) = (cover_turn.clone(), cover_reports.clone());
+        let cover_checks = cover_checks.clone();
         move |picked: Vec<File>| {
             if picked.is_empty() {
                 return;
             }
-            cover_turn.set(0);
-            cover_reports.set(Default::default());
+            *cover_checks.borrow_mut() = CoverChecks::default();
             *picks.borrow_mut() += 1;
             let this_pick = *picks.borrow();
             scans.set(vec![None; picked.len()]);
@@ -232,7 +256,7 @@ pub fn BatchUploadForm() -> Html {
     let is_admin = session.is_admin();
     let onsubmit = {
         let options = options.clone();
-        let cover_reports = cover_reports.clone();
+        let cover_checks = cover_checks.clone();
         let (strategy, task_input, notes, files, scans, error, status, preparing, submitting) = (
             strategy.clone(),
             task_input.clone(),
@@ -277,8 +301,10 @@ pub fn BatchUploadForm() -> Html {
                     let checked = (*scans).clone();
                     // The QR checks read through go with their uploads (the details page shows them).
                     let mut prepared = prepared;
-                    for (i, upload) in prepared.iter_mut().enumerate() {
-                        upload.covers = cover_reports.get(&i).filter(|r| r.is_complete()).cloned();
+                    if *strategy == UploadType::ZipWithQr {
+                        for (i, upload) in prepared.iter_mut().enumerate() {
+                            upload.covers = cover_checks.borrow().complete_report(i);
+                        }
                     }
                     wasm_bindgen_futures::spawn_local(async move {
                         // Nothing is sent for a ZIP the server would fail minutes later.
@@ -324,12 +350,18 @@ pub fn BatchUploadForm() -> Html {
 
     let strategy_option = |value: UploadType, label: &'static str, hint: &'static str| {
         let strategy_state = strategy.clone();
+        let cover_checks = cover_checks.clone();
         let error = error.clone();
         let id = format!("strategy-{}", value.form_value());
         html! {
             <div class="radio-option">
                 <input type="radio" name="strategy" id={id.clone()} value={value.form_value()} checked={*strategy == value}
-                    onchange={Callback::from(move |_: Event| { strategy_state.set(value); error.set(None); })} />
+                    onchange={Callback::from(move |_: Event| {
+                        strategy_state.set(value);
+                        error.set(None);
+                        // Checks of another strategy end with it; back on QR they run again in turn.
+                        *cover_checks.borrow_mut() = CoverChecks::default();
+                    })} />
                 <label for={id.clone()}>{ label }</label>
                 <p class="hint" id={format!("{id}-hint")}>{ hint }</p>
             </div>
@@ -338,6 +370,10 @@ pub fn BatchUploadForm() -> Html {
     let accept =
         if *strategy == UploadType::Images { ".jpg,.jpeg,.png,image/jpeg,image/png" } else { ".zip,application/zip" };
     let files_label = if *strategy == UploadType::Images { text.files_images } else { text.files_zip };
+    // The QR covers are read once the pre-flight check has passed.
+    let checkable: Vec<bool> = (0..files.len())
+        .map(|i| *strategy == UploadType::ZipWithQr && matches!(scans.get(i), Some(Some(Ok(_)))))
+        .collect();
     html! {
         <details class="upload-panel" open=true>
             <summary><h2>{ text.panel_title }</h2></summary>
@@ -358,7 +394,7 @@ pub fn BatchUploadForm() -> Html {
                 }
                 <UploadOptionsFields value={options.borrow().clone()} is_admin={is_admin}
                     on_change={{
-                        let options = options.clone();
+                        let (options, rerender) = (options.clone(), rerender.clone());
                         Callback::from(move |change: OptionsChange| {
                             change.apply(&mut options.borrow_mut());
                             rerender.force_update();
@@ -385,19 +421,19 @@ pub fn BatchUploadForm() -> Html {
                                     Some(None) if is_zip(&f.name()) => (Some(text.zip_checking.to_string()), false),
                                     _ => (None, false),
                                 };
-                                // The QR covers are read once the pre-flight check has passed.
-                                let covers = *strategy == UploadType::ZipWithQr && matches!(scans.get(i), Some(Some(Ok(_))));
                                 let on_report = {
-                                    let cover_reports = cover_reports.clone();
+                                    let (cover_checks, rerender) = (cover_checks.clone(), rerender.clone());
                                     Callback::from(move |report: CoverReport| {
-                                        let mut reports = (*cover_reports).clone();
-                                        reports.insert(i, report);
-                                        cover_reports.set(reports);
+                                        cover_checks.borrow_mut().reports.insert(i, report);
+                                        rerender.force_update();
                                     })
                                 };
                                 let on_finished = {
-                                    let cover_turn = cover_turn.clone();
-                                    Callback::from(move |()| cover_turn.set(i + 1))
+                                    let (cover_checks, rerender) = (cover_checks.clone(), rerender.clone());
+                                    Callback::from(move |()| {
+                                        cover_checks.borrow_mut().ended.insert(i);
+                                        rerender.force_update();
+                                    })
                                 };
                                 html! {
                                     <li>
@@ -405,8 +441,8 @@ pub fn BatchUploadForm() -> Html {
                                         if let Some(check) = check {
                                             <span class={classes!("zip-check", refused.then_some("form-error"))} data-testid="zip-check">{ " — " }{ check }</span>
                                         }
-                                        if covers {
-                                            <QrCoverCheck file={f.clone()} active={i <= *cover_turn} {on_report} {on_finished} />
+                                        if checkable[i] {
+                                            <QrCoverCheck file={f.clone()} active={cover_checks.borrow().may_run(i, &checkable)} {on_report} {on_finished} />
                                         }
                                     </li>
                                 }
@@ -424,7 +460,7 @@ pub fn BatchUploadForm() -> Html {
                     <p class="form-notice" role="status">{ i18n::uploads_added(locale, added) }</p>
                 }
                 <button type="submit" class="button button-primary" disabled={*preparing}>
-                    { match (*preparing, files.is_empty() || cover_reports.values().all(|r| r.warnings.is_empty())) {
+                    { match (*preparing, files.is_empty() || !cover_checks.borrow().has_warnings()) {
                         (true, _) => text.preparing,
                         (false, true) => text.submit,
                         // Never blocked by the QR check: its warnings only change the wording.
@@ -433,5 +469,32 @@ pub fn BatchUploadForm() -> Html {
                 </button>
             </form>
         </details>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn checks_run_one_at_a_time_and_a_file_without_one_holds_nothing_up() {
+        // Files 0 and 2 are QR ZIPs that passed the pre-flight check; file 1 was refused.
+        let checkable = [true, false, true];
+        let mut checks = CoverChecks::default();
+        assert!(checks.may_run(0, &checkable) && !checks.may_run(2, &checkable));
+        checks.ended.insert(0);
+        assert!(checks.may_run(0, &checkable), "an ended check stays as it is");
+        assert!(!checks.may_run(1, &checkable));
+        assert!(checks.may_run(2, &checkable), "the refused file does not hold the next one up");
+    }
+
+    #[test]
+    fn only_a_check_read_through_goes_with_its_upload() {
+        let mut checks = CoverChecks::default();
+        checks.reports.insert(0, CoverReport { read: 3, total: 5, ..CoverReport::default() });
+        checks.reports.insert(1, CoverReport { read: 5, total: 5, ..CoverReport::default() });
+        assert_eq!(checks.complete_report(0), None);
+        assert_eq!(checks.complete_report(1).map(|r| r.total), Some(5));
+        assert!(!checks.has_warnings());
     }
 }

@@ -12,8 +12,11 @@ use yew::prelude::*;
 /// Props: the batch, its `Skipping …` message and its failure, when there are.
 #[derive(Properties, PartialEq)]
 pub struct CoverComparisonProps {
+    /// The batch whose upload this tab sent.
     pub batch_uuid: AttrValue,
+    /// Its `Skipping … duplicate tasks` message, once the event log has given it.
     pub skipping: Option<AttrValue>,
+    /// Its `error_message`, when it failed.
     pub failure: Option<AttrValue>,
 }
 
@@ -30,14 +33,10 @@ pub fn CoverComparison(props: &CoverComparisonProps) -> Html {
         .find(|item| item.batch_uuid.as_deref() == Some(props.batch_uuid.as_str()))
         .and_then(|item| item.upload.covers.clone());
     let Some(report) = report.filter(|r| !r.groups.is_empty()) else { return Html::default() };
-    let outcome = |task_id: &Option<String>| match task_id.as_deref() {
-        // Sheets under a cover without a task id get no task on the server either.
-        None => text.covers_no_task_id,
-        Some(task) => match server_outcome(task, props.skipping.as_deref(), props.failure.as_deref()) {
-            ServerOutcome::Skipped => text.covers_skipped,
-            ServerOutcome::NamedInFailure => text.covers_refused,
-            ServerOutcome::Taken => text.covers_taken,
-        },
+    let outcome = |task_id: &str| match server_outcome(task_id, props.skipping.as_deref(), props.failure.as_deref()) {
+        ServerOutcome::Skipped => text.covers_skipped,
+        ServerOutcome::NamedInFailure => text.covers_refused,
+        ServerOutcome::Taken => text.covers_taken,
     };
     html! {
         <section class="card" aria-labelledby="cover-comparison-heading" data-testid="cover-comparison">
@@ -52,7 +51,7 @@ pub fn CoverComparison(props: &CoverComparisonProps) -> Html {
                     <tbody>
                         { for report.groups.iter().map(|group| html! {
                             <tr>
-                                <td>{ group.task_id.clone().unwrap_or_else(|| text.covers_no_task_id.into()) }</td>
+                                <td>{ &group.task_id }</td>
                                 <td>{ intl::number(locale, group.sheets as u64) }</td>
                                 <td>{ outcome(&group.task_id) }</td>
                             </tr>

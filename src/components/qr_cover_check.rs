@@ -16,7 +16,9 @@ use yew::prelude::*;
 /// the check's outcome.
 #[derive(Properties, PartialEq)]
 pub struct QrCoverCheckProps {
+    /// The picked ZIP.
     pub file: File,
+    /// Whether the check may run (its turn has come); it starts when this turns true.
     pub active: bool,
     /// Each report as it comes.
     pub on_report: Callback<CoverReport>,
@@ -51,6 +53,7 @@ pub fn QrCoverCheck(props: &QrCoverCheckProps) -> Html {
     {
         let (phase, reading) = (phase.clone(), reading.clone());
         let (on_report, on_finished) = (props.on_report.clone(), props.on_finished.clone());
+        let on_finished_now = on_finished.clone();
         let base = client.config().cover_worker_base.clone();
         use_effect_with((props.file.clone(), props.active), move |(file, active)| {
             if *active {
@@ -78,6 +81,7 @@ pub fn QrCoverCheck(props: &QrCoverCheckProps) -> Html {
                 let started = CoverReading::start(file, &base, update);
                 if started.is_none() {
                     phase.set(Phase::Unavailable);
+                    on_finished_now.emit(());
                 }
                 *reading.borrow_mut() = started;
             }
@@ -100,7 +104,7 @@ pub fn QrCoverCheck(props: &QrCoverCheckProps) -> Html {
     // `state` says where the check is to tests and benchmarks, whatever the language.
     let (line, report, state) = match &*phase {
         Phase::Waiting => return Html::default(),
-        Phase::Reading(None) => (i18n::covers::progress(locale, &CoverReport::default()), None, "reading"),
+        Phase::Reading(None) => (text.covers_starting.to_string(), None, "reading"),
         Phase::Reading(Some(report)) => (
             i18n::covers::progress(locale, report),
             Some(report),
@@ -128,9 +132,9 @@ pub fn QrCoverCheck(props: &QrCoverCheckProps) -> Html {
                             { for report.groups.iter().map(|group| html! {
                                 <tr>
                                     <td>
-                                        { group.task_id.clone().unwrap_or_else(|| text.covers_no_task_id.into()) }
-                                        if group.task_id.as_deref() != Some(group.text.as_str()) {
-                                            <br /><small><bdi>{ format!("“{}”", group.text) }</bdi></small>
+                                        { &group.task_id }
+                                        if group.task_id != group.text {
+                                            <br /><small>{ i18n::covers::qr_text(locale, &group.text) }</small>
                                         }
                                     </td>
                                     <td>{ intl::number(locale, group.sheets as u64) }</td>

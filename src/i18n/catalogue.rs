@@ -144,7 +144,7 @@ catalogue! {
         covers_task,
         covers_sheets,
         covers_cover,
-        covers_no_task_id,
+        covers_starting,
         covers_predicted,
         covers_server,
         covers_skipped,

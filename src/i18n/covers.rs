@@ -9,11 +9,22 @@ use crate::upload::cover_check::{CoverReport, CoverWarning, FileNames};
 pub fn progress(l: Locale, report: &CoverReport) -> String {
     let n = |value: usize| intl::number(l, value as u64);
     let (read, total, tasks) = (n(report.read), n(report.total), n(report.groups.len()));
+    let s = |count: usize| if count == 1 { "" } else { "s" };
     match (l.lang, report.is_complete()) {
         (Lang::En, false) => format!("Reading QR covers: {read} of {total}"),
         (Lang::Th, false) => format!("กำลังอ่าน QR ใบปะหน้า: {read} จาก {total}"),
-        (Lang::En, true) => format!("QR covers read in {total} images: {tasks} tasks"),
+        (Lang::En, true) => {
+            format!("QR covers read in {total} image{}: {tasks} task{}", s(report.total), s(report.groups.len()))
+        }
         (Lang::Th, true) => format!("อ่าน QR ใบปะหน้าครบ {total} ภาพ: พบ {tasks} ชุดงาน"),
+    }
+}
+
+/// A QR code's text as read, quoted, beside the task id taken from it.
+pub fn qr_text(l: Locale, text: &str) -> String {
+    match l.lang {
+        Lang::En => format!("QR text: “{}”", isolate(text)),
+        Lang::Th => format!("ข้อความใน QR: “{}”", isolate(text)),
     }
 }
 
@@ -31,11 +42,14 @@ fn names(l: Locale, list: &FileNames) -> String {
 /// One warning, naming its files.
 pub fn warning(l: Locale, warning: &CoverWarning) -> String {
     let count = |list: &FileNames| intl::number(l, list.count as u64);
-    let task = |task_id: &Option<String>| task_id.clone().unwrap_or_else(|| l.upload().covers_no_task_id.into());
+    // English: "1 image comes", "2 images come".
+    let one = |list: &FileNames| list.count == 1;
     match (l.lang, warning) {
         (Lang::En, CoverWarning::SheetsBeforeFirstCover(list)) => format!(
-            "{} images come before the first readable QR cover; the server cannot give them a task: {}",
+            "{} {} before the first readable QR cover; the server cannot give {} a task: {}",
             count(list),
+            if one(list) { "image comes" } else { "images come" },
+            if one(list) { "it" } else { "them" },
             names(l, list)
         ),
         (Lang::Th, CoverWarning::SheetsBeforeFirstCover(list)) => format!(
@@ -44,8 +58,12 @@ pub fn warning(l: Locale, warning: &CoverWarning) -> String {
             names(l, list)
         ),
         (Lang::En, CoverWarning::UnreadableCovers(list)) => format!(
-            "{} images look like covers but their QR code cannot be read; the server will count them as answer sheets of the task before: {}",
+            "{} {} like {} but {} QR code cannot be read; the server will count {} as answer sheets of the task before: {}",
             count(list),
+            if one(list) { "image looks" } else { "images look" },
+            if one(list) { "a cover" } else { "covers" },
+            if one(list) { "its" } else { "their" },
+            if one(list) { "it" } else { "them" },
             names(l, list)
         ),
         (Lang::Th, CoverWarning::UnreadableCovers(list)) => format!(
@@ -53,12 +71,16 @@ pub fn warning(l: Locale, warning: &CoverWarning) -> String {
             count(list),
             names(l, list)
         ),
-        (Lang::En, CoverWarning::NoTaskId { cover, text }) => {
-            format!("The QR code of {} holds no 8-digit task ID: “{}”", isolate(cover), isolate(text))
-        }
-        (Lang::Th, CoverWarning::NoTaskId { cover, text }) => {
-            format!("QR code ของ {} ไม่มีรหัสชุดงาน 8 หลัก: “{}”", isolate(cover), isolate(text))
-        }
+        (Lang::En, CoverWarning::NoTaskId { cover, text }) => format!(
+            "The QR code of {} holds no 8-digit task ID (“{}”); the server will count it as an answer sheet of the task before",
+            isolate(cover),
+            isolate(text)
+        ),
+        (Lang::Th, CoverWarning::NoTaskId { cover, text }) => format!(
+            "QR code ของ {} ไม่มีรหัสชุดงาน 8 หลัก (“{}”) เซิร์ฟเวอร์จะนับเป็นกระดาษคำตอบของชุดงานก่อนหน้า",
+            isolate(cover),
+            isolate(text)
+        ),
         (Lang::En, CoverWarning::SameTask { task_id, covers }) => {
             format!("Task {task_id} has more than one cover: {}", names(l, covers))
         }
@@ -66,14 +88,18 @@ pub fn warning(l: Locale, warning: &CoverWarning) -> String {
             format!("ชุดงาน {task_id} มีใบปะหน้ามากกว่าหนึ่งใบ: {}", names(l, covers))
         }
         (Lang::En, CoverWarning::EmptyGroup { task_id, cover }) => {
-            format!("No answer sheets follow the cover {} (task {})", isolate(cover), task(task_id))
+            format!("No answer sheets follow the cover {} (task {task_id})", isolate(cover))
         }
         (Lang::Th, CoverWarning::EmptyGroup { task_id, cover }) => {
-            format!("ไม่มีกระดาษคำตอบตามหลังใบปะหน้า {} (ชุดงาน {})", isolate(cover), task(task_id))
+            format!("ไม่มีกระดาษคำตอบตามหลังใบปะหน้า {} (ชุดงาน {task_id})", isolate(cover))
         }
-        (Lang::En, CoverWarning::NotPictures(list)) => {
-            format!("{} images cannot be opened as pictures: {}", count(list), names(l, list))
-        }
+        (Lang::En, CoverWarning::NotPictures(list)) => format!(
+            "{} {} cannot be opened as {}: {}",
+            count(list),
+            if one(list) { "image" } else { "images" },
+            if one(list) { "a picture" } else { "pictures" },
+            names(l, list)
+        ),
         (Lang::Th, CoverWarning::NotPictures(list)) => {
             format!("เปิด {} ภาพเป็นรูปภาพไม่ได้: {}", count(list), names(l, list))
         }

@@ -124,7 +124,7 @@ pub const UPLOAD: UploadStrings = UploadStrings {
     covers_task: "Task ID",
     covers_sheets: "Answer sheets",
     covers_cover: "Cover file",
-    covers_no_task_id: "no task ID",
+    covers_starting: "Starting the QR cover check…",
     covers_predicted: "Found by the QR check before sending",
     covers_server: "What the server did",
     covers_skipped: "Skipped: the task already had sheets",

@@ -125,7 +125,7 @@ pub const UPLOAD: UploadStrings = UploadStrings {
     covers_task: "รหัสชุดงาน",
     covers_sheets: "กระดาษคำตอบ",
     covers_cover: "ไฟล์ใบปะหน้า",
-    covers_no_task_id: "ไม่มีรหัสชุดงาน",
+    covers_starting: "กำลังเริ่มตรวจใบปะหน้า QR…",
     covers_predicted: "ผลตรวจใบปะหน้า QR ก่อนส่ง",
     covers_server: "สิ่งที่เซิร์ฟเวอร์ทำ",
     covers_skipped: "ข้าม: ชุดงานนี้มีกระดาษคำตอบอยู่แล้ว",

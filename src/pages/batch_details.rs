@@ -94,6 +94,9 @@ pub fn next_sheet_limit(current: u32, step: u32) -> u32 {
     current.saturating_add(step.max(1)).min(MAX_SHEETS)
 }
 
+/// How long after its upload a checked batch's event log is opened once it has finished.
+const CHECKED_LOG_MS: f64 = 30.0 * 60.0 * 1000.0;
+
 /// The page for a well-formed id.
 #[component]
 fn BatchDetails(props: &BatchDetailsProps) -> Html {
@@ -108,12 +111,17 @@ fn BatchDetails(props: &BatchDetailsProps) -> Html {
     // the stream would send nothing but pings forever (contract §5.6); an unknown status is
     // polled slowly instead.
     let running = progress.latest.as_ref().is_some_and(|p| p.status.is_running());
-    // A batch this tab just sent after a QR cover check: its fresh log says which tasks the
-    // server skipped (`Skipping …`), which the comparison beside the check needs even once the
-    // batch has finished (the replay then ends with the final event).
+    // A batch this tab sent after a QR cover check, within the last half hour: its log (kept an
+    // hour, contract §5.6) says which tasks the server skipped (`Skipping …`), which the comparison
+    // beside the check needs even once the batch has finished (the replay then ends with the
+    // final event). Later the log may be gone, and the stream would only ping.
     let uploads = use_uploads();
-    let checked_here =
-        uploads.state.items.iter().any(|i| i.batch_uuid.as_ref() == Some(&id) && i.upload.covers.is_some());
+    let now = js_sys::Date::now();
+    let checked_here = uploads.state.items.iter().any(|i| {
+        i.batch_uuid.as_ref() == Some(&id)
+            && i.upload.covers.is_some()
+            && i.done_at_ms.is_some_and(|done| now - done < CHECKED_LOG_MS)
+    });
     let stream = use_batch_stream(&id, running || checked_here);
     let status = use_state(|| None::<Result<BatchStatusResponse, ApiError>>);
     let facts = use_state(|| batch_cache::recall(&id));

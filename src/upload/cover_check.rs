@@ -1,9 +1,11 @@
 //! The QR cover check of a "ZIP with QR codes" (pure): which tasks the server will find in it and
 //! what is wrong with it, from one reading per sheet image, before a byte is sent.
 //!
-//! The server reads the ZIP's images in name order; an image whose QR code it can read is a
-//! cover and starts a group, every image after it is a sheet of that group's task, and images
-//! before the first cover get no task (contract §4.3). [`CoverCheck`] hands out the images in
+//! The server reads the ZIP's images in name order; an image whose QR code it can read and
+//! whose text names a task (a run of exactly 8 digits) is a cover and starts a group, every image
+//! after it is a sheet of that group's task, and images before the first cover get no task
+//! (contract §4.3). A QR code without a task id starts nothing: the image counts as a sheet of
+//! the group it is in, as the stand-in does (the real server's reading is not documented). [`CoverCheck`] hands out the images in
 //! the order that finds the covers soonest (those of the cover size, contract §5.1, first), takes
 //! each [`Reading`] as it comes, and [`CoverCheck::report`] says at any moment what is known:
 //! the groups (an image not read yet counts as a sheet) and the warnings that can no longer
@@ -55,8 +57,8 @@ impl FileNames {
 /// One task the server will make sheets for: a cover and the images after it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TaskGroup {
-    /// The first run of exactly 8 digits in the QR text; `None` when it holds none.
-    pub task_id: Option<String>,
+    /// The first run of exactly 8 digits in the QR text.
+    pub task_id: String,
     /// The QR text as read, shown beside the task id so another format is visible.
     pub text: String,
     /// The cover's file name in the ZIP.
@@ -74,12 +76,12 @@ pub enum CoverWarning {
     /// Images that look like covers (a QR code found, or the cover size) whose QR code cannot
     /// be read: the server will count them as sheets of the group before.
     UnreadableCovers(FileNames),
-    /// A cover whose QR text holds no 8-digit task id.
+    /// An image whose QR text holds no 8-digit task id: no cover, a sheet of the group before.
     NoTaskId { cover: String, text: String },
     /// The same task id on more than one cover.
     SameTask { task_id: String, covers: FileNames },
     /// A cover followed directly by another cover, or by the end of the ZIP.
-    EmptyGroup { task_id: Option<String>, cover: String },
+    EmptyGroup { task_id: String, cover: String },
     /// Images the browser cannot open as pictures.
     NotPictures(FileNames),
 }
@@ -210,22 +212,26 @@ impl CoverCheck {
         }
     }
 
+    /// The task id of image `index` if it is a cover.
+    fn cover_task(&self, index: usize) -> Option<&str> {
+        self.qr_text(index).and_then(task_id_in)
+    }
+
     fn names_where(&self, keep: impl Fn(usize) -> bool) -> FileNames {
         FileNames::of((0..self.sheets.len()).filter(|&i| keep(i)).map(|i| self.name(i)))
     }
 
     /// What is known now.
     pub fn report(&self) -> CoverReport {
-        let covers: Vec<usize> = (0..self.sheets.len()).filter(|&i| self.qr_text(i).is_some()).collect();
+        let covers: Vec<usize> = (0..self.sheets.len()).filter(|&i| self.cover_task(i).is_some()).collect();
         let groups: Vec<TaskGroup> = covers
             .iter()
             .enumerate()
             .map(|(n, &cover)| {
-                let text = self.qr_text(cover).unwrap_or_default();
                 let next = covers.get(n + 1).copied().unwrap_or(self.sheets.len());
                 TaskGroup {
-                    task_id: task_id_in(text).map(str::to_string),
-                    text: text.to_string(),
+                    task_id: self.cover_task(cover).unwrap_or_default().to_string(),
+                    text: self.qr_text(cover).unwrap_or_default().to_string(),
                     cover: self.name(cover).to_string(),
                     sheets: next - cover - 1,
                 }
@@ -245,14 +251,13 @@ impl CoverCheck {
         if unreadable.count > 0 {
             warnings.push(CoverWarning::UnreadableCovers(unreadable));
         }
-        for group in groups.iter().filter(|g| g.task_id.is_none()) {
-            warnings.push(CoverWarning::NoTaskId { cover: group.cover.clone(), text: group.text.clone() });
+        for index in (0..self.sheets.len()).filter(|&i| self.qr_text(i).is_some() && self.cover_task(i).is_none()) {
+            let text = self.qr_text(index).unwrap_or_default().to_string();
+            warnings.push(CoverWarning::NoTaskId { cover: self.name(index).to_string(), text });
         }
         let mut seen: Vec<&str> = Vec::new();
-        for task_id in groups.iter().filter_map(|g| g.task_id.as_deref()) {
-            let covers = FileNames::of(
-                groups.iter().filter(|g| g.task_id.as_deref() == Some(task_id)).map(|g| g.cover.as_str()),
-            );
+        for task_id in groups.iter().map(|g| g.task_id.as_str()) {
+            let covers = FileNames::of(groups.iter().filter(|g| g.task_id == task_id).map(|g| g.cover.as_str()));
             if covers.count > 1 && !seen.contains(&task_id) {
                 seen.push(task_id);
                 warnings.push(CoverWarning::SameTask { task_id: task_id.to_string(), covers });
@@ -335,14 +340,9 @@ mod tests {
         assert_eq!(report.groups.len(), 2);
         assert_eq!(
             report.groups[0],
-            TaskGroup {
-                task_id: Some("14900113".into()),
-                text: "14900113".into(),
-                cover: "b/0001.jpg".into(),
-                sheets: 2
-            }
+            TaskGroup { task_id: "14900113".into(), text: "14900113".into(), cover: "b/0001.jpg".into(), sheets: 2 }
         );
-        assert_eq!((report.groups[1].task_id.as_deref(), report.groups[1].sheets), (Some("14900114"), 1));
+        assert_eq!((report.groups[1].task_id.as_str(), report.groups[1].sheets), ("14900114", 1));
         assert_eq!(report.groups[1].text, "TASK 14900114");
         assert!(report.warnings.is_empty(), "{:?}", report.warnings);
         assert_eq!((report.read, report.total), (5, 5));
@@ -419,14 +419,14 @@ mod tests {
                 CoverWarning::UnreadableCovers(names(&["03.jpg", "04.jpg", "05.jpg"])),
                 CoverWarning::NoTaskId { cover: "06.jpg".into(), text: "hello".into() },
                 CoverWarning::SameTask { task_id: "11111111".into(), covers: names(&["01.jpg", "08.jpg"]) },
-                CoverWarning::EmptyGroup { task_id: Some("11111111".into()), cover: "08.jpg".into() },
-                CoverWarning::EmptyGroup { task_id: Some("33333333".into()), cover: "11.jpg".into() },
+                CoverWarning::EmptyGroup { task_id: "11111111".into(), cover: "08.jpg".into() },
+                CoverWarning::EmptyGroup { task_id: "33333333".into(), cover: "11.jpg".into() },
                 CoverWarning::NotPictures(names(&["10.jpg"])),
             ]
         );
-        // Unreadable covers count as sheets of the group before, as the server will count them.
-        assert_eq!(report.groups[0].sheets, 4);
-        assert_eq!(report.groups[1].task_id, None);
+        // Unreadable covers, and a code without a task id, count as sheets of the group before,
+        // as the server will count them.
+        assert_eq!(report.groups.iter().map(|g| g.sheets).collect::<Vec<_>>(), [6, 0, 1, 0]);
     }
 
     #[test]

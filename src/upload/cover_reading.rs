@@ -4,6 +4,9 @@
 
 use super::cover_check::{wire, CoverReport};
 use crate::cover_worker::{LOADER, READY, SCRIPT, WASM};
+use gloo_timers::callback::Timeout;
+use std::cell::RefCell;
+use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{File, MessageEvent, Worker};
@@ -18,18 +21,29 @@ pub enum CoverUpdate {
     Unavailable,
 }
 
+/// How long the worker may take to start (its files fetched, its wasm compiled) before the check
+/// says it cannot run: 140 KB over a slow link, with room.
+pub const START_WITHIN_MS: u32 = 30_000;
+
 /// A running check.
 pub struct CoverReading {
     worker: Worker,
     /// The blob address the worker was started from, if any: given back when the check ends
     /// (its helper is started from the same address while the check runs).
     blob_url: Option<String>,
+    /// Until the worker listens: its script may load and its wasm fail (a 404, a blocked
+    /// compile), which rejects a promise inside the worker and fires no error event here.
+    start_limit: Rc<RefCell<Option<Timeout>>>,
     _onmessage: Closure<dyn FnMut(MessageEvent)>,
     _onerror: Closure<dyn FnMut(web_sys::Event)>,
 }
 
 impl Drop for CoverReading {
     fn drop(&mut self) {
+        // Nothing the worker still had queued reaches the page once the check has ended.
+        self.worker.set_onmessage(None);
+        self.worker.set_onerror(None);
+        self.start_limit.borrow_mut().take();
         self.worker.terminate();
         if let Some(url) = &self.blob_url {
             let _ = web_sys::Url::revoke_object_url(url);
@@ -58,15 +72,19 @@ fn new_worker(base: &str) -> Result<(Worker, Option<String>), JsValue> {
 
 impl CoverReading {
     /// Starts the check of `file`; `on_update` hears each report, and [`CoverUpdate::Unavailable`]
-    /// when the check cannot run. `None`: the worker could not even be created.
+    /// when the check cannot run (also when the worker has not started within [`START_WITHIN_MS`]).
+    /// `None`: the worker could not even be created.
     pub fn start(file: &File, worker_base: &str, on_update: impl Fn(CoverUpdate) + 'static) -> Option<CoverReading> {
         let (worker, blob_url) = new_worker(worker_base).ok()?;
-        let on_update = std::rc::Rc::new(on_update);
+        let on_update = Rc::new(on_update);
+        let start_limit = Rc::new(RefCell::new(None));
         let onmessage = {
-            let (worker, file, on_update) = (worker.clone(), file.clone(), on_update.clone());
+            let (worker, file, on_update, start_limit) =
+                (worker.clone(), file.clone(), on_update.clone(), start_limit.clone());
             Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
                 let Some(text) = event.data().as_string() else { return };
                 if text == READY {
+                    start_limit.borrow_mut().take();
                     let _ = worker.post_message(&file);
                     return;
                 }
@@ -76,10 +94,13 @@ impl CoverReading {
                 }
             })
         };
-        let onerror =
-            Closure::<dyn FnMut(web_sys::Event)>::new(move |_: web_sys::Event| on_update(CoverUpdate::Unavailable));
+        let onerror = {
+            let on_update = on_update.clone();
+            Closure::<dyn FnMut(web_sys::Event)>::new(move |_: web_sys::Event| on_update(CoverUpdate::Unavailable))
+        };
         worker.set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
         worker.set_onerror(Some(onerror.as_ref().unchecked_ref()));
-        Some(CoverReading { worker, blob_url, _onmessage: onmessage, _onerror: onerror })
+        *start_limit.borrow_mut() = Some(Timeout::new(START_WITHIN_MS, move || on_update(CoverUpdate::Unavailable)));
+        Some(CoverReading { worker, blob_url, start_limit, _onmessage: onmessage, _onerror: onerror })
     }
 }

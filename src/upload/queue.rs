@@ -67,6 +67,9 @@ pub struct UploadItem {
     /// Failed for a reason that may pass (network, 5xx): resumed when the browser is online again.
     pub resume_when_online: bool,
     pub batch_uuid: Option<String>,
+    /// When the upload was done (`Date.now()` ms): the details page opens a finished batch's
+    /// event log for its QR cover comparison only while that log is surely kept.
+    pub done_at_ms: Option<f64>,
 }
 
 impl UploadItem {
@@ -198,6 +201,7 @@ impl QueueState {
             UploadEvent::Done { batch_uuid, recovered } => {
                 item.phase = Phase::Done;
                 item.batch_uuid = Some(batch_uuid);
+                item.done_at_ms = Some(now_ms);
                 item.message = recovered.then_some(ItemMessage::AlreadyReceived);
                 item.inflight_bytes = 0;
                 item.acked_bytes = item.upload.size;
@@ -253,6 +257,7 @@ impl Reducible for QueueState {
                         message: None,
                         resume_when_online: false,
                         batch_uuid: None,
+                        done_at_ms: None,
                     });
                 }
             }

@@ -102,7 +102,8 @@ async fn a_scanner_zip_shows_its_tasks_and_sheets_before_a_byte_is_sent_and_the_
     for (row, (task, cover)) in
         rows.iter().zip(tasks.iter().zip(["scans/0001.jpg", "scans/0018.jpg", "scans/0035.jpg"]))
     {
-        assert!(row.contains(task.as_str()) && row.contains("16") && row.contains(cover), "{row}");
+        let cells: Vec<&str> = row.split('\t').collect();
+        assert_eq!(cells, [task.as_str(), "16", cover], "task, answer sheets, cover file");
     }
     assert_eq!(warnings(&root), "", "a good ZIP has no warning");
     assert_eq!(submit_label(&root).trim(), "Upload");
@@ -179,7 +180,12 @@ async fn each_faulty_zip_gets_its_own_warning_and_can_still_be_sent() {
     let (task, other) = (unique_task(), unique_task());
     let cases = [
         (format!("S*2,C:{task},S*2"), 5, "2 images come before the first readable QR cover", "scans/0001.jpg"),
-        (format!("C:{task},S*2,D,S*2"), 6, "look like covers but their QR code cannot be read", "scans/0004.jpg"),
+        (
+            format!("C:{task},S*2,D,S*2"),
+            6,
+            "1 image looks like a cover but its QR code cannot be read",
+            "scans/0004.jpg",
+        ),
         ("C:ROOM-5 SHEETS,S*2".to_string(), 3, "holds no 8-digit task ID", "ROOM-5 SHEETS"),
         (format!("C:{task},S*2,C:{task},S*2"), 6, "has more than one cover", "scans/0004.jpg"),
         (format!("C:{task},C:{other},S*2"), 4, "No answer sheets follow the cover", "scans/0001.jpg"),
@@ -203,7 +209,7 @@ async fn the_check_stops_at_once_and_never_holds_the_upload_back() {
     start_clean().await;
     let root = open_batches("admin", "admin-pass-2025", Lang::En).await;
     let task = unique_task();
-    let file = scanner_zip(&format!("C:{task},S*30"), false, "long.zip").await;
+    let file = scanner_zip(&format!("C:{task},S*60"), false, "long.zip").await;
     choose_files(&root, std::slice::from_ref(&file));
     wait_on_page(&root, "the check reading", || check_line(&root).contains("Reading QR covers")).await;
     let stop = find(&root, "[data-testid=cover-check] button").unwrap();
@@ -214,11 +220,18 @@ async fn the_check_stops_at_once_and_never_holds_the_upload_back() {
     assert!(check_line(&root).contains("Check stopped"), "no report after the stop");
     assert_eq!(text(&root), line, "nothing changed on the page after the stop");
 
-    // Picked again and sent at once: the upload goes while the check still reads.
+    // Picked again and sent at once: the upload is queued while the check still reads (61
+    // pages take the worker seconds; queueing takes a list request).
     choose_files(&root, &[file]);
     wait_on_page(&root, "the check reading", || check_line(&root).contains("Reading QR covers")).await;
     submit(&root);
-    wait_for("the upload queued", || find(&root, ".upload-item").is_some()).await;
+    let mut read_through = false;
+    wait_for("the upload queued", || {
+        read_through |= check_line(&root).contains("QR covers read in");
+        find(&root, ".upload-item").is_some()
+    })
+    .await;
+    assert!(!read_through, "the upload did not wait for the check");
     assert!(find(&root, "[data-testid=cover-check]").is_none(), "the check ended with the picked file");
     unmount_all();
 }
@@ -237,6 +250,57 @@ async fn only_zips_with_qr_codes_are_checked_and_the_thai_page_says_it_in_thai()
 }
 
 #[wasm_bindgen_test]
+async fn several_zips_are_checked_in_turn_past_a_refused_one_and_again_after_a_strategy_switch() {
+    start_clean().await;
+    let root = open_batches("admin", "admin-pass-2025", Lang::En).await;
+    let (first, second) = (unique_task(), unique_task());
+    let not_a_zip = web_sys::File::new_with_str_sequence(&js_sys::Array::of1(&"%PDF-1.4".into()), "scan.zip").unwrap();
+    let files = [
+        scanner_zip(&format!("C:{first},S*2"), false, "a.zip").await,
+        not_a_zip,
+        scanner_zip(&format!("C:{second},S*3"), true, "c.zip").await,
+    ];
+    let states = |root: &web_sys::Element| {
+        let checks = root.query_selector_all("[data-testid=cover-check]").unwrap();
+        let checks = (0..checks.length()).filter_map(|i| checks.get(i)?.dyn_into::<web_sys::Element>().ok());
+        checks.map(|c| c.get_attribute("data-state").unwrap_or_default()).collect::<Vec<String>>()
+    };
+    let both_done = || states(&root) == ["done", "done"];
+    choose_files(&root, &files);
+    wait_for_the_server(&root, "both checks read through, the refused file between them", both_done).await;
+    assert_eq!(table_rows(&root).len(), 2, "one task row per checked ZIP");
+
+    // Another strategy ends the checks and their wording; back on QR they run again in turn.
+    find(&root, "#strategy-zip_no_qr").unwrap().click();
+    wait_for("no check without QR", || states(&root).is_empty()).await;
+    assert_eq!(submit_label(&root).trim(), "Upload");
+    find(&root, "#strategy-zip_with_qr").unwrap().click();
+    wait_for_the_server(&root, "the checks again", both_done).await;
+    unmount_all();
+}
+
+#[wasm_bindgen_test]
+async fn a_worker_that_cannot_load_says_so_and_holds_nothing_up() {
+    start_clean().await;
+    let config = AppConfig {
+        cover_worker_base: format!("{}/__test/worker-missing/", standin()),
+        default_language: Some("en".into()),
+        ..config()
+    };
+    ApiClient::new(config.clone()).login("admin", "admin-pass-2025").await.unwrap();
+    go_to("/dashboard/batches");
+    let root = mount_app(config);
+    wait_for("the upload form", || find(&root, "#upload-files").is_some()).await;
+    choose_files(&root, &[scanner_zip(&format!("C:{},S*2", unique_task()), false, "x.zip").await]);
+    wait_on_page(&root, "the check saying it cannot run", || find(&root, "[data-state=unavailable]").is_some()).await;
+    assert!(check_line(&root).contains("could not be checked in this browser"), "{}", check_line(&root));
+    assert_eq!(submit_label(&root).trim(), "Upload");
+    submit(&root);
+    wait_for("the upload queued", || find(&root, ".upload-item").is_some()).await;
+    unmount_all();
+}
+
+#[wasm_bindgen_test]
 fn every_warning_names_its_files_in_both_languages() {
     let list = |names: &[&str], count: usize| FileNames { shown: names.iter().map(|s| s.to_string()).collect(), count };
     let warnings = [
@@ -244,7 +308,7 @@ fn every_warning_names_its_files_in_both_languages() {
         CoverWarning::UnreadableCovers(list(&["b.jpg", "c.jpg"], 9)),
         CoverWarning::NoTaskId { cover: "d.jpg".into(), text: "hello".into() },
         CoverWarning::SameTask { task_id: "11111111".into(), covers: list(&["e.jpg", "f.jpg"], 2) },
-        CoverWarning::EmptyGroup { task_id: None, cover: "g.jpg".into() },
+        CoverWarning::EmptyGroup { task_id: "44444444".into(), cover: "g.jpg".into() },
         CoverWarning::NotPictures(list(&["h.jpg"], 1)),
     ];
     let (en, th) = (Locale::new(Lang::En), Locale::new(Lang::Th));
@@ -258,7 +322,8 @@ fn every_warning_names_its_files_in_both_languages() {
     assert!(i18n::covers::warning(en, &warnings[1]).ends_with("c.jpg\u{2069} and 7 more"));
     assert!(i18n::covers::warning(th, &warnings[1]).ends_with("และอีก 7 ไฟล์"));
     assert!(i18n::covers::warning(en, &warnings[2]).contains("hello"));
-    assert!(i18n::covers::warning(th, &warnings[4]).contains("ไม่มีรหัสชุดงาน"));
+    assert!(i18n::covers::warning(th, &warnings[4]).contains("ชุดงาน 44444444"));
+    assert!(i18n::covers::warning(en, &warnings[0]).starts_with("1 image comes before"), "singular in English");
     let mut report = CoverReport { read: 37, total: 291, ..CoverReport::default() };
     assert_eq!(i18n::covers::progress(en, &report), "Reading QR covers: 37 of 291");
     assert_eq!(i18n::covers::progress(th, &report), "กำลังอ่าน QR ใบปะหน้า: 37 จาก 291");

@@ -3,11 +3,12 @@
 //! hundred bytes of the app's wasm where serde's derived readers took kilobytes (the app loads
 //! this code on every first visit; the worker writes it).
 //!
-//! Records: `read␟total`, then one per group `G␟task id (empty: none)␟text␟cover␟sheets`, then
+//! Records: `read␟total`, then one per group `G␟task id␟text␟cover␟sheets`, then
 //! one per warning, its kind and fields (lists as `count␟name␟name…`):
 //! `B`/`U`/`P` + list (sheets before the first cover, unreadable covers, not pictures),
 //! `N␟cover␟text`, `S␟task id␟list`, `E␟task id␟cover`.
-//! Control characters in names and texts become U+FFFD, so no field can break the format.
+//! The two separators, should a name or a text hold them, become U+FFFD, so no field can break
+//! the format.
 
 use super::{CoverReport, CoverWarning, FileNames, TaskGroup};
 
@@ -27,8 +28,8 @@ fn push_list(fields: &mut Vec<String>, list: &FileNames) {
 pub fn encode(report: &CoverReport) -> String {
     let mut records = vec![format!("{}{FIELD}{}", report.read, report.total)];
     for group in &report.groups {
-        let task = group.task_id.as_deref().unwrap_or_default();
-        let fields = ["G", task, &clean(&group.text), &clean(&group.cover), &group.sheets.to_string()];
+        let fields =
+            ["G", &clean(&group.task_id), &clean(&group.text), &clean(&group.cover), &group.sheets.to_string()];
         records.push(fields.join(&FIELD.to_string()));
     }
     for warning in &report.warnings {
@@ -52,7 +53,7 @@ pub fn encode(report: &CoverReport) -> String {
                 push_list(&mut fields, covers);
             }
             CoverWarning::EmptyGroup { task_id, cover } => {
-                fields.extend(["E".into(), clean(task_id.as_deref().unwrap_or_default()), clean(cover)]);
+                fields.extend(["E".into(), clean(task_id), clean(cover)]);
             }
         }
         records.push(fields.join(&FIELD.to_string()));
@@ -65,10 +66,6 @@ fn list(fields: &[&str]) -> Option<FileNames> {
     Some(FileNames { shown: names.iter().map(|n| n.to_string()).collect(), count: count.parse().ok()? })
 }
 
-fn task(field: &str) -> Option<String> {
-    (!field.is_empty()).then(|| field.to_string())
-}
-
 /// The report the page reads; `None` for anything the worker would not have written.
 pub fn decode(text: &str) -> Option<CoverReport> {
     let mut records = text.split(RECORD);
@@ -79,7 +76,7 @@ pub fn decode(text: &str) -> Option<CoverReport> {
         let fields: Vec<&str> = record.split(FIELD).collect();
         match fields[..] {
             ["G", task_id, text, cover, sheets] => report.groups.push(TaskGroup {
-                task_id: task(task_id),
+                task_id: task_id.into(),
                 text: text.into(),
                 cover: cover.into(),
                 sheets: sheets.parse().ok()?,
@@ -94,7 +91,7 @@ pub fn decode(text: &str) -> Option<CoverReport> {
                 report.warnings.push(CoverWarning::SameTask { task_id: task_id.into(), covers: list(rest)? })
             }
             ["E", task_id, cover] => {
-                report.warnings.push(CoverWarning::EmptyGroup { task_id: task(task_id), cover: cover.into() })
+                report.warnings.push(CoverWarning::EmptyGroup { task_id: task_id.into(), cover: cover.into() })
             }
             _ => return None,
         }
@@ -116,19 +113,24 @@ mod tests {
             total: 12,
             groups: vec![
                 TaskGroup {
-                    task_id: Some("11111111".into()),
+                    task_id: "11111111".into(),
                     text: "TASK 11111111".into(),
                     cover: "a/01.jpg".into(),
                     sheets: 4,
                 },
-                TaskGroup { task_id: None, text: "สวัสดี".into(), cover: "a/06.jpg".into(), sheets: 0 },
+                TaskGroup {
+                    task_id: "22222222".into(),
+                    text: "ชุด 22222222".into(),
+                    cover: "a/06.jpg".into(),
+                    sheets: 0,
+                },
             ],
             warnings: vec![
                 CoverWarning::SheetsBeforeFirstCover(names(&["a/00.jpg"], 1)),
                 CoverWarning::UnreadableCovers(names(&["a/03.jpg", "a/04.jpg"], 9)),
                 CoverWarning::NoTaskId { cover: "a/06.jpg".into(), text: "สวัสดี".into() },
                 CoverWarning::SameTask { task_id: "11111111".into(), covers: names(&["a/01.jpg", "a/08.jpg"], 2) },
-                CoverWarning::EmptyGroup { task_id: None, cover: "a/06.jpg".into() },
+                CoverWarning::EmptyGroup { task_id: "22222222".into(), cover: "a/06.jpg".into() },
                 CoverWarning::NotPictures(names(&[], 0)),
             ],
         }
@@ -145,7 +147,12 @@ mod tests {
         let report = CoverReport {
             read: 1,
             total: 1,
-            groups: vec![TaskGroup { task_id: None, text: "a\u{1f}b\u{1e}c".into(), cover: "x".into(), sheets: 0 }],
+            groups: vec![TaskGroup {
+                task_id: "33333333".into(),
+                text: "a\u{1f}b\u{1e}c".into(),
+                cover: "x".into(),
+                sheets: 0,
+            }],
             warnings: vec![],
         };
         let back = decode(&encode(&report)).unwrap();
@@ -187,13 +194,12 @@ mod properties {
             any_names().prop_map(CoverWarning::NotPictures),
             (text, text).prop_map(|(cover, text)| CoverWarning::NoTaskId { cover, text }),
             ("[0-9]{8}", any_names()).prop_map(|(task_id, covers)| CoverWarning::SameTask { task_id, covers }),
-            (proptest::option::of("[0-9]{8}"), text)
-                .prop_map(|(task_id, cover)| CoverWarning::EmptyGroup { task_id, cover }),
+            ("[0-9]{8}", text).prop_map(|(task_id, cover)| CoverWarning::EmptyGroup { task_id, cover }),
         ]
     }
 
     fn any_report() -> impl Strategy<Value = CoverReport> {
-        let group = (proptest::option::of("[0-9]{8}"), "[^\u{1e}\u{1f}]{0,12}", "[^\u{1e}\u{1f}]{0,12}", 0usize..500)
+        let group = ("[0-9]{8}", "[^\u{1e}\u{1f}]{0,12}", "[^\u{1e}\u{1f}]{0,12}", 0usize..500)
             .prop_map(|(task_id, text, cover, sheets)| TaskGroup { task_id, text, cover, sheets });
         (
             0usize..300,

@@ -54,7 +54,7 @@ pub struct ZipSummary {
     /// Password-protected entries.
     pub encrypted: u64,
     /// The sheet images, in directory order, when the walk was asked to keep them
-    /// ([`DirectoryWalk::keeping_sheets`]); at most [`MAX_KEPT_SHEETS`].
+    /// (a walk with `KEEP_SHEETS`, see [`DirectoryWalk`]); at most [`MAX_KEPT_SHEETS`].
     pub sheet_entries: Vec<SheetEntry>,
     /// Whether sheets past [`MAX_KEPT_SHEETS`] were left out of `sheet_entries`.
     pub sheets_cut_off: bool,
