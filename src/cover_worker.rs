@@ -4,21 +4,21 @@
 //! One script plays two parts, by the first message it gets:
 //! - a picked `File`: the **checker**. It reads the ZIP's directory (the pre-flight reader,
 //!   keeping where each sheet is), starts one helper, reads images two at a time itself and two
-//!   at a time through the helper, in [`CoverCheck`]'s order, and posts the page a report
-//!   ([`wire`]) at most every [`REPORT_EVERY_MS`] and once at the end (an empty text: the ZIP
-//!   cannot be checked). The page stops it with `terminate()`, which ends the helper too.
+//!   at a time through the helper, in [`CoverCheck`]'s order, and tells the page what it knows
+//!   ([`ToPage`]) at most every [`REPORT_EVERY_MS`] and once at the end. The page stops it with `terminate()`, which ends the helper too.
 //! - `[file, index, entry]` (an entry as JSON): the **helper** reads that image and answers
 //!   `[index, reading]` (a [`Reading`] as JSON).
 //!
-//! Each worker posts `"ready"` once it listens: a message posted before would be lost while the
-//! wasm loads. At most two workers run: the checker and its helper.
+//! Each worker says [`ToPage::Ready`] once it listens: a message posted before would be lost
+//! while the wasm loads. At most two workers run: the checker and its helper.
 //!
 //! Reading one image: its local header (30 bytes) says where the data start; stored data are a
 //! `Blob.slice` of the file, deflated ones go through `DecompressionStream("deflate-raw")`;
 //! `createImageBitmap` decodes the picture off the main thread, an `OffscreenCanvas` scales it
 //! to [`qr_read::READ_LONG_SIDE`] and gives the pixels; the bitmap is closed at once.
 
-use crate::upload::cover_check::{wire, CoverCheck, CoverReport, Reading};
+use crate::upload::cover_check::wire::ToPage;
+use crate::upload::cover_check::{CoverCheck, Reading};
 use crate::upload::file_reads::read_slice;
 use crate::upload::qr_read::{self, Found};
 use crate::upload::zip_scan::{self, SheetEntry};
@@ -36,8 +36,6 @@ pub const LOADER: &str = "qr_worker_loader.js";
 pub const SCRIPT: &str = "qr_worker.js";
 /// See [`LOADER`].
 pub const WASM: &str = "qr_worker_bg.wasm";
-/// The first message of a worker that listens.
-pub const READY: &str = "ready";
 /// The least time between two reports to the page: enough for a progress line, and the page
 /// does not re-render for every image.
 pub const REPORT_EVERY_MS: f64 = 100.0;
@@ -66,7 +64,7 @@ pub fn start() {
     scope().set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
     // The worker lives as long as it listens.
     onmessage.forget();
-    let _ = scope().post_message(&READY.into());
+    post(&ToPage::Ready);
 }
 
 /// The helper's part: reads one image and answers `[index, reading]`.
@@ -81,9 +79,9 @@ async fn help(job: Array) {
     let _ = scope().post_message(&Array::of2(&job.get(1), &json.into()));
 }
 
-/// Posts a report to the page ([`wire`]); `None`, an empty text: the ZIP cannot be checked.
-fn post_report(report: Option<&CoverReport>) {
-    let _ = scope().post_message(&report.map(wire::encode).unwrap_or_default().into());
+/// Says `message` to the page (or, from a helper, to its checker).
+fn post(message: &ToPage) {
+    let _ = scope().post_message(&message.to_text().into());
 }
 
 /// What the checker's loop hears.
@@ -103,13 +101,13 @@ async fn check(file: File) {
     // Past MAX_KEPT_SHEETS the walk kept no more entries: a report on part of the ZIP would be
     // wrong, so such a ZIP is not checked.
     let Some(summary) = summary.ok().filter(|s| !s.sheets_cut_off) else {
-        post_report(None);
+        post(&ToPage::Unavailable);
         return;
     };
     let mut check = CoverCheck::new(summary.sheet_entries);
     if check.is_complete() {
         // No sheets: nothing to read.
-        post_report(Some(&check.report()));
+        post(&ToPage::Report(check.report()));
         return;
     }
     let (events, mut heard) = futures_channel::mpsc::unbounded::<Event>();
@@ -150,7 +148,7 @@ async fn check(file: File) {
                 let now = js_sys::Date::now();
                 if now - last_report >= REPORT_EVERY_MS || check.is_complete() {
                     last_report = now;
-                    post_report(Some(&check.report()));
+                    post(&ToPage::Report(check.report()));
                 }
             }
             Some(Event::HelperReady) => helper_ready = true,
@@ -186,7 +184,7 @@ fn start_helper(events: futures_channel::mpsc::UnboundedSender<Event>) -> Option
         let (events, listening) = (events.clone(), listening.clone());
         Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
             let data = event.data();
-            if data.as_string().as_deref() == Some(READY) {
+            if data.as_string().and_then(|text| ToPage::from_text(&text)) == Some(ToPage::Ready) {
                 listening.set(true);
                 let _ = events.unbounded_send(Event::HelperReady);
                 return;
@@ -277,8 +275,12 @@ async fn inflate(data: &Blob) -> Result<Blob, JsValue> {
 /// Draws `region` (x, y, width, height) of the bitmap at `size` and hands over its RGBA pixels.
 fn draw_region(bitmap: &ImageBitmap, region: (u32, u32, u32, u32), size: (u32, u32)) -> Result<Vec<u8>, JsValue> {
     let canvas = OffscreenCanvas::new(size.0, size.1)?;
+    // A canvas in memory, not on the GPU: its pixels are read back at once, and the software
+    // path draws the same pixels on every machine (a GPU's scaling may differ by a grey level).
+    let options = js_sys::Object::new();
+    js_sys::Reflect::set(&options, &"willReadFrequently".into(), &true.into())?;
     let context: web_sys::OffscreenCanvasRenderingContext2d =
-        canvas.get_context("2d")?.ok_or(JsValue::NULL)?.unchecked_into();
+        canvas.get_context_with_context_options("2d", &options)?.ok_or(JsValue::NULL)?.unchecked_into();
     let (x, y, w, h) = (f64::from(region.0), f64::from(region.1), f64::from(region.2), f64::from(region.3));
     let (dw, dh) = (f64::from(size.0), f64::from(size.1));
     context

@@ -1,5 +1,8 @@
 //! `BatchUploadForm`: strategy, task id, notes and files (picker or drag and drop); valid
-//! submissions become queued uploads.
+//! submissions become queued uploads. One file of about 450 lines because it is one component
+//! whose state (strategy, picked files, their pre-flight and QR checks, the submit in progress)
+//! every step reads; the steps' logic lives in pure modules: `upload::validate` (check),
+//! `upload::plan` (plan), `upload::cover_checks` (the QR checks' turns), the queue (queue).
 
 use crate::api::later::UploadOptions;
 use crate::api::types::{BatchListItem, UploadType};
@@ -13,13 +16,13 @@ use crate::hooks::use_uploads::use_uploads;
 use crate::i18n;
 use crate::intl;
 use crate::upload::cover_check::CoverReport;
+use crate::upload::cover_checks::CoverChecks;
 use crate::upload::file_reads::{read_sample, scan_zip};
 use crate::upload::new_upload::{EarlierBatch, Files, NewUpload, ResumeKey};
 use crate::upload::plan::{plan, Plan};
 use crate::upload::resume::{self, fingerprint};
 use crate::upload::validate::{check_files, is_zip, normalize_task_id, FileFacts, FormError};
 use crate::upload::zip_scan::{ZipRefusal, ZipSummary};
-use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 use web_sys::{File, FileList, HtmlInputElement, HtmlTextAreaElement};
 use yew::prelude::*;
@@ -113,33 +116,6 @@ pub async fn with_resume_records(
         ready.push(upload);
     }
     ready
-}
-
-/// The QR cover checks of the picked files, run one at a time in the files' order: each file's
-/// latest report, and the files whose check has ended (read through, stopped or unavailable).
-#[derive(Default)]
-struct CoverChecks {
-    reports: BTreeMap<usize, CoverReport>,
-    ended: BTreeSet<usize>,
-}
-
-impl CoverChecks {
-    /// Whether file `index`'s check may run: it has run already, or it is the first checkable
-    /// file whose check has not ended (a file without a check never holds the others up).
-    fn may_run(&self, index: usize, checkable: &[bool]) -> bool {
-        let first_waiting = (0..checkable.len()).find(|i| checkable[*i] && !self.ended.contains(i));
-        self.ended.contains(&index) || first_waiting == Some(index)
-    }
-
-    /// Whether any report so far has a warning.
-    fn has_warnings(&self) -> bool {
-        self.reports.values().any(|r| !r.warnings.is_empty())
-    }
-
-    /// File `index`'s report if its check read every image.
-    fn complete_report(&self, index: usize) -> Option<CoverReport> {
-        self.reports.get(&index).filter(|r| r.is_complete()).cloned()
-    }
 }
 
 /// The upload form, collapsible, above the batch list.
@@ -424,14 +400,14 @@ pub fn BatchUploadForm() -> Html {
                                 let on_report = {
                                     let (cover_checks, rerender) = (cover_checks.clone(), rerender.clone());
                                     Callback::from(move |report: CoverReport| {
-                                        cover_checks.borrow_mut().reports.insert(i, report);
+                                        cover_checks.borrow_mut().record(i, report);
                                         rerender.force_update();
                                     })
                                 };
                                 let on_finished = {
                                     let (cover_checks, rerender) = (cover_checks.clone(), rerender.clone());
                                     Callback::from(move |()| {
-                                        cover_checks.borrow_mut().ended.insert(i);
+                                        cover_checks.borrow_mut().end(i);
                                         rerender.force_update();
                                     })
                                 };
@@ -469,32 +445,5 @@ pub fn BatchUploadForm() -> Html {
                 </button>
             </form>
         </details>
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn checks_run_one_at_a_time_and_a_file_without_one_holds_nothing_up() {
-        // Files 0 and 2 are QR ZIPs that passed the pre-flight check; file 1 was refused.
-        let checkable = [true, false, true];
-        let mut checks = CoverChecks::default();
-        assert!(checks.may_run(0, &checkable) && !checks.may_run(2, &checkable));
-        checks.ended.insert(0);
-        assert!(checks.may_run(0, &checkable), "an ended check stays as it is");
-        assert!(!checks.may_run(1, &checkable));
-        assert!(checks.may_run(2, &checkable), "the refused file does not hold the next one up");
-    }
-
-    #[test]
-    fn only_a_check_read_through_goes_with_its_upload() {
-        let mut checks = CoverChecks::default();
-        checks.reports.insert(0, CoverReport { read: 3, total: 5, ..CoverReport::default() });
-        checks.reports.insert(1, CoverReport { read: 5, total: 5, ..CoverReport::default() });
-        assert_eq!(checks.complete_report(0), None);
-        assert_eq!(checks.complete_report(1).map(|r| r.total), Some(5));
-        assert!(!checks.has_warnings());
     }
 }

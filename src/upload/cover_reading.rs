@@ -2,8 +2,9 @@
 //! file, and passes on what it reports. Dropping a [`CoverReading`] stops the check at once
 //! (`Worker.terminate()` ends the checker and its helper).
 
-use super::cover_check::{wire, CoverReport};
-use crate::cover_worker::{LOADER, READY, SCRIPT, WASM};
+use super::cover_check::wire::ToPage;
+use super::cover_check::CoverReport;
+use crate::cover_worker::{LOADER, SCRIPT, WASM};
 use gloo_timers::callback::Timeout;
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -82,15 +83,14 @@ impl CoverReading {
             let (worker, file, on_update, start_limit) =
                 (worker.clone(), file.clone(), on_update.clone(), start_limit.clone());
             Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
-                let Some(text) = event.data().as_string() else { return };
-                if text == READY {
-                    start_limit.borrow_mut().take();
-                    let _ = worker.post_message(&file);
-                    return;
-                }
-                match wire::decode(&text) {
-                    Some(report) => on_update(CoverUpdate::Report(report)),
-                    None => on_update(CoverUpdate::Unavailable),
+                let message = event.data().as_string().and_then(|text| ToPage::from_text(&text));
+                match message {
+                    Some(ToPage::Ready) => {
+                        start_limit.borrow_mut().take();
+                        let _ = worker.post_message(&file);
+                    }
+                    Some(ToPage::Report(report)) => on_update(CoverUpdate::Report(report)),
+                    Some(ToPage::Unavailable) | None => on_update(CoverUpdate::Unavailable),
                 }
             })
         };

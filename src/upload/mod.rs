@@ -3,6 +3,7 @@
 
 pub mod cancel;
 pub mod cover_check;
+pub mod cover_checks;
 pub mod cover_reading;
 pub mod file_reads;
 pub mod job;

@@ -1,12 +1,14 @@
 //! The QR cover check in the page, on scanner-like ZIPs the stand-in generates (A4 pages at
 //! 200 dpi, greyscale JPEG, slightly rotated QR covers with noise): the tasks and their sheet
 //! counts before a byte is sent, each faulty case's warning, stopping the check, and the
-//! upload never waiting for it. Read by the real worker (`qr_worker`, built by xtask).
+//! upload never waiting for it. Read by the real worker (`qr_worker`, built by xtask). Task ids
+//! are fixed per test (29TTNNNN), so every run reads the very same pages; the stand-in starts
+//! empty for every run of the suite.
 
 use crate::steps::{choose_files, submit};
 use crate::support::{
-    config, count_path_suffix, find, go_to, mount_app, poll_until, standin, start_clean, text, unique_task,
-    unmount_all, wait_for, wait_on_page,
+    config, count_path_suffix, find, go_to, mount_app, poll_until, standin, start_clean, text, unmount_all, wait_for,
+    wait_on_page,
 };
 use omr_web::api::ApiClient;
 use omr_web::config::AppConfig;
@@ -92,7 +94,7 @@ async fn wait_until_read(root: &web_sys::Element, images: usize) {
 async fn a_scanner_zip_shows_its_tasks_and_sheets_before_a_byte_is_sent_and_the_server_agrees() {
     start_clean().await;
     let root = open_batches("admin", "admin-pass-2025", Lang::En).await;
-    let tasks = [unique_task(), unique_task(), unique_task()];
+    let tasks = ["29010001".to_string(), "29010002".into(), "29010003".into()];
     let layout = format!("C:{},S*16,C:{},S*16,C:{},S*16", tasks[0], tasks[1], tasks[2]);
     choose_files(&root, &[scanner_zip(&layout, false, "room12.zip").await]);
     wait_until_read(&root, 51).await;
@@ -124,7 +126,7 @@ async fn a_scanner_zip_shows_its_tasks_and_sheets_before_a_byte_is_sent_and_the_
     go_to("/dashboard/batches");
     unmount_all();
     let root = open_batches("admin", "admin-pass-2025", Lang::En).await;
-    let fresh = unique_task();
+    let fresh = "29010004".to_string();
     choose_files(&root, &[scanner_zip(&format!("C:{},S*2,C:{fresh},S*3", tasks[0]), false, "room12b.zip").await]);
     wait_until_read(&root, 7).await;
     submit(&root);
@@ -162,13 +164,13 @@ async fn open_details_and_compare(root: &web_sys::Element, expected: &[(&str, &s
 async fn a_task_the_officer_is_not_assigned_to_is_named_by_the_server_beside_the_check() {
     start_clean().await;
     let root = open_batches("center07", "center07-pass", Lang::En).await;
-    let task = unique_task();
+    let task = "29020001";
     choose_files(&root, &[scanner_zip(&format!("C:{task},S*2"), false, "not-mine.zip").await]);
     wait_until_read(&root, 3).await;
     submit(&root);
     wait_for_the_server(&root, "the batch failed", || find(&root, ".upload-follow[data-status=failed]").is_some())
         .await;
-    open_details_and_compare(&root, &[(task.as_str(), "Named in the failure")]).await;
+    open_details_and_compare(&root, &[(task, "Named in the failure")]).await;
     assert!(text(&root).contains(&format!("Not assigned to tasks: {task}")), "the server's reason is shown");
     unmount_all();
 }
@@ -177,7 +179,7 @@ async fn a_task_the_officer_is_not_assigned_to_is_named_by_the_server_beside_the
 async fn each_faulty_zip_gets_its_own_warning_and_can_still_be_sent() {
     start_clean().await;
     let root = open_batches("admin", "admin-pass-2025", Lang::En).await;
-    let (task, other) = (unique_task(), unique_task());
+    let (task, other) = ("29030001", "29030002");
     let cases = [
         (format!("S*2,C:{task},S*2"), 5, "2 images come before the first readable QR cover", "scans/0001.jpg"),
         (
@@ -208,7 +210,7 @@ async fn each_faulty_zip_gets_its_own_warning_and_can_still_be_sent() {
 async fn the_check_stops_at_once_and_never_holds_the_upload_back() {
     start_clean().await;
     let root = open_batches("admin", "admin-pass-2025", Lang::En).await;
-    let task = unique_task();
+    let task = "29040001";
     let file = scanner_zip(&format!("C:{task},S*60"), false, "long.zip").await;
     choose_files(&root, std::slice::from_ref(&file));
     wait_on_page(&root, "the check reading", || check_line(&root).contains("Reading QR covers")).await;
@@ -240,10 +242,10 @@ async fn the_check_stops_at_once_and_never_holds_the_upload_back() {
 async fn only_zips_with_qr_codes_are_checked_and_the_thai_page_says_it_in_thai() {
     start_clean().await;
     let root = open_batches("admin", "admin-pass-2025", Lang::Th).await;
-    let task = unique_task();
+    let task = "29050001";
     choose_files(&root, &[scanner_zip(&format!("C:{task},S*2"), false, "th.zip").await]);
     wait_on_page(&root, "the Thai outcome", || check_line(&root).contains("อ่าน QR ใบปะหน้าครบ 3 ภาพ: พบ 1 ชุดงาน")).await;
-    assert!(table_rows(&root)[0].contains(&task));
+    assert!(table_rows(&root)[0].contains(task));
     find(&root, "#strategy-zip_no_qr").unwrap().click();
     wait_for("no check for a ZIP without QR codes", || find(&root, "[data-testid=cover-check]").is_none()).await;
     unmount_all();
@@ -253,7 +255,7 @@ async fn only_zips_with_qr_codes_are_checked_and_the_thai_page_says_it_in_thai()
 async fn several_zips_are_checked_in_turn_past_a_refused_one_and_again_after_a_strategy_switch() {
     start_clean().await;
     let root = open_batches("admin", "admin-pass-2025", Lang::En).await;
-    let (first, second) = (unique_task(), unique_task());
+    let (first, second) = ("29060001", "29060002");
     let not_a_zip = web_sys::File::new_with_str_sequence(&js_sys::Array::of1(&"%PDF-1.4".into()), "scan.zip").unwrap();
     let files = [
         scanner_zip(&format!("C:{first},S*2"), false, "a.zip").await,
@@ -291,7 +293,7 @@ async fn a_worker_that_cannot_load_says_so_and_holds_nothing_up() {
     go_to("/dashboard/batches");
     let root = mount_app(config);
     wait_for("the upload form", || find(&root, "#upload-files").is_some()).await;
-    choose_files(&root, &[scanner_zip(&format!("C:{},S*2", unique_task()), false, "x.zip").await]);
+    choose_files(&root, &[scanner_zip("C:29070001,S*2", false, "x.zip").await]);
     wait_on_page(&root, "the check saying it cannot run", || find(&root, "[data-state=unavailable]").is_some()).await;
     assert!(check_line(&root).contains("could not be checked in this browser"), "{}", check_line(&root));
     assert_eq!(submit_label(&root).trim(), "Upload");

@@ -1,4 +1,5 @@
-//! How a [`CoverReport`] travels from the worker to the page (pure): records separated by
+//! What the worker says to the page ([`ToPage`], the one message type between them) and how a
+//! [`CoverReport`] travels in it (pure): records separated by
 //! U+001E, fields by U+001F. A hand-written format rather than serde: reading it takes a few
 //! hundred bytes of the app's wasm where serde's derived readers took kilobytes (the app loads
 //! this code on every first visit; the worker writes it).
@@ -22,6 +23,39 @@ fn clean(text: &str) -> String {
 fn push_list(fields: &mut Vec<String>, list: &FileNames) {
     fields.push(list.count.to_string());
     fields.extend(list.shown.iter().map(|name| clean(name)));
+}
+
+/// What the cover check's worker says to the page, as text (`postMessage` of a string).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ToPage {
+    /// The worker listens: the page may post it the file (a message posted before would be lost
+    /// while its wasm loads).
+    Ready,
+    /// What the check knows so far.
+    Report(CoverReport),
+    /// The ZIP cannot be checked: its directory cannot be read, or it holds too many sheets.
+    Unavailable,
+}
+
+impl ToPage {
+    /// The message's text: `ready`, an empty text, or a report's records (which start with a
+    /// number, so neither can be taken for one).
+    pub fn to_text(&self) -> String {
+        match self {
+            ToPage::Ready => "ready".into(),
+            ToPage::Report(report) => encode(report),
+            ToPage::Unavailable => String::new(),
+        }
+    }
+
+    /// The message in `text`; `None` for anything a worker would not have written.
+    pub fn from_text(text: &str) -> Option<ToPage> {
+        match text {
+            "ready" => Some(ToPage::Ready),
+            "" => Some(ToPage::Unavailable),
+            _ => decode(text).map(ToPage::Report),
+        }
+    }
 }
 
 /// The report as the worker posts it.
@@ -140,6 +174,14 @@ mod tests {
     fn every_kind_of_group_and_warning_comes_back_as_it_went() {
         assert_eq!(decode(&encode(&every_kind())), Some(every_kind()));
         assert_eq!(decode(&encode(&CoverReport::default())), Some(CoverReport::default()));
+    }
+
+    #[test]
+    fn every_message_to_the_page_comes_back_as_it_went() {
+        for message in [ToPage::Ready, ToPage::Unavailable, ToPage::Report(every_kind())] {
+            assert_eq!(ToPage::from_text(&message.to_text()), Some(message));
+        }
+        assert_eq!(ToPage::from_text("hello"), None);
     }
 
     #[test]
