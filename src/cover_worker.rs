@@ -44,8 +44,6 @@ const IN_FLIGHT: usize = 2;
 /// How long the checker waits for its helper to listen before it gives up on it (it reads all
 /// the while).
 const HELPER_START_MS: u32 = 5_000;
-/// The local header's signature.
-const LOCAL_HEADER: u32 = 0x0403_4b50;
 
 fn scope() -> DedicatedWorkerGlobalScope {
     js_sys::global().unchecked_into()
@@ -230,12 +228,8 @@ pub async fn read_image(file: &File, entry: &SheetEntry) -> Reading {
 
 async fn try_read_image(file: &File, entry: &SheetEntry) -> Result<Found, JsValue> {
     let at = entry.header_offset;
-    let header = read_slice(file, at, at.saturating_add(30)).await.ok_or(JsValue::NULL)?;
-    let field = |offset: usize| u64::from(u16::from_le_bytes([header[offset], header[offset + 1]]));
-    if header.len() < 30 || u32::from_le_bytes([header[0], header[1], header[2], header[3]]) != LOCAL_HEADER {
-        return Err(JsValue::NULL);
-    }
-    let start = at + 30 + field(26) + field(28);
+    let header = read_slice(file, at, at.saturating_add(zip_scan::LOCAL_HEADER_BYTES)).await.ok_or(JsValue::NULL)?;
+    let start = zip_scan::local_data_start(&header, at).ok_or(JsValue::NULL)?;
     let data = file.slice_with_f64_and_f64(start as f64, start.saturating_add(entry.compressed_size) as f64)?;
     let picture = match entry.method {
         0 => data,

@@ -31,7 +31,11 @@ pub const MAX_DIRECTORY_BYTES: u64 = 16 * 1024 * 1024;
 /// The directory is read in slices of this size.
 pub const SLICE_BYTES: u64 = 1024 * 1024;
 
+/// The fixed part of an entry's local header, before its name and extra field.
+pub const LOCAL_HEADER_BYTES: u64 = 30;
+
 const END_SIGNATURE: u32 = 0x0605_4b50;
+const LOCAL_HEADER_SIGNATURE: u32 = 0x0403_4b50;
 const ZIP64_LOCATOR_SIGNATURE: u32 = 0x0706_4b50;
 const ZIP64_END_SIGNATURE: u32 = 0x0606_4b50;
 
@@ -126,6 +130,16 @@ pub fn locate(tail: &[u8], file_size: u64) -> Result<Located, ZipRefusal> {
     let directory = Directory { offset, size, entries };
     check_bounds(directory, start_of_tail + end as u64)?;
     Ok(Located::Directory(directory))
+}
+
+/// Where an entry's data start, from the [`LOCAL_HEADER_BYTES`] of its local header found at
+/// `header_offset` (the directory's offset): after the header's own name and extra field, whose
+/// lengths may differ from the directory's. `None` when the bytes are not a local header.
+pub fn local_data_start(header: &[u8], header_offset: u64) -> Option<u64> {
+    if u32_at(header, 0)? != u64::from(LOCAL_HEADER_SIGNATURE) {
+        return None;
+    }
+    header_offset.checked_add(LOCAL_HEADER_BYTES + u16_at(header, 26)? + u16_at(header, 28)?)
 }
 
 /// Reads the ZIP64 end record (the second read) of a file whose end record starts at `limit`.

@@ -7,10 +7,9 @@
 
 use crate::steps::{choose_files, submit};
 use crate::support::{
-    config, count_path_suffix, find, go_to, mount_app, poll_until, standin, start_clean, text, unmount_all, wait_for,
-    wait_on_page,
+    config, count_path_suffix, find, go_to, open_batches, poll_until, standin, start_clean, text, unmount_all,
+    wait_for, wait_on_page,
 };
-use omr_web::api::ApiClient;
 use omr_web::config::AppConfig;
 use omr_web::i18n;
 use omr_web::locale::{Lang, Locale};
@@ -38,13 +37,8 @@ async fn scanner_zip(layout: &str, deflate: bool, name: &str) -> web_sys::File {
 }
 
 /// Signs `user` in and opens the batch list in `lang`, waiting for the upload form.
-async fn open_batches(user: &str, password: &str, lang: Lang) -> web_sys::Element {
-    let config = AppConfig { default_language: Some(lang.code().into()), ..config() };
-    ApiClient::new(config.clone()).login(user, password).await.unwrap();
-    go_to("/dashboard/batches");
-    let root = mount_app(config);
-    wait_for("the upload form", || find(&root, "#upload-files").is_some()).await;
-    root
+async fn open_batches_in(user: &str, password: &str, lang: Lang) -> web_sys::Element {
+    open_batches(user, password, AppConfig { default_language: Some(lang.code().into()), ..config() }).await
 }
 
 fn check_line(root: &web_sys::Element) -> String {
@@ -93,7 +87,7 @@ async fn wait_until_read(root: &web_sys::Element, images: usize) {
 #[wasm_bindgen_test]
 async fn a_scanner_zip_shows_its_tasks_and_sheets_before_a_byte_is_sent_and_the_server_agrees() {
     start_clean().await;
-    let root = open_batches("admin", "admin-pass-2025", Lang::En).await;
+    let root = open_batches_in("admin", "admin-pass-2025", Lang::En).await;
     let tasks = ["29010001".to_string(), "29010002".into(), "29010003".into()];
     let layout = format!("C:{},S*16,C:{},S*16,C:{},S*16", tasks[0], tasks[1], tasks[2]);
     choose_files(&root, &[scanner_zip(&layout, false, "room12.zip").await]);
@@ -125,7 +119,7 @@ async fn a_scanner_zip_shows_its_tasks_and_sheets_before_a_byte_is_sent_and_the_
     // page says so beside what the check found.
     go_to("/dashboard/batches");
     unmount_all();
-    let root = open_batches("admin", "admin-pass-2025", Lang::En).await;
+    let root = open_batches_in("admin", "admin-pass-2025", Lang::En).await;
     let fresh = "29010004".to_string();
     choose_files(&root, &[scanner_zip(&format!("C:{},S*2,C:{fresh},S*3", tasks[0]), false, "room12b.zip").await]);
     wait_until_read(&root, 7).await;
@@ -163,7 +157,7 @@ async fn open_details_and_compare(root: &web_sys::Element, expected: &[(&str, &s
 #[wasm_bindgen_test]
 async fn a_task_the_officer_is_not_assigned_to_is_named_by_the_server_beside_the_check() {
     start_clean().await;
-    let root = open_batches("center07", "center07-pass", Lang::En).await;
+    let root = open_batches_in("center07", "center07-pass", Lang::En).await;
     let task = "29020001";
     choose_files(&root, &[scanner_zip(&format!("C:{task},S*2"), false, "not-mine.zip").await]);
     wait_until_read(&root, 3).await;
@@ -178,7 +172,7 @@ async fn a_task_the_officer_is_not_assigned_to_is_named_by_the_server_beside_the
 #[wasm_bindgen_test]
 async fn each_faulty_zip_gets_its_own_warning_and_can_still_be_sent() {
     start_clean().await;
-    let root = open_batches("admin", "admin-pass-2025", Lang::En).await;
+    let root = open_batches_in("admin", "admin-pass-2025", Lang::En).await;
     let (task, other) = ("29030001", "29030002");
     let cases = [
         (format!("S*2,C:{task},S*2"), 5, "2 images come before the first readable QR cover", "scans/0001.jpg"),
@@ -209,7 +203,7 @@ async fn each_faulty_zip_gets_its_own_warning_and_can_still_be_sent() {
 #[wasm_bindgen_test]
 async fn the_check_stops_at_once_and_never_holds_the_upload_back() {
     start_clean().await;
-    let root = open_batches("admin", "admin-pass-2025", Lang::En).await;
+    let root = open_batches_in("admin", "admin-pass-2025", Lang::En).await;
     let task = "29040001";
     let file = scanner_zip(&format!("C:{task},S*60"), false, "long.zip").await;
     choose_files(&root, std::slice::from_ref(&file));
@@ -241,7 +235,7 @@ async fn the_check_stops_at_once_and_never_holds_the_upload_back() {
 #[wasm_bindgen_test]
 async fn only_zips_with_qr_codes_are_checked_and_the_thai_page_says_it_in_thai() {
     start_clean().await;
-    let root = open_batches("admin", "admin-pass-2025", Lang::Th).await;
+    let root = open_batches_in("admin", "admin-pass-2025", Lang::Th).await;
     let task = "29050001";
     choose_files(&root, &[scanner_zip(&format!("C:{task},S*2"), false, "th.zip").await]);
     wait_on_page(&root, "the Thai outcome", || check_line(&root).contains("อ่าน QR ใบปะหน้าครบ 3 ภาพ: พบ 1 ชุดงาน")).await;
@@ -254,7 +248,7 @@ async fn only_zips_with_qr_codes_are_checked_and_the_thai_page_says_it_in_thai()
 #[wasm_bindgen_test]
 async fn several_zips_are_checked_in_turn_past_a_refused_one_and_again_after_a_strategy_switch() {
     start_clean().await;
-    let root = open_batches("admin", "admin-pass-2025", Lang::En).await;
+    let root = open_batches_in("admin", "admin-pass-2025", Lang::En).await;
     let (first, second) = ("29060001", "29060002");
     let not_a_zip = web_sys::File::new_with_str_sequence(&js_sys::Array::of1(&"%PDF-1.4".into()), "scan.zip").unwrap();
     let files = [
@@ -289,10 +283,7 @@ async fn a_worker_that_cannot_load_says_so_and_holds_nothing_up() {
         default_language: Some("en".into()),
         ..config()
     };
-    ApiClient::new(config.clone()).login("admin", "admin-pass-2025").await.unwrap();
-    go_to("/dashboard/batches");
-    let root = mount_app(config);
-    wait_for("the upload form", || find(&root, "#upload-files").is_some()).await;
+    let root = open_batches("admin", "admin-pass-2025", config).await;
     choose_files(&root, &[scanner_zip("C:29070001,S*2", false, "x.zip").await]);
     wait_on_page(&root, "the check saying it cannot run", || find(&root, "[data-state=unavailable]").is_some()).await;
     assert!(check_line(&root).contains("could not be checked in this browser"), "{}", check_line(&root));

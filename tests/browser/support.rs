@@ -242,6 +242,15 @@ pub async fn poll_until(tries: u32, every: Duration, mut check: impl FnMut() -> 
     false
 }
 
+/// Signs `user` in, opens the batch list with `config` and waits for the upload form.
+pub async fn open_batches(user: &str, password: &str, config: AppConfig) -> web_sys::Element {
+    ApiClient::new(config.clone()).login(user, password).await.unwrap();
+    go_to("/dashboard/batches");
+    let root = mount_app(config);
+    wait_for("the upload form", || find(&root, "#upload-files").is_some()).await;
+    root
+}
+
 /// The element matching `selector` inside `root`, if any.
 pub fn find(root: &web_sys::Element, selector: &str) -> Option<web_sys::HtmlElement> {
     root.query_selector(selector).ok().flatten().and_then(|e| e.dyn_into().ok())

@@ -4,8 +4,8 @@
 
 use crate::steps::{choose_files, drop_files, set_task_id, sign_in, submit};
 use crate::support::{
-    chunk_log, config, control, fault, find, go_to, mount_app, patterned_file, received_sha, set_online, small_zip,
-    start_clean, stored, text, unmount_all, wait_for,
+    chunk_log, config, control, fault, find, mount_app, open_batches, patterned_file, received_sha, set_online,
+    small_zip, start_clean, stored, text, unmount_all, wait_for,
 };
 use omr_web::api::ApiClient;
 use omr_web::config::AppConfig;
@@ -30,15 +30,6 @@ fn chunky() -> AppConfig {
         chunk_concurrency: 1,
         ..config()
     }
-}
-
-/// Signs `user` in, opens the batch list with `config` and waits for the form.
-async fn open_batches(user: &str, password: &str, config: AppConfig) -> web_sys::Element {
-    ApiClient::new(config.clone()).login(user, password).await.unwrap();
-    go_to("/dashboard/batches");
-    let root = mount_app(config);
-    wait_for("the upload form", || find(&root, "#upload-files").is_some()).await;
-    root
 }
 
 fn phase(root: &web_sys::Element) -> Option<String> {

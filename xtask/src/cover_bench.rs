@@ -8,7 +8,7 @@
 //! during the check. Each figure is the median of [`RUNS`] checks.
 
 use crate::bench::Figure;
-use crate::first_visit::Site;
+use crate::first_visit::{median, Site};
 use crate::local_nginx::free_port;
 use crate::webdriver::{Driver, Session};
 use crate::{bootstrap, root};
@@ -161,11 +161,6 @@ fn check_once(session: &Session, path: &str, images: usize, tasks: usize) -> Res
     })
 }
 
-fn median(mut values: Vec<f64>) -> f64 {
-    values.sort_by(f64::total_cmp);
-    values.get(values.len() / 2).copied().unwrap_or(0.0)
-}
-
 /// The figures of one ZIP from its runs.
 fn zip_figures(zip: &Zip, bytes: u64, runs: &[Run]) -> Vec<Figure> {
     let figure = |measure: &str, of: fn(&Run) -> f64, unit: &str, note: String| {
@@ -174,7 +169,7 @@ fn zip_figures(zip: &Zip, bytes: u64, runs: &[Run]) -> Vec<Figure> {
         Figure {
             section: format!("QR covers, {} ({:.0} MB)", zip.name, bytes as f64 / 1e6),
             measure: measure.into(),
-            value: Some(median(values)),
+            value: median(&values.iter().copied().map(Some).collect::<Vec<_>>()),
             unit: unit.into(),
             note: format!("median of {}; runs [{}]{note}", runs.len(), listed.join(", ")),
         }

@@ -163,7 +163,7 @@ fn load(session: &Session, origin: &str, url: &str, warm: bool) -> Result<Load, 
 }
 
 /// The median of `runs`, or `None` when any run lacks the figure.
-fn median(runs: &[Option<f64>]) -> Option<f64> {
+pub fn median(runs: &[Option<f64>]) -> Option<f64> {
     let mut present: Vec<f64> = runs.iter().copied().collect::<Option<_>>()?;
     present.sort_by(f64::total_cmp);
     present.get(present.len() / 2).copied()

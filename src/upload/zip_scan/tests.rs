@@ -365,3 +365,18 @@ fn zip64_extra_fields_hold_only_the_values_that_overflowed() {
     // A field that claims more than it holds keeps the 32-bit value, never panics.
     assert_eq!(directory::zip64_values(&extra[..10], [0xFFFF_FFFF, 1, 0xFFFF_FFFF]), [0xFFFF_FFFF, 1, 0xFFFF_FFFF]);
 }
+
+#[test]
+fn an_entrys_data_start_after_its_own_local_header() {
+    let file = zip_of(&[("scans/0001.jpg", 10), ("scans/0002.jpg", 20)], None);
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(file.clone())).unwrap();
+    for name in ["scans/0001.jpg", "scans/0002.jpg"] {
+        let entry = archive.by_name(name).unwrap();
+        let at = entry.header_start();
+        let header = &file[at as usize..(at + LOCAL_HEADER_BYTES) as usize];
+        assert_eq!(local_data_start(header, at), Some(entry.data_start()));
+    }
+    // Not a local header, or cut short: no answer, no panic.
+    assert_eq!(local_data_start(&[0u8; 30], 0), None);
+    assert_eq!(local_data_start(&file[..10], 0), None);
+}
